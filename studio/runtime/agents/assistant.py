@@ -1,0 +1,302 @@
+"""AssistantAgent: a model with a system message, tools and handoffs.
+
+One turn: add the new messages to the model context, call the model, and then either answer in text,
+hand off, or run the requested tools (in parallel) and summarise them as a `ToolCallSummaryMessage`,
+or reflect on them with one more model call. With `max_tool_iterations` > 1 the model may call tools
+again after seeing their results. The order of events is AutoGen 0.7.5's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from ..cancellation import CancellationToken
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    Response,
+    TextMessage,
+    ThoughtEvent,
+    ToolCallExecutionEvent,
+    ToolCallRequestEvent,
+    ToolCallSummaryMessage,
+)
+from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
+from ..models.base import ChatCompletionClient
+from ..models.types import (
+    AssistantMessage,
+    CreateResult,
+    FunctionCall,
+    FunctionExecutionResult,
+    FunctionExecutionResultMessage,
+    LLMMessage,
+    SystemMessage,
+    ToolSchema,
+)
+from ..tools.base import Tool
+from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench
+from ._model_calls import call_model
+from .base import BaseChatAgent
+from .handoff import Handoff, HandoffTool
+
+DEFAULT_DESCRIPTION = "An agent that provides assistance with ability to use tools."
+DEFAULT_SYSTEM_MESSAGE = (
+    "You are a helpful AI assistant. Solve tasks using your tools. "
+    "Reply with TERMINATE when the task has been completed."
+)
+
+CallAndResult = tuple[FunctionCall, FunctionExecutionResult]
+
+
+class AssistantAgent(BaseChatAgent):
+    def __init__(
+        self,
+        name: str,
+        model_client: ChatCompletionClient,
+        *,
+        tools: Sequence[Tool] | None = None,
+        workbench: StaticWorkbench | Sequence[StaticWorkbench] | None = None,
+        handoffs: Sequence[Handoff | str] | None = None,
+        model_context: ChatCompletionContext | None = None,
+        description: str = DEFAULT_DESCRIPTION,
+        system_message: str | None = DEFAULT_SYSTEM_MESSAGE,
+        model_client_stream: bool = False,
+        reflect_on_tool_use: bool | None = None,
+        tool_call_summary_format: str = "{result}",
+        max_tool_iterations: int = 1,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(name, description)
+        if max_tool_iterations < 1:
+            raise ValueError(f"max_tool_iterations must be at least 1, got {max_tool_iterations}")
+        if tools and workbench is not None:
+            raise ValueError("Tools cannot be used with a workbench.")
+        self.model_client = model_client
+        if workbench is None:
+            self.workbench: list[StaticWorkbench] = [StaticStreamWorkbench(list(tools or []))]
+        elif isinstance(workbench, StaticWorkbench):
+            self.workbench = [workbench]
+        else:
+            self.workbench = list(workbench)
+        self.handoffs = [h if isinstance(h, Handoff) else Handoff(target=h) for h in handoffs or []]
+        self._handoffs_by_tool = {h.name: h for h in self.handoffs}
+        if len(self._handoffs_by_tool) != len(self.handoffs):
+            raise ValueError(f"Handoff names must be unique: {[h.name for h in self.handoffs]}")
+        self._handoff_tools = [HandoffTool(h) for h in self.handoffs]
+        self.model_context = model_context or UnboundedChatCompletionContext()
+        self.system_message = system_message
+        self._system_messages = [SystemMessage(content=system_message)] if system_message is not None else []
+        self.model_client_stream = model_client_stream
+        self.reflect_on_tool_use = bool(reflect_on_tool_use)
+        self.tool_call_summary_format = tool_call_summary_format
+        self.max_tool_iterations = max_tool_iterations
+        self.metadata = dict(metadata or {})
+        self._tool_schemas: list[ToolSchema] | None = None
+
+    @property
+    def tools(self) -> list[Tool]:
+        return [tool for wb in self.workbench for tool in wb.tools]
+
+    async def on_messages_stream(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | Response]:
+        for message in messages:
+            if isinstance(message, HandoffMessage):
+                for llm_message in message.context:
+                    await self.model_context.add_message(llm_message)
+            await self.model_context.add_message(message.to_model_message())
+
+        inner: list[BaseAgentEvent | BaseChatMessage] = []
+        message_id = str(uuid.uuid4())
+        result: CreateResult | None = None
+        async for output in self._call_model(cancellation_token, message_id):
+            if isinstance(output, CreateResult):
+                result = output
+            else:
+                yield output
+        assert result is not None
+        message_id = await self._record_reply(result, inner, message_id)
+        if result.thought:
+            yield inner[-1]
+
+        async for output in self._process(result, inner, cancellation_token, message_id):
+            yield output
+
+    async def _process(
+        self,
+        result: CreateResult,
+        inner: list[BaseAgentEvent | BaseChatMessage],
+        cancellation_token: CancellationToken,
+        message_id: str,
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | Response]:
+        executed: list[CallAndResult] = []
+        for iteration in range(self.max_tool_iterations):
+            if isinstance(result.content, str):
+                reply = TextMessage(content=result.content, source=self.name, models_usage=result.usage, id=message_id)
+                yield Response(chat_message=reply, inner_messages=inner)
+                return
+
+            request = ToolCallRequestEvent(content=result.content, source=self.name, models_usage=result.usage)
+            inner.append(request)
+            yield request
+            executed = list(
+                await asyncio.gather(*(self._execute(call, cancellation_token) for call in result.content))
+            )
+            results = [r for _, r in executed]
+            execution = ToolCallExecutionEvent(content=results, source=self.name)
+            await self.model_context.add_message(FunctionExecutionResultMessage(content=results))
+            inner.append(execution)
+            yield execution
+
+            handoff = self._handoff_response(result, executed, inner)
+            if handoff is not None:
+                yield handoff
+                return
+            if iteration == self.max_tool_iterations - 1:
+                break
+
+            next_result: CreateResult | None = None
+            async for output in self._call_model(cancellation_token, message_id):
+                if isinstance(output, CreateResult):
+                    next_result = output
+                else:
+                    yield output
+            assert next_result is not None
+            result = next_result
+            had_thought = bool(result.thought)
+            message_id = await self._record_reply(result, inner, message_id)
+            if had_thought:
+                yield inner[-1]
+
+        if self.reflect_on_tool_use:
+            async for output in self._reflect(inner, cancellation_token):
+                yield output
+        else:
+            yield self._summary(executed, inner)
+
+    async def _call_model(
+        self, cancellation_token: CancellationToken, message_id: str, *, tool_choice: str = "auto"
+    ) -> AsyncIterator[Any]:
+        context = await self.model_context.get_messages()
+        llm_messages: list[LLMMessage] = [*self._system_messages, *context]
+        tools = await self._tools_for_model() if tool_choice != "none" else []
+        async for output in call_model(
+            self.model_client,
+            llm_messages,
+            stream=self.model_client_stream,
+            agent_name=self.name,
+            cancellation_token=cancellation_token,
+            tools=tools,
+            tool_choice=tool_choice,
+            message_id=message_id,
+        ):
+            yield output
+
+    async def _tools_for_model(self) -> list[ToolSchema]:
+        if self._tool_schemas is None:
+            schemas = [schema for wb in self.workbench for schema in await wb.list_tools()]
+            self._tool_schemas = schemas + [tool.schema for tool in self._handoff_tools]
+        return self._tool_schemas
+
+    async def _record_reply(
+        self, result: CreateResult, inner: list[BaseAgentEvent | BaseChatMessage], message_id: str
+    ) -> str:
+        """Add the model's reply to the context; a thought becomes a ThoughtEvent. Returns the next message id."""
+        if result.thought:
+            inner.append(ThoughtEvent(content=result.thought, source=self.name, id=message_id))
+            message_id = str(uuid.uuid4())
+        await self.model_context.add_message(
+            AssistantMessage(content=result.content, source=self.name, thought=result.thought)
+        )
+        return message_id
+
+    async def _execute(self, call: FunctionCall, cancellation_token: CancellationToken) -> CallAndResult:
+        def result(content: str, is_error: bool) -> CallAndResult:
+            return call, FunctionExecutionResult(content=content, call_id=call.id, is_error=is_error, name=call.name)
+
+        try:
+            arguments = json.loads(call.arguments) if call.arguments else {}
+        except json.JSONDecodeError as e:
+            return result(f"Error: {e}", True)
+        handoff = self._handoffs_by_tool.get(call.name)
+        if handoff is not None:
+            return result(handoff.message, False)
+        for wb in self.workbench:
+            if wb.has_tool(call.name):
+                tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
+                return result(tool_result.content, tool_result.is_error)
+        return result(f"Error: tool '{call.name}' not found in any workbench", True)
+
+    def _handoff_response(
+        self, result: CreateResult, executed: list[CallAndResult], inner: list[BaseAgentEvent | BaseChatMessage]
+    ) -> Response | None:
+        """If the model called a handoff tool, the turn ends with a HandoffMessage (the first one wins)."""
+        requested = [c for c in result.content if isinstance(c, FunctionCall) and c.name in self._handoffs_by_tool]
+        if not requested:
+            return None
+        chosen = self._handoffs_by_tool[requested[0].name]
+        message = chosen.message
+        other_calls: list[CallAndResult] = []
+        for call, call_result in executed:
+            if call.name not in self._handoffs_by_tool:
+                other_calls.append((call, call_result))
+            elif call.name == chosen.name:
+                message = call_result.content
+        context: list[LLMMessage] = []
+        if other_calls:
+            context.append(
+                AssistantMessage(content=[c for c, _ in other_calls], source=self.name, thought=result.thought)
+            )
+            context.append(FunctionExecutionResultMessage(content=[r for _, r in other_calls]))
+        elif result.thought:
+            context.append(AssistantMessage(content=result.thought, source=self.name))
+        handoff = HandoffMessage(content=message, target=chosen.target, source=self.name, context=context)
+        return Response(chat_message=handoff, inner_messages=inner)
+
+    async def _reflect(
+        self, inner: list[BaseAgentEvent | BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncIterator[BaseAgentEvent | Response]:
+        message_id = str(uuid.uuid4())
+        reflection: CreateResult | None = None
+        async for output in self._call_model(cancellation_token, message_id, tool_choice="none"):
+            if isinstance(output, CreateResult):
+                reflection = output
+            else:
+                yield output
+        if reflection is None or not isinstance(reflection.content, str):
+            raise RuntimeError("Reflect on tool use produced no valid text response.")
+        if reflection.thought:
+            thought = ThoughtEvent(content=reflection.thought, source=self.name)
+            inner.append(thought)
+            yield thought
+        await self.model_context.add_message(
+            AssistantMessage(content=reflection.content, source=self.name, thought=reflection.thought)
+        )
+        reply = TextMessage(content=reflection.content, source=self.name, models_usage=reflection.usage, id=message_id)
+        yield Response(chat_message=reply, inner_messages=inner)
+
+    def _summary(self, executed: list[CallAndResult], inner: list[BaseAgentEvent | BaseChatMessage]) -> Response:
+        normal = [(c, r) for c, r in executed if c.name not in self._handoffs_by_tool]
+        content = "\n".join(
+            self.tool_call_summary_format.format(
+                tool_name=c.name, arguments=c.arguments, result=r.content, is_error=r.is_error
+            )
+            for c, r in normal
+        )
+        summary = ToolCallSummaryMessage(
+            content=content, source=self.name, tool_calls=[c for c, _ in normal], results=[r for _, r in normal]
+        )
+        return Response(chat_message=summary, inner_messages=inner)
+
+    async def on_reset(self, cancellation_token: CancellationToken | None = None) -> None:
+        await self.model_context.clear()
+
+    async def close(self) -> None:
+        for wb in self.workbench:
+            await wb.close()
+        await self.model_client.close()

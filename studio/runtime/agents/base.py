@@ -1,0 +1,53 @@
+"""What every agent is: a name, a description, and a turn that turns new messages into a response."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Sequence
+
+from ..cancellation import CancellationToken
+from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent, Response, TaskResult, TextMessage
+
+
+class BaseChatAgent(ABC):
+    def __init__(self, name: str, description: str) -> None:
+        if not name.isidentifier():
+            raise ValueError(f"The agent name must be a valid Python identifier, got {name!r}.")
+        self.name = name
+        self.description = description
+
+    @abstractmethod
+    def on_messages_stream(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | Response]:
+        """Take the messages new since this agent's last turn; yield events as they happen, then a Response."""
+
+    async def on_reset(self, cancellation_token: CancellationToken | None = None) -> None:
+        """Forget the conversation."""
+
+    async def close(self) -> None:
+        """Release what the agent holds (tool workers, HTTP clients)."""
+
+    async def run_stream(
+        self, *, task: str | BaseChatMessage, cancellation_token: CancellationToken | None = None
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | TaskResult]:
+        """Run this agent alone on a task: the task message, the agent's events and reply, then the result."""
+        message = TextMessage(content=task, source="user") if isinstance(task, str) else task
+        output: list[BaseAgentEvent | BaseChatMessage] = [message]
+        yield message
+        async for item in self.on_messages_stream([message], cancellation_token or CancellationToken()):
+            if isinstance(item, Response):
+                output.append(item.chat_message)
+                yield item.chat_message
+            else:
+                if not isinstance(item, ModelClientStreamingChunkEvent):
+                    output.append(item)
+                yield item
+        yield TaskResult(messages=output)
+
+    async def run(self, *, task: str | BaseChatMessage, cancellation_token: CancellationToken | None = None) -> TaskResult:
+        result = None
+        async for item in self.run_stream(task=task, cancellation_token=cancellation_token):
+            result = item
+        assert isinstance(result, TaskResult)
+        return result

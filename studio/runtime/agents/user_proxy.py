@@ -1,0 +1,54 @@
+"""UserProxyAgent: a person in the team. Their reply comes from a pluggable async input function."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+from ..cancellation import CancellationToken
+from .base import BaseChatAgent
+from ..messages import BaseAgentEvent, BaseChatMessage, HandoffMessage, Response, TextMessage, UserInputRequestedEvent
+
+InputFunc = Callable[[str, CancellationToken | None], Awaitable[str]]
+
+
+async def stdin_input(prompt: str, cancellation_token: CancellationToken | None = None) -> str:
+    """Ask on the terminal without blocking the event loop (the CLI's default)."""
+    return await asyncio.to_thread(input, prompt)
+
+
+class UserProxyAgent(BaseChatAgent):
+    """Asks for input each turn. After a handoff to it, the reply is handed back to the agent that asked.
+
+    `input_func(prompt, cancellation_token)` supplies the text: the CLI reads stdin, the playground waits for
+    the browser. The `UserInputRequestedEvent` it yields first carries the request id the answer belongs to.
+    """
+
+    def __init__(self, name: str, description: str = "A human user", input_func: InputFunc | None = None) -> None:
+        super().__init__(name, description)
+        self.input_func: InputFunc = input_func or stdin_input
+
+    async def on_messages_stream(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | Response]:
+        handoff = self._latest_handoff(messages)
+        prompt = f"Handoff received from {handoff.source}. Enter your response: " if handoff else "Enter your response: "
+        yield UserInputRequestedEvent(request_id=str(uuid.uuid4()), source=self.name)
+        try:
+            reply = await self.input_func(prompt, cancellation_token)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            raise RuntimeError(f"Failed to get user input: {e}") from e
+        if handoff is not None:
+            yield Response(chat_message=HandoffMessage(content=reply, target=handoff.source, source=self.name))
+        else:
+            yield Response(chat_message=TextMessage(content=reply, source=self.name))
+
+    def _latest_handoff(self, messages: Sequence[BaseChatMessage]) -> HandoffMessage | None:
+        if messages and isinstance(messages[-1], HandoffMessage):
+            if messages[-1].target != self.name:
+                raise RuntimeError(f"Handoff message target does not match agent name: {messages[-1].source}")
+            return messages[-1]
+        return None

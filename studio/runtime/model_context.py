@@ -1,0 +1,87 @@
+"""What an agent remembers of the conversation and sends to its model on each call."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from .models.types import (
+    AssistantMessage,
+    FunctionExecutionResultMessage,
+    LLMMessage,
+    UserMessage,
+)
+
+
+class ChatCompletionContext(ABC):
+    def __init__(self, initial_messages: list[LLMMessage] | None = None) -> None:
+        self.initial_messages = initial_messages
+        self._messages: list[LLMMessage] = list(initial_messages or [])
+
+    async def add_message(self, message: LLMMessage) -> None:
+        self._messages.append(message)
+
+    @abstractmethod
+    async def get_messages(self) -> list[LLMMessage]:
+        """The messages to send to the model, in order."""
+
+    async def clear(self) -> None:
+        self._messages = []
+
+    def save_state(self) -> dict[str, Any]:
+        return {"messages": [m.model_dump(mode="json") for m in self._messages]}
+
+
+class UnboundedChatCompletionContext(ChatCompletionContext):
+    """Sends the whole conversation."""
+
+    async def get_messages(self) -> list[LLMMessage]:
+        return self._messages
+
+
+class BufferedChatCompletionContext(ChatCompletionContext):
+    """Sends only the last `buffer_size` messages (never starting with an orphaned tool result)."""
+
+    def __init__(self, buffer_size: int, initial_messages: list[LLMMessage] | None = None) -> None:
+        if buffer_size <= 0:
+            raise ValueError("buffer_size must be greater than 0.")
+        super().__init__(initial_messages)
+        self.buffer_size = buffer_size
+
+    async def get_messages(self) -> list[LLMMessage]:
+        return _without_leading_tool_result(self._messages[-self.buffer_size :])
+
+
+class HeadAndTailChatCompletionContext(ChatCompletionContext):
+    """Sends the first `head_size` and last `tail_size` messages, with a note of how many were skipped."""
+
+    def __init__(self, head_size: int, tail_size: int, initial_messages: list[LLMMessage] | None = None) -> None:
+        if head_size <= 0 or tail_size <= 0:
+            raise ValueError("head_size and tail_size must be greater than 0.")
+        super().__init__(initial_messages)
+        self.head_size = head_size
+        self.tail_size = tail_size
+
+    async def get_messages(self) -> list[LLMMessage]:
+        skipped = len(self._messages) - self.head_size - self.tail_size
+        if skipped <= 0:
+            return self._messages
+        head = self._messages[: self.head_size]
+        if head and isinstance(head[-1], AssistantMessage) and isinstance(head[-1].content, list):
+            head = head[:-1]  # a tool call whose result falls in the skipped part
+        tail = _without_leading_tool_result(self._messages[-self.tail_size :])
+        return [*head, UserMessage(content=f"Skipped {skipped} messages.", source="System"), *tail]
+
+
+def _without_leading_tool_result(messages: list[LLMMessage]) -> list[LLMMessage]:
+    if messages and isinstance(messages[0], FunctionExecutionResultMessage):
+        return messages[1:]
+    return messages
+
+
+__all__ = [
+    "ChatCompletionContext",
+    "UnboundedChatCompletionContext",
+    "BufferedChatCompletionContext",
+    "HeadAndTailChatCompletionContext",
+]

@@ -1,0 +1,327 @@
+"""The group chat engine every team type shares.
+
+A run is a loop: pick the next speaker(s), give each the chat messages it has not seen yet, stream what it
+produces, then check the termination condition on that turn's messages. Team types differ only in how
+they pick speakers (`select_speakers`) and what they remember (`on_messages`, `reset_state`).
+
+Turns run as child tasks feeding one queue, so a cancellation token or an error stops the run promptly
+and is reported as the run's last events instead of escaping as an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from ..agents.base import BaseChatAgent
+from ..cancellation import CancellationToken
+from ..conditions import TerminationCondition
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    ErrorEvent,
+    ModelClientStreamingChunkEvent,
+    Response,
+    SelectSpeakerEvent,
+    TaskResult,
+    TextMessage,
+)
+
+AnyMessage = BaseAgentEvent | BaseChatMessage
+CANCELLED_REASON = "Run cancelled."
+
+
+class _TurnDone:
+    """Queue marker: one speaker's turn ended with `response`, or failed with `error`."""
+
+    __slots__ = ("speaker", "response", "error")
+
+    def __init__(self, speaker: str, response: Response | None = None, error: BaseException | None = None) -> None:
+        self.speaker = speaker
+        self.response = response
+        self.error = error
+
+
+class BaseGroupChat(ABC):
+    """A team of agents taking turns. Subclasses choose the speakers."""
+
+    DEFAULT_NAME = "GroupChat"
+    DEFAULT_DESCRIPTION = "A team of agents."
+    MANAGER_NAME = "GroupChatManager"
+
+    def __init__(
+        self,
+        participants: Sequence[BaseChatAgent],
+        termination_condition: TerminationCondition | None = None,
+        max_turns: int | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        emit_team_events: bool = False,
+    ) -> None:
+        if not participants:
+            raise ValueError("At least one participant is required.")
+        names = [p.name for p in participants]
+        if len(set(names)) != len(names):
+            raise ValueError(f"The participant names must be unique: {names}")
+        if max_turns is not None and max_turns <= 0:
+            raise ValueError("The maximum number of turns must be greater than 0.")
+        self.participants = list(participants)
+        self.termination_condition = termination_condition
+        self.max_turns = max_turns
+        self.name = name or self.DEFAULT_NAME
+        self.description = description or self.DEFAULT_DESCRIPTION
+        self.emit_team_events = emit_team_events
+        self._by_name = {p.name: p for p in participants}
+        self._unseen: dict[str, list[BaseChatMessage]] = {n: [] for n in names}
+        self._thread: list[AnyMessage] = []
+        self._turn = 0
+        self._running = False
+
+    @property
+    def participant_names(self) -> list[str]:
+        return [p.name for p in self.participants]
+
+    # -- what subclasses define -------------------------------------------------------------------------
+
+    @abstractmethod
+    async def select_speakers(self) -> list[str]:
+        """The participants who speak next (several run concurrently); empty ends the run (graphs)."""
+
+    async def on_messages(self, messages: Sequence[AnyMessage]) -> None:
+        """Called with the task messages, then with each turn's messages, in order."""
+
+    async def validate_start(self, messages: Sequence[BaseChatMessage] | None) -> None:
+        """Raise ValueError if the team cannot start (or continue) with these task messages."""
+
+    async def reset_state(self) -> None:
+        """Forget the speaker-selection state."""
+
+    def completion_reason(self) -> str | None:
+        """A stop reason when the team has nothing left to do (a finished graph), checked after each turn."""
+        return None
+
+    def pending_events(self) -> list[AnyMessage]:
+        """Team events produced while selecting speakers (shown when `emit_team_events` is on)."""
+        return []
+
+    # -- running ----------------------------------------------------------------------------------------
+
+    async def run(
+        self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
+        cancellation_token: CancellationToken | None = None,
+    ) -> TaskResult:
+        result: Any = None
+        async for item in self.run_stream(task=task, cancellation_token=cancellation_token):
+            result = item
+        assert isinstance(result, TaskResult)
+        return result
+
+    async def run_stream(
+        self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncIterator[AnyMessage | TaskResult]:
+        """Yield every message and event as it happens, then the TaskResult. Calling again continues."""
+        messages = _task_messages(task)
+        if self._running:
+            raise ValueError("The team is already running, it cannot run again until it is stopped.")
+        self._running = True
+        token = cancellation_token or CancellationToken()
+        output: list[AnyMessage] = []
+        try:
+            async for item in self._run(messages, token):
+                if isinstance(item, str):
+                    yield TaskResult(messages=output, stop_reason=item)
+                    return
+                if not isinstance(item, ModelClientStreamingChunkEvent):
+                    output.append(item)
+                yield item
+        finally:
+            self._running = False
+
+    async def _run(self, messages: list[BaseChatMessage] | None, token: CancellationToken) -> AsyncIterator[Any]:
+        """Yield messages and events; the last item is the stop reason (a str)."""
+        if self.termination_condition is not None and self.termination_condition.terminated:
+            yield "The group chat has already terminated."
+            return
+        try:
+            await self.validate_start(messages)
+        except ValueError as e:
+            yield ErrorEvent(content=str(e), error_type="ValueError", source=self.MANAGER_NAME)
+            yield f"Error: {e}"
+            return
+        if messages:
+            for message in messages:
+                yield message
+            self._publish(messages, speaker=None)
+            self._thread.extend(messages)
+            await self.on_messages(messages)
+            reason = await self._check_termination(messages, count_turn=False)
+            if reason is not None:
+                yield reason
+                return
+
+        while True:
+            if token.is_cancelled():
+                yield CANCELLED_REASON
+                return
+            try:
+                speakers = await _cancellable(self.select_speakers(), token)
+            except asyncio.CancelledError:
+                if token.is_cancelled():
+                    yield CANCELLED_REASON
+                    return
+                raise
+            except Exception as e:
+                yield ErrorEvent(content=_describe(e), error_type=type(e).__name__, source=self.MANAGER_NAME)
+                yield f"Error: {_describe(e)}"
+                return
+            for event in self.pending_events():
+                yield event
+            if self.emit_team_events:
+                yield SelectSpeakerEvent(content=speakers, source=self.MANAGER_NAME)
+
+            delta: list[AnyMessage] = []
+            async for item in self._run_turn(speakers, token):
+                if isinstance(item, _TurnDone):
+                    if item.error is not None:
+                        if isinstance(item.error, asyncio.CancelledError):
+                            yield CANCELLED_REASON
+                        else:
+                            message = f"{item.speaker}: {_describe(item.error)}"
+                            yield ErrorEvent(content=message, error_type=type(item.error).__name__, source=item.speaker)
+                            yield f"Error: {message}"
+                        return
+                    assert item.response is not None
+                    delta = [*item.response.inner_messages, item.response.chat_message]
+                    self._publish([item.response.chat_message], speaker=item.speaker)
+                    self._thread.extend(delta)
+                    await self.on_messages(delta)
+                else:
+                    yield item
+            reason = await self._check_termination(delta, count_turn=True)
+            if reason is not None:
+                yield reason
+                return
+
+    async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[Any]:
+        """Run the speakers concurrently; yield their events in the order they happen, then one _TurnDone each."""
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        tasks = [asyncio.create_task(self._speak(name, queue, token)) for name in speakers]
+        for task in tasks:
+            token.link_future(task)
+        try:
+            remaining = len(tasks)
+            failure: _TurnDone | None = None
+            while remaining:
+                item = await queue.get()
+                if isinstance(item, _TurnDone):
+                    remaining -= 1
+                    if item.error is not None:
+                        failure = failure or item
+                        for task in tasks:
+                            task.cancel()
+                        continue
+                    if failure is None:
+                        yield item
+                elif failure is None:
+                    yield item
+            if failure is not None:
+                yield failure
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _speak(self, name: str, queue: asyncio.Queue[Any], token: CancellationToken) -> None:
+        agent = self._by_name[name]
+        unseen, self._unseen[name] = self._unseen[name], []
+        try:
+            response: Response | None = None
+            async for item in agent.on_messages_stream(unseen, token):
+                if isinstance(item, Response):
+                    response = item
+                    queue.put_nowait(item.chat_message)
+                else:
+                    queue.put_nowait(item)
+            if response is None:
+                raise RuntimeError(f"Agent {name} did not produce a final response.")
+            queue.put_nowait(_TurnDone(name, response=response))
+        except asyncio.CancelledError as e:
+            queue.put_nowait(_TurnDone(name, error=e))
+        except Exception as e:  # reported to the run as an ErrorEvent
+            queue.put_nowait(_TurnDone(name, error=e))
+
+    def _publish(self, messages: Sequence[BaseChatMessage], speaker: str | None) -> None:
+        """Every participant but the speaker will see these chat messages on its next turn."""
+        for name, unseen in self._unseen.items():
+            if name != speaker:
+                unseen.extend(messages)
+
+    async def _check_termination(self, delta: Sequence[AnyMessage], count_turn: bool) -> str | None:
+        """Return the stop reason if the run must stop now (and reset the counters for the next run)."""
+        completed = self.completion_reason()
+        if completed is not None:
+            await self._reset_run_counters()
+            return completed
+        if self.termination_condition is not None:
+            stop = await self.termination_condition(delta)
+            if stop is not None:
+                await self._reset_run_counters()
+                return stop.content
+        if count_turn:
+            self._turn += 1
+        if self.max_turns is not None and self._turn >= self.max_turns:
+            await self._reset_run_counters()
+            return f"Maximum number of turns {self.max_turns} reached."
+        return None
+
+    async def _reset_run_counters(self) -> None:
+        self._turn = 0
+        if self.termination_condition is not None:
+            await self.termination_condition.reset()
+
+    async def reset(self) -> None:
+        """Start afresh: every agent forgets the conversation, and so does the team."""
+        if self._running:
+            raise RuntimeError("The team cannot be reset while it is running.")
+        for agent in self.participants:
+            await agent.on_reset()
+        for unseen in self._unseen.values():
+            unseen.clear()
+        self._thread.clear()
+        await self._reset_run_counters()
+        await self.reset_state()
+
+    async def close(self) -> None:
+        for agent in self.participants:
+            await agent.close()
+
+
+def _task_messages(task: str | BaseChatMessage | Sequence[BaseChatMessage] | None) -> list[BaseChatMessage] | None:
+    if task is None:
+        return None
+    if isinstance(task, str):
+        return [TextMessage(content=task, source="user")]
+    if isinstance(task, BaseChatMessage):
+        return [task]
+    messages = list(task)
+    if not messages:
+        raise ValueError("Task list cannot be empty.")
+    if not all(isinstance(m, BaseChatMessage) for m in messages):
+        raise ValueError("All messages in the task list must be chat messages.")
+    return messages
+
+
+async def _cancellable(coro: Any, token: CancellationToken) -> Any:
+    task = asyncio.ensure_future(coro)
+    token.link_future(task)
+    return await task
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+__all__ = ["BaseGroupChat", "CANCELLED_REASON"]

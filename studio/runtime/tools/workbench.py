@@ -1,0 +1,75 @@
+"""A workbench: the fixed set of tools an agent can call, with optional renames."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..cancellation import CancellationToken
+from ..models.types import ToolSchema
+from .base import Tool, ToolResult
+
+
+class ToolOverride(BaseModel):
+    """Shows a tool to the model under another name and/or description."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+class StaticWorkbench:
+    def __init__(self, tools: Sequence[Tool], tool_overrides: Mapping[str, ToolOverride | dict] | None = None) -> None:
+        self.tools = list(tools)
+        self.tool_overrides = {
+            name: override if isinstance(override, ToolOverride) else ToolOverride.model_validate(override)
+            for name, override in (tool_overrides or {}).items()
+        }
+        self._by_exposed_name: dict[str, Tool] = {}
+        for tool in self.tools:
+            override = self.tool_overrides.get(tool.name)
+            exposed = override.name if override and override.name else tool.name
+            if exposed in self._by_exposed_name:
+                raise ValueError(f"Tool name '{exposed}' is used twice in one workbench.")
+            self._by_exposed_name[exposed] = tool
+        self._schemas: list[ToolSchema] | None = None
+
+    async def list_tools(self) -> list[ToolSchema]:
+        if self._schemas is None:
+            self._schemas = [self._exposed_schema(tool) for tool in self.tools]
+        return self._schemas
+
+    def has_tool(self, name: str) -> bool:
+        return name in self._by_exposed_name
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> ToolResult:
+        tool = self._by_exposed_name.get(name)
+        if tool is None:
+            return ToolResult(name=name, content=f"Tool {name} not found.", is_error=True)
+        result = await tool.run_json(arguments or {}, cancellation_token or CancellationToken(), call_id=call_id)
+        return result.model_copy(update={"name": name}) if result.name != name else result
+
+    async def close(self) -> None:
+        for tool in self.tools:
+            await tool.close()
+
+    def _exposed_schema(self, tool: Tool) -> ToolSchema:
+        schema = dict(tool.schema)
+        override = self.tool_overrides.get(tool.name)
+        if override is not None:
+            if override.name is not None:
+                schema["name"] = override.name
+            if override.description is not None:
+                schema["description"] = override.description
+        return schema  # type: ignore[return-value]
+
+
+class StaticStreamWorkbench(StaticWorkbench):
+    """The same as `StaticWorkbench`; AutoGen's default for an agent's `tools`. Kept as its own provider."""
