@@ -1,0 +1,271 @@
+"""Pure helpers for the OpenAI clients: config fields, model capabilities, the wire format.
+
+Holds the config models (the fields of AutoGen 0.7.5's OpenAI/Azure client configs), what
+known OpenAI models can do, and the conversion of our LLM messages and tool schemas to
+chat-completions JSON the way AutoGen's client does it. No I/O here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from .base import ModelClientError
+from .types import (
+    AssistantMessage,
+    FinishReason,
+    FunctionExecutionResultMessage,
+    LLMMessage,
+    ModelInfo,
+    SystemMessage,
+    UserMessage,
+)
+
+SECRET_FIELDS = ("api_key", "azure_ad_token")
+_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_FINISH_REASONS: dict[str, FinishReason] = {
+    "stop": "stop", "end_turn": "stop", "length": "length", "content_filter": "content_filter",
+    "function_calls": "function_calls", "tool_calls": "function_calls",
+}  # fmt: skip
+
+# Capabilities of OpenAI's models by name prefix (the longest matching prefix wins):
+# (vision, function_calling, json_output, family, structured_output).
+_KNOWN_MODELS: dict[str, tuple[bool, bool, bool, str, bool]] = {
+    "gpt-5": (True, True, True, "gpt-5", True),
+    "gpt-4.5": (True, True, True, "gpt-45", True),
+    "gpt-4.1": (True, True, True, "gpt-41", True),
+    "gpt-4o": (True, True, True, "gpt-4o", True),
+    "gpt-4o-2024-05-13": (True, True, True, "gpt-4o", False),
+    "gpt-4o-search-preview": (False, True, True, "gpt-4o", True),
+    "gpt-4o-mini-search-preview": (False, True, True, "gpt-4o", True),
+    "gpt-4-turbo": (True, True, True, "gpt-4", False),
+    "gpt-4-1106-vision-preview": (True, False, False, "gpt-4", False),
+    "gpt-4": (False, True, True, "gpt-4", False),
+    "gpt-3.5-turbo": (False, True, True, "gpt-35", False),
+    "gpt-35-turbo": (False, True, True, "gpt-35", False),  # Azure's spelling
+    "o4": (True, True, True, "o4", True),
+    "o3": (True, True, True, "o3", True),
+    "o3-mini": (False, True, True, "o3", True),
+    "o1": (False, True, False, "o1", True),
+    "o1-mini": (False, False, False, "o1", False),
+}
+
+
+def known_model_info(model: str) -> ModelInfo | None:
+    """Capabilities of a known OpenAI model name (or a dated snapshot of one), else None."""
+    prefixes = [p for p in _KNOWN_MODELS if model == p or model.startswith(p + "-")]
+    if not prefixes:
+        return None
+    vision, tools, json_output, family, structured = _KNOWN_MODELS[max(prefixes, key=len)]
+    return ModelInfo(vision=vision, function_calling=tools, json_output=json_output, family=family,
+                     structured_output=structured, multiple_system_messages=True)  # fmt: skip
+
+
+class CreateArgs(BaseModel):
+    """Request parameters a config may set (AutoGen's CreateArgumentsConfigModel)."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    frequency_penalty: float | None = None
+    logit_bias: dict[str, int] | None = None
+    max_tokens: int | None = None
+    n: int | None = None
+    presence_penalty: float | None = None
+    response_format: dict[str, Any] | None = None
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    user: str | None = None
+    stream_options: dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+
+
+class BaseClientConfig(CreateArgs):
+    """The fields AutoGen's OpenAI and Azure client config models share."""
+
+    model: str
+    api_key: str | SecretStr | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    model_capabilities: dict[str, Any] | None = None
+    model_info: dict[str, Any] | None = None
+    add_name_prefixes: bool | None = None
+    include_name_in_message: bool | None = None
+    default_headers: dict[str, str] | None = None
+
+
+class OpenAIClientConfig(BaseClientConfig):
+    """The fields of AutoGen's OpenAIClientConfigurationConfigModel."""
+
+    organization: str | None = None
+    base_url: str | None = None
+
+
+class AzureOpenAIClientConfig(BaseClientConfig):
+    """AutoGen's AzureOpenAIClientConfigurationConfigModel fields; endpoint and version may come from env."""
+
+    azure_endpoint: str | None = None
+    azure_deployment: str | None = None
+    api_version: str | None = None
+    azure_ad_token: str | SecretStr | None = None
+
+
+class MaskedConfig(dict[str, Any]):
+    """The config as given; its repr hides secrets, so logging it is safe."""
+
+    def __repr__(self) -> str:
+        return repr({k: "***" if k in SECRET_FIELDS and v else v for k, v in self.items()})
+
+
+def secret_text(value: Any) -> str | None:
+    """The text of a secret given as a str or a pydantic SecretStr; None when unset or empty."""
+    getter = getattr(value, "get_secret_value", None)
+    return (str(getter() if getter else value) or None) if value is not None else None
+
+
+def is_local_url(url: str | None) -> bool:
+    """True for loopback, private-network and *.local hosts, whose servers don't check keys."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost")):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
+
+
+def finish_reason(reason: str | None) -> FinishReason:
+    """OpenAI's finish reason in AutoGen's vocabulary ("tool_calls" -> "function_calls")."""
+    return _FINISH_REASONS.get((reason or "").lower(), "unknown")
+
+
+def tool_call_name(name: str) -> str:
+    """Models sometimes return names with characters the API itself forbids: replace them."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:64]
+
+
+def split_r1_thought(content: str) -> tuple[str | None, str]:
+    """For R1-family models: split `<think>...</think>` out of the reply text."""
+    start, end = content.find("<think>"), content.find("</think>")
+    if start == -1 or end < start:
+        return None, content
+    return content[start + len("<think>") : end].strip(), content[end + len("</think>") :].strip()
+
+
+def merge_system_messages(messages: Sequence[LLMMessage]) -> list[LLMMessage]:
+    """Merge adjacent system messages into one, for models that read only one (as AutoGen does)."""
+    merged: list[LLMMessage] = []
+    texts: list[str] = []
+    first = last = -1
+    for i, message in enumerate(messages):
+        if isinstance(message, SystemMessage):
+            if first == -1:
+                first = i
+            elif last + 1 != i:
+                raise ModelClientError(
+                    "system messages must be adjacent unless model_info.multiple_system_messages is true"
+                )
+            texts.append(message.content + "\n")
+            last = i
+        else:
+            merged.append(message)
+    text = "".join(texts).rstrip()
+    if text:
+        merged.insert(first, SystemMessage(content=text))
+    return merged
+
+
+def _content_part(part: Any) -> tuple[dict[str, Any], bool]:
+    """One multimodal user content part in OpenAI's format, and whether it is an image."""
+    if isinstance(part, str):
+        return {"type": "text", "text": part}, False
+    if hasattr(part, "to_openai_format"):  # an AutoGen-style Image object
+        return part.to_openai_format(), True
+    if isinstance(part, dict):
+        if part.get("type") == "text":
+            return {"type": "text", "text": part.get("text", "")}, False
+        if part.get("type") == "image_url":
+            return part, True
+        if part.get("type") == "image" or "data" in part:
+            url = f"data:{part.get('mime') or 'image/png'};base64,{part['data']}"
+            return {"type": "image_url", "image_url": {"url": url, "detail": part.get("detail", "auto")}}, True
+    raise ModelClientError(f"unsupported content part in a user message: {type(part).__name__}")
+
+
+def to_openai_messages(
+    messages: Sequence[LLMMessage],
+    *,
+    add_name_prefixes: bool = False,
+    include_name: bool = True,
+    vision: bool = True,
+) -> list[dict[str, Any]]:
+    """Our LLM messages as chat-completions messages, the way AutoGen's client sends them.
+
+    A user message gets `name` = its source when that is a valid name; an assistant message
+    with tool calls carries its thought (or null) as content; each tool result is its own
+    `tool` message; images become `image_url` parts holding a data URL.
+    """
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if isinstance(m, SystemMessage):
+            out.append({"role": "system", "content": m.content})
+        elif isinstance(m, UserMessage):
+            item: dict[str, Any] = {"role": "user"}
+            if include_name and _NAME_RE.match(m.source):
+                item["name"] = m.source
+            prefix = f"{m.source} said:\n" if add_name_prefixes else ""
+            if isinstance(m.content, str):
+                item["content"] = prefix + m.content
+            else:
+                parts = []
+                for i, raw in enumerate(m.content):
+                    part, is_image = _content_part(prefix + raw if i == 0 and isinstance(raw, str) else raw)
+                    if is_image and not vision:
+                        raise ModelClientError("the model does not support images (model_info.vision is false)")
+                    parts.append(part)
+                item["content"] = parts
+            out.append(item)
+        elif isinstance(m, AssistantMessage):
+            if isinstance(m.content, str):
+                out.append({"role": "assistant", "content": m.content})
+            else:
+                calls = [{"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+                         for c in m.content]  # fmt: skip
+                out.append({"role": "assistant", "tool_calls": calls, "content": m.thought})
+        elif isinstance(m, FunctionExecutionResultMessage):
+            out.extend({"role": "tool", "content": r.content, "tool_call_id": r.call_id} for r in m.content)
+        else:
+            raise ModelClientError(f"unknown message type: {type(m).__name__}")
+    return out
+
+
+def to_openai_tools(tools: Sequence[Any]) -> list[dict[str, Any]]:
+    """Tool schemas (or tool objects with `.schema`) as OpenAI function tools."""
+    result = []
+    for tool in tools:
+        schema = getattr(tool, "schema", tool)
+        name = schema["name"]
+        if not _NAME_RE.match(name):
+            raise ModelClientError(f"invalid tool name {name!r}: use 1-64 letters, digits, '_' or '-'")
+        function = {"name": name, "description": schema.get("description", ""),
+                    "parameters": schema.get("parameters", {}), "strict": schema.get("strict", False)}  # fmt: skip
+        result.append({"type": "function", "function": function})
+    return result
+
+
+def to_tool_choice(tool_choice: str, tools: Sequence[dict[str, Any]]) -> Any:
+    """"auto" / "required" / "none", or a tool's name to force that tool."""
+    if tool_choice in ("auto", "required", "none"):
+        return tool_choice
+    names = [t["function"]["name"] for t in tools]
+    if tool_choice not in names:
+        raise ModelClientError(f"tool_choice {tool_choice!r} is not one of the given tools: {', '.join(names)}")
+    return {"type": "function", "function": {"name": tool_choice}}

@@ -1,0 +1,78 @@
+import asyncio
+
+from studio.runtime.agents import AssistantAgent, UserProxyAgent
+from studio.runtime.cancellation import CancellationToken
+from studio.runtime.models.base import ChatCompletionClient
+from studio.runtime.models.types import RequestUsage, default_model_info
+from studio.runtime.teams import CANCELLED_REASON, RoundRobinGroupChat
+
+from ..helpers import agent
+
+
+class HangingClient(ChatCompletionClient):
+    """A model that never answers, like a stuck HTTP call."""
+
+    model_info = default_model_info()
+
+    def __init__(self) -> None:
+        self.cancelled = asyncio.Event()
+
+    async def create(self, messages, **kwargs):
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self.cancelled.set()
+
+    async def create_stream(self, messages, **kwargs):
+        yield await self.create(messages, **kwargs)
+
+    def total_usage(self) -> RequestUsage:
+        return RequestUsage()
+
+
+async def test_cancelling_stops_the_current_model_call_and_reports_it():
+    client = HangingClient()
+    team = RoundRobinGroupChat([agent("fast", "quick"), AssistantAgent("slow", client)], max_turns=10)
+    token = CancellationToken()
+    seen = []
+    async with asyncio.timeout(5):
+        async for item in team.run_stream(task="go", cancellation_token=token):
+            seen.append(item)
+            if getattr(item, "source", None) == "fast":
+                asyncio.get_running_loop().call_later(0.05, token.cancel)
+    result = seen[-1]
+    assert result.stop_reason == CANCELLED_REASON
+    assert [m.source for m in result.messages] == ["user", "fast"]
+    assert client.cancelled.is_set()
+
+
+async def test_cancelling_while_waiting_for_the_user():
+    asked = asyncio.Event()
+
+    async def never_answers(prompt, token):
+        asked.set()
+        await asyncio.Event().wait()
+
+    team = RoundRobinGroupChat([UserProxyAgent("human", input_func=never_answers)], max_turns=1)
+    token = CancellationToken()
+
+    async def cancel_when_asked():
+        await asked.wait()
+        token.cancel()
+
+    canceller = asyncio.create_task(cancel_when_asked())
+    async with asyncio.timeout(5):
+        result = await team.run(task="hello?", cancellation_token=token)
+    await canceller
+    assert result.stop_reason == CANCELLED_REASON
+    assert [m.type for m in result.messages] == ["TextMessage", "UserInputRequestedEvent"]
+
+
+async def test_a_team_can_run_again_after_a_cancelled_run():
+    team = RoundRobinGroupChat([agent("a", "one", "two")], max_turns=1)
+    token = CancellationToken()
+    token.cancel()
+    result = await team.run(task="x", cancellation_token=token)
+    assert result.stop_reason == CANCELLED_REASON
+    result = await team.run(task="y")
+    assert [m.content for m in result.messages] == ["y", "one"]

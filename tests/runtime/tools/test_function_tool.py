@@ -1,0 +1,195 @@
+"""FunctionTool calls run in sandbox workers: results, failures, limits, cancellation, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from studio.runtime.cancellation import CancellationToken
+from studio.runtime.tools import FunctionTool, SandboxLimits, get_sandbox
+
+SECRET = "sk-test-secret-0123456789"
+FAST = SandboxLimits(timeout=1.0)
+
+
+def tool(source: str, name: str, **kwargs: object) -> FunctionTool:
+    return FunctionTool(source, name, f"the {name} tool", **kwargs)  # type: ignore[arg-type]
+
+
+ADD = "def add(a: int, b: int = 2) -> int:\n    return a + b\n"
+
+
+async def call(t: FunctionTool, args: dict[str, object] | None = None, token: CancellationToken | None = None):
+    return await t.run_json(args or {}, token or CancellationToken(), call_id="c1")
+
+
+async def test_normal_call_coerces_arguments() -> None:
+    result = await call(tool(ADD, "add"), {"a": "40"})
+    assert (result.name, result.content, result.is_error) == ("add", "42", False)
+
+
+async def test_missing_argument_is_an_error_naming_it() -> None:
+    result = await call(tool(ADD, "add"), {"b": 1})
+    assert result.is_error and "validation error for addargs\na\n  Field required" in result.content
+
+
+async def test_async_tool_and_cancellation_token_parameter() -> None:
+    source = (
+        "import asyncio\n"
+        "async def twice(x: float, cancellation_token=None) -> str:\n"
+        "    await asyncio.sleep(0.01)\n"
+        "    return f'{x * 2} {cancellation_token.is_cancelled()}'\n"
+    )
+    result = await call(tool(source, "twice"), {"x": 2})
+    assert (result.content, result.is_error) == ("4.0 False", False)
+
+
+async def test_global_imports_and_pydantic_results() -> None:
+    source = (
+        "class Point(BaseModel):\n    x: int\n    y: int\n\n"
+        "def point(x: int) -> 'Point':\n    return Point(x=x, y=len(dumps([x, x])) + int(m.sqrt(4)))\n"
+    )
+    imports = [{"module": "pydantic", "imports": ["BaseModel"]}, {"module": "json", "imports": ["dumps"]},
+               {"name": "math", "alias": "m"}]
+    result = await call(tool(source, "point", global_imports=imports), {"x": 1})
+    assert (result.content, result.is_error) == ('{"x": 1, "y": 8}', False)
+
+
+async def test_raising_tool_gives_autogen_error_text() -> None:
+    source = "def boom(n: int) -> int:\n    raise ValueError(f'bad value {n}')\n"
+    result = await call(tool(source, "boom"), {"n": 3})
+    assert (result.content, result.is_error) == ("bad value 3", True)
+    group = "def grp() -> None:\n    raise ExceptionGroup('g', [ValueError('a'), KeyError('b')])\n"
+    assert (await call(tool(group, "grp"))).content == "a\n'b'"
+
+
+async def test_load_problems_are_error_results() -> None:
+    bad_import = await call(tool(ADD, "add", global_imports=["no_such_module_xyz"]), {"a": 1})
+    assert bad_import.is_error
+    assert bad_import.content == (
+        "Failed to import import no_such_module_xyz: Module not found. Please ensure the module is installed."
+    )
+    syntax = await call(tool("def add(a: int\n", "add"), {"a": 1})
+    assert syntax.is_error and syntax.content.startswith("Could not compile and load function: line 1:")
+
+
+async def test_prints_do_not_disturb_the_protocol() -> None:
+    source = "import sys\ndef noisy() -> str:\n    print('x' * 100000)\n    sys.stdout.write('junk')\n    return 'ok'\n"
+    assert (await call(tool(source, "noisy"))).content == "ok"
+
+
+async def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    reader = tool("import os\ndef key() -> str:\n    return os.environ['OPENAI_API_KEY']\n", "key")
+    result = await call(reader)
+    assert (result.content, result.is_error) == ("'OPENAI_API_KEY'", True)
+    dump = tool("import os\ndef env() -> str:\n    return repr(dict(os.environ)) + os.getcwd()\n", "env")
+    result = await call(dump)
+    assert not result.is_error and SECRET not in result.content and "OPENAI" not in result.content
+    assert os.getcwd() not in result.content and "studio-tool-" in result.content  # its own temp dir
+
+
+async def test_infinite_loop_times_out_and_next_call_works() -> None:
+    spin = tool("def spin() -> None:\n    while True:\n        pass\n", "spin", limits=SandboxLimits(timeout=0.5))
+    result = await call(spin)
+    assert (result.content, result.is_error) == ("Tool 'spin' timed out after 0.5 s", True)
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+
+
+async def test_cpu_limit_kills_a_busy_worker() -> None:
+    spin = tool("def burn() -> None:\n    while True:\n        pass\n", "burn",
+                limits=SandboxLimits(timeout=10, cpu_seconds=0.5))
+    result = await call(spin)
+    assert result.is_error and result.content.startswith("Tool 'burn' crashed: its sandbox worker exceeded its CPU")
+
+
+async def test_memory_hog_is_contained() -> None:
+    hog = tool("def hog() -> int:\n    return len(bytearray(2 * 1024 ** 3))\n", "hog")
+    result = await call(hog)
+    assert (result.content, result.is_error) == ("Tool 'hog' ran out of memory (limit 1024 MiB)", True)
+    grow = tool("def grow() -> int:\n    xs = []\n    while True:\n        xs.append(' ' * 10**6)\n", "grow",
+                limits=SandboxLimits(memory_mb=256))
+    result = await call(grow)
+    assert result.is_error and "256 MiB" in result.content
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+
+
+async def test_exiting_tool_reports_the_exit_and_sys_exit_is_an_error() -> None:
+    result = await call(tool("import os\ndef die() -> None:\n    os._exit(3)\n", "die"))
+    assert (result.content, result.is_error) == ("Tool 'die' crashed: its sandbox worker exited with code 3", True)
+    result = await call(tool("import sys\ndef bye() -> None:\n    sys.exit(4)\n", "bye"))
+    assert (result.content, result.is_error) == ("SystemExit: 4", True)
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+
+
+async def test_cancellation_kills_the_call_promptly() -> None:
+    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
+    token = CancellationToken()
+    task = asyncio.ensure_future(call(sleeper, token=token))
+    await asyncio.sleep(0.3)
+    pids = get_sandbox().worker_pids()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    token.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert loop.time() - started < 2
+    await asyncio.sleep(0.1)
+    assert not set(get_sandbox().worker_pids()) & set(pids)  # the busy worker is gone
+    with pytest.raises(asyncio.CancelledError):
+        await call(tool(ADD, "add"), {"a": 1}, token=token)  # already cancelled: never starts
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+
+
+async def test_parallel_calls_run_concurrently(tmp_path: Path) -> None:
+    # Each call writes its own file, then waits for the other's: serial execution would time out.
+    source = (
+        "import os, time\n"
+        "def meet(folder: str, me: str, other: str) -> str:\n"
+        "    open(os.path.join(folder, me), 'w').close()\n"
+        "    while not os.path.exists(os.path.join(folder, other)):\n"
+        "        time.sleep(0.005)\n"
+        "    return f'{me}:{os.getpid()}'\n"
+    )
+    meet = tool(source, "meet", limits=SandboxLimits(timeout=5))
+    results = await asyncio.gather(
+        call(meet, {"folder": str(tmp_path), "me": "a", "other": "b"}),
+        call(meet, {"folder": str(tmp_path), "me": "b", "other": "a"}),
+    )
+    assert [r.is_error for r in results] == [False, False]
+    assert len({r.content.split(":")[1] for r in results}) == 2  # two distinct worker processes
+
+
+async def test_more_calls_than_workers_queue_up() -> None:
+    results = await asyncio.gather(*(call(tool(ADD, "add"), {"a": i}) for i in range(10)))
+    assert [r.content for r in results] == [str(i + 2) for i in range(10)]
+    assert len(get_sandbox().worker_pids()) <= 4
+
+
+def test_workers_stop_when_the_event_loop_shuts_down() -> None:
+    async def run() -> list[int]:
+        assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+        return get_sandbox().worker_pids()
+
+    pids = asyncio.run(run())
+    assert pids
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+async def test_explicit_close_is_idempotent() -> None:
+    sandbox = get_sandbox()
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+    pids = sandbox.worker_pids()
+    await sandbox.close()
+    await sandbox.close()
+    assert sandbox.closed and sandbox.worker_pids() == []
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert get_sandbox() is not sandbox
+    assert (await call(tool(ADD, "add"), {"a": 2})).content == "4"
