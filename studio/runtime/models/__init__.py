@@ -1,7 +1,11 @@
-"""Model clients: the interface, the LLM message types, and the replay / OpenAI / Azure clients."""
+"""Model clients: the interface, the LLM message types, and the replay / OpenAI / Azure clients.
+
+The OpenAI clients are imported on first use: the `openai` package is heavy and a replay team needs none of it.
+"""
+
+from typing import Any
 
 from .base import ChatCompletionClient, ModelClientError
-from .openai_client import AzureOpenAIChatCompletionClient, OpenAIChatCompletionClient
 from .replay import ReplayChatCompletionClient
 from .types import (
     AssistantMessage,
@@ -39,3 +43,11 @@ __all__ = [
     "UserMessage",
     "default_model_info",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("OpenAIChatCompletionClient", "AzureOpenAIChatCompletionClient"):
+        from . import openai_client
+
+        return getattr(openai_client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

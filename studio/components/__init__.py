@@ -1,0 +1,25 @@
+"""The declarative component format (AutoGen's): envelope, provider registry, config schemas,
+validation with JSON paths, and load/dump to and from `studio.runtime` objects."""
+
+from __future__ import annotations
+
+from .envelope import MASK, ComponentModel
+from .errors import ComponentError, ComponentValidationError, Problem, UnsupportedComponentError
+from .loader import dump_component, load_component, validate_component
+from .registry import ProviderSpec, get_spec, providers, suggest
+
+__all__ = [
+    "MASK",
+    "ComponentError",
+    "ComponentModel",
+    "ComponentValidationError",
+    "Problem",
+    "ProviderSpec",
+    "UnsupportedComponentError",
+    "dump_component",
+    "get_spec",
+    "load_component",
+    "providers",
+    "suggest",
+    "validate_component",
+]

@@ -1,0 +1,274 @@
+"""Semantic checks beyond types: what would make a team fail to build or to run.
+
+Each check reads the validated `Node` tree (falling back to raw data where a config is invalid, so
+unrelated mistakes do not hide each other) and reports problems at JSON paths.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+from pydantic import ValidationError
+
+from .errors import Severity
+from .schemas.agents import AssistantAgentConfigV1
+from .schemas.teams import DiGraphConfig
+from .validation import Node
+
+Report = Callable[[str, str, Severity], None]
+Check = Callable[[Node, Report], None]
+
+TEAMS = "autogen_agentchat.teams."
+ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
+USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
+HANDOFF_TERMINATION = "autogen_agentchat.conditions.HandoffTermination"
+OR, AND = "autogen_agentchat.base.OrTerminationCondition", "autogen_agentchat.base.AndTerminationCondition"
+
+
+def _name(node: Node | None) -> str | None:
+    name = node.raw_config.get("name") if node else None
+    return name if isinstance(name, str) else None
+
+
+def _members(team: Node) -> list[tuple[int, Node, str]]:
+    return [(i, p, name) for i, p in enumerate(team.child_list("participants")) if p and (name := _name(p))]
+
+
+def check_team(team: Node, report: Report) -> None:
+    """Participants: at least one, unique names; a warning when nothing would ever stop the team."""
+    raw = team.raw_config.get("participants")
+    if isinstance(raw, list) and not raw:
+        report(team.at("participants"), "a team needs at least one participant", "error")
+    first: dict[str, int] = {}
+    for i, participant, name in _members(team):
+        if name in first:
+            report(participant.at("name"), f"duplicate participant name {name!r} "
+                   f"(also {team.at('participants', first[name])})", "error")
+        first.setdefault(name, i)
+    provider = team.provider or ""
+    stops_itself = provider.endswith((".GraphFlow", ".MagenticOneGroupChat"))
+    if not stops_itself and team.raw_config.get("termination_condition") is None \
+            and team.raw_config.get("max_turns") is None:
+        report(team.at("termination_condition"), "no termination condition and no max_turns: "
+               "the team may never stop", "warning")
+
+
+def check_selector(team: Node, report: Report) -> None:
+    raw = team.raw_config.get("participants")
+    if isinstance(raw, list) and len(raw) == 1:
+        report(team.at("participants"), "a selector team needs at least two participants", "error")
+
+
+def _handoff_stoppers(condition: Node | None) -> tuple[set[str], set[str]]:
+    """Handoff targets whose HandoffTermination stops the run on its own (alone or in an Or), and
+    targets that have one only inside an And."""
+    if condition is None or condition.spec is None:
+        return set(), set()
+    if condition.provider == HANDOFF_TERMINATION:
+        target = condition.raw_config.get("target")
+        return ({target} if isinstance(target, str) else set()), set()
+    sure: set[str] = set()
+    maybe: set[str] = set()
+    for child in condition.child_list("conditions"):
+        child_sure, child_maybe = _handoff_stoppers(child)
+        sure |= child_sure if condition.provider == OR else set()
+        maybe |= child_maybe | (child_sure if condition.provider == AND else set())
+    return sure, maybe - sure
+
+
+def _handoffs(agent: Node) -> Iterator[tuple[int, str, str | None]]:
+    """(index, target, name) of each handoff an assistant declares, read from raw data."""
+    raw = agent.raw_config.get("handoffs")
+    for j, item in enumerate(raw if isinstance(raw, list) else []):
+        target = item if isinstance(item, str) else item.get("target") if isinstance(item, dict) else None
+        name = item.get("name") if isinstance(item, dict) and item.get("name") else None
+        if isinstance(target, str):
+            yield j, target, name or f"transfer_to_{target}".lower()
+
+
+def check_swarm(team: Node, report: Report) -> None:
+    """The first speaker must be able to hand off, and every handoff must land somewhere.
+
+    In AutoGen a Swarm handoff to a name that is not a participant (typically "user", to ask a human)
+    makes the speaker selection fail, unless the run stops first: a `HandoffTermination` on that
+    target stops it before a speaker is picked. So a non-participant target is
+    - fine when a HandoffTermination on it can stop the run by itself (top level or inside an Or);
+    - a warning when it appears only inside an And (it stops the run only if the other conditions
+      were met too; otherwise the run fails when the handoff happens);
+    - an error when there is none: the run is certain to fail the moment that handoff is used.
+    """
+    members = _members(team)
+    participants = team.child_list("participants")
+    first = participants[0] if participants else None
+    if first and first.spec and first.provider not in (ASSISTANT, USER_PROXY):
+        report(first.path, f"the first participant of a Swarm speaks first and must be able to hand off; "
+               f"{first.spec.name} cannot (use an AssistantAgent or a UserProxyAgent)", "error")
+    names = {name for _, _, name in members}
+    sure, maybe = _handoff_stoppers(team.child("termination_condition"))
+    for _, agent, _ in members:
+        if agent.provider != ASSISTANT:
+            continue
+        for j, target, _ in _handoffs(agent):
+            if target in names or target in sure:
+                continue
+            where = agent.at("handoffs", j, "target")
+            if target in maybe:
+                report(where, f"handoff target {target!r} is not a participant, and its HandoffTermination is "
+                       "inside an AndTerminationCondition: the run fails if the handoff happens before the "
+                       "other conditions are met", "warning")
+            else:
+                report(where, f"handoff target {target!r} is not a participant of this Swarm; add a "
+                       f"HandoffTermination with target {target!r} to stop the run there", "error")
+
+
+def check_graph_flow(team: Node, report: Report) -> None:
+    """Edges and nodes must name participants; the flow needs a start and an end; loops need exits."""
+    try:
+        graph = DiGraphConfig.model_validate(team.raw_config.get("graph"))
+    except ValidationError:
+        return  # reported by the schema
+    nodes, at = graph.nodes, lambda *p: team.at("graph", *p)
+    names: dict[str, int] = {}
+    for i, _, name in _members(team):
+        names.setdefault(name, i)
+    if not nodes:
+        report(at("nodes"), "the graph has no nodes", "error")
+        return
+    groups: dict[tuple[str, str], str] = {}
+    for key, node in nodes.items():
+        if node.name != key:
+            report(at("nodes", key, "name"), f"node name {node.name!r} differs from its key {key!r}", "error")
+        if key not in names:
+            report(at("nodes", key), f"node {key!r} is not a participant", "error")
+        conditional = {edge.condition is not None for edge in node.edges}
+        if len(conditional) == 2:
+            report(at("nodes", key, "edges"), "mixes conditional and unconditional edges: make all edges "
+                   "from this node conditional, or none", "error")
+        for e, edge in enumerate(node.edges):
+            if edge.target not in nodes:
+                report(at("nodes", key, "edges", e, "target"), f"edge to unknown node {edge.target!r}", "error")
+            seen = groups.setdefault((edge.target, edge.activation_group), edge.activation_condition)
+            if seen != edge.activation_condition:
+                report(at("nodes", key, "edges", e, "activation_condition"),
+                       f"conflicts with another edge to {edge.target!r} in activation group "
+                       f"{edge.activation_group!r} ({seen!r})", "error")
+    for name, i in names.items():
+        if name not in nodes:
+            report(team.at("participants", i), f"participant {name!r} has no node in the graph and never speaks",
+                   "warning")
+    start = graph.default_start_node
+    if start is not None and start not in nodes:
+        report(at("default_start_node"), f"{start!r} is not a node of the graph", "error")
+    targets = {edge.target for node in nodes.values() for edge in node.edges}
+    if start is None and not nodes.keys() - targets:
+        report(at(), "no start node: every node has an incoming edge; set default_start_node", "error")
+    if all(node.edges for node in nodes.values()):
+        report(at(), "no end node: every node has an outgoing edge, so the flow never completes", "error")
+    cycles = _cycles(graph)
+    for cycle in cycles:
+        if all(edge.condition is None for name in cycle for edge in nodes[name].edges):
+            report(at(), f"cycle without an exit condition: {' -> '.join([*cycle, cycle[0]])}", "error")
+    if cycles and team.raw_config.get("termination_condition") is None and team.raw_config.get("max_turns") is None:
+        report(team.at("termination_condition"), "the graph has a cycle: set a termination condition or max_turns",
+               "error")
+
+
+def _cycles(graph: DiGraphConfig) -> list[list[str]]:
+    """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
+    found: list[list[str]] = []
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        path.append(name)
+        for edge in graph.nodes[name].edges:
+            if edge.target in path:
+                found.append(path[path.index(edge.target):])
+            elif edge.target in graph.nodes and edge.target not in done:
+                visit(edge.target)
+        path.pop()
+        done.add(name)
+
+    for name in graph.nodes:
+        if name not in done:
+            visit(name)
+    return found
+
+
+def check_assistant(agent: Node, report: Report) -> None:
+    raw = agent.raw_config
+    redundant = isinstance(agent.config, AssistantAgentConfigV1) and agent.config.redundant_workbench()
+    if raw.get("tools") and raw.get("workbench") and not redundant:
+        report(agent.at("tools"), "tools cannot be used with a workbench: put the tools in the workbench", "error")
+    tool_names = {_name(t) for t in agent.child_list("tools")}
+    seen: set[str] = set()
+    for j, target, name in _handoffs(agent):
+        if name in seen:
+            report(agent.at("handoffs", j, "name"), f"duplicate handoff name {name!r}", "error")
+        if name in tool_names or target in tool_names:
+            report(agent.at("handoffs", j), f"handoff {name!r} clashes with a tool of the same name", "error")
+        seen.add(name)
+    for field in ("memory", "structured_message_factory"):
+        if raw.get(field):
+            report(agent.at(field), f"{field} is not supported by the studio runtime yet: this agent validates "
+                   "but cannot be loaded to run", "warning")
+
+
+def check_user_proxy(agent: Node, report: Report) -> None:
+    if agent.raw_config.get("input_func") is not None:
+        report(agent.at("input_func"), "ignored: the studio asks the user through its own UI", "warning")
+
+
+def check_function_tool(tool: Node, report: Report) -> None:
+    source, name = tool.raw_config.get("source_code"), tool.raw_config.get("name")
+    if isinstance(source, str) and isinstance(name, str):
+        for message in _source_checker()(source, name):
+            report(tool.at("source_code"), message, "error")
+
+
+def check_token_usage(condition: Node, report: Report) -> None:
+    limits = ("max_total_token", "max_prompt_token", "max_completion_token")
+    if condition.config is not None and all(getattr(condition.config, k) is None for k in limits):
+        report(condition.at(), "set at least one of max_total_token, max_prompt_token, max_completion_token",
+               "error")
+
+
+def _source_checker() -> Callable[[str, str], list[str]]:
+    try:
+        from studio.runtime.tools.schema import check_function_source
+    except ImportError:
+        return _check_source
+    return check_function_source
+
+
+def _check_source(source_code: str, name: str) -> list[str]:
+    """Fallback while the runtime's checker is absent: the source parses and defines `name`."""
+    try:
+        tree = ast.parse(source_code)
+    except SyntaxError as exc:
+        return [f"syntax error on line {exc.lineno}: {exc.msg}"]
+    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return [] if name in defined else [f"the source does not define a function named {name!r}"]
+
+
+CHECKS: dict[str, tuple[Check, ...]] = {
+    f"{TEAMS}RoundRobinGroupChat": (check_team,),
+    f"{TEAMS}SelectorGroupChat": (check_team, check_selector),
+    f"{TEAMS}Swarm": (check_team, check_swarm),
+    f"{TEAMS}GraphFlow": (check_team, check_graph_flow),
+    f"{TEAMS}MagenticOneGroupChat": (check_team,),
+    ASSISTANT: (check_assistant,),
+    USER_PROXY: (check_user_proxy,),
+    "autogen_core.tools.FunctionTool": (check_function_tool,),
+    "autogen_agentchat.conditions.TokenUsageTermination": (check_token_usage,),
+}
+
+
+def run_checks(root: Node, report: Report) -> None:
+    """Run every check that applies to a component of the tree."""
+    for node in root.walk():
+        if not isinstance(node.raw.get("config"), dict):
+            continue
+        for check in CHECKS.get(node.provider or "", ()):
+            check(node, report)

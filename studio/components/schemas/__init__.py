@@ -1,0 +1,1 @@
+"""Config schemas of every provider, by kind. Pure data: no runtime imports."""

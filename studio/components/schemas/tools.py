@@ -1,0 +1,50 @@
+"""Config schemas of tools and workbenches (AutoGen 0.7.5 `autogen_core.tools`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import Component, ConfigModel, slot, tagged, text_or
+
+
+class AliasConfig(ConfigModel):
+    name: str
+    alias: str
+
+
+class ImportFromModuleConfig(ConfigModel):
+    """`from <module> import <imports...>`."""
+
+    module: str
+    imports: list[text_or(AliasConfig)]
+
+
+def _import_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "module"
+    return "alias" if isinstance(value, dict) and "alias" in value and "module" not in value else "from"
+
+
+Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, alias=AliasConfig)
+"""A global import of a function tool: a module name, `{module, imports}`, or `{name, alias}`."""
+
+
+class FunctionToolConfig(ConfigModel):
+    """A tool made from Python source. AutoGen marks `global_imports` and `has_cancellation_support`
+    required; they default here and are always written."""
+
+    source_code: str
+    name: str
+    description: str
+    global_imports: list[Import] = []
+    has_cancellation_support: bool = False
+
+
+class ToolOverrideConfig(ConfigModel):
+    name: str | None = None
+    description: str | None = None
+
+
+class StaticWorkbenchConfig(ConfigModel):
+    tools: list[Component] = slot("tool", many=True, default=[])
+    tool_overrides: dict[str, ToolOverrideConfig] = {}
