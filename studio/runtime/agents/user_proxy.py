@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
@@ -14,8 +16,32 @@ InputFunc = Callable[[str, CancellationToken | None], Awaitable[str]]
 
 
 async def stdin_input(prompt: str, cancellation_token: CancellationToken | None = None) -> str:
-    """Ask on the terminal without blocking the event loop (the CLI's default)."""
-    return await asyncio.to_thread(input, prompt)
+    """Ask on the terminal without blocking the event loop (the CLI's default).
+
+    The prompt goes to stderr. The read happens in a daemon thread, so a cancelled run can exit while `input()` is still waiting.
+    """
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def settle(value: str | None, error: BaseException | None) -> None:
+        if answer.done():
+            return
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(value or "")
+
+    def read() -> None:
+        sys.stderr.write(prompt)  # stdout may be carrying JSON lines
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            loop.call_soon_threadsafe(settle, None, RuntimeError("no input: standard input is closed"))
+        else:
+            loop.call_soon_threadsafe(settle, line.rstrip("\n"), None)
+
+    threading.Thread(target=read, name="stdin-input", daemon=True).start()
+    return await answer
 
 
 class UserProxyAgent(BaseChatAgent):

@@ -1,0 +1,117 @@
+"""The `studio` command, run as a real subprocess like a user would."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY_TEAM = ROOT / "gallery" / "writer-critic.json"
+
+
+def studio(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "studio.cli", *args], input=stdin, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+
+
+def team_with_user_proxy() -> dict:
+    return {
+        "provider": "RoundRobinGroupChat",
+        "config": {
+            "participants": [
+                {"provider": "UserProxyAgent", "config": {"name": "human"}},
+                {
+                    "provider": "AssistantAgent",
+                    "config": {
+                        "name": "echo",
+                        "model_client": {
+                            "provider": "autogen_ext.models.replay.ReplayChatCompletionClient",
+                            "config": {"chat_completions": ["You said it."]},
+                        },
+                    },
+                },
+            ],
+            "max_turns": 2,
+        },
+    }
+
+
+def test_validate_accepts_a_gallery_team():
+    done = studio("validate", str(GALLERY_TEAM))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in done.stdout
+
+
+def test_validate_lists_every_problem_with_its_path(tmp_path):
+    broken = json.loads(GALLERY_TEAM.read_text())
+    del broken["config"]["participants"][1]["config"]["model_client"]
+    broken["config"]["participants"][0]["provider"] = "autogen_agentchat.agents.AsistantAgent"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    done = studio("validate", str(path))
+    assert done.returncode == 1
+    assert "config.participants[1].config.model_client" in done.stdout
+    assert "config.participants[0].provider" in done.stdout and "did you mean" in done.stdout.lower()
+
+
+def test_run_prints_a_readable_trace_and_the_stop_reason():
+    done = studio("run", str(GALLERY_TEAM), "--task", "Write a haiku")
+    assert done.returncode == 0, done.stderr
+    assert "---------- TextMessage (writer)" in done.stdout
+    assert "stop reason: Text 'APPROVE' mentioned" in done.stdout
+
+
+def test_run_jsonl_prints_autogen_objects_then_the_task_result():
+    done = studio("run", str(GALLERY_TEAM), "--task", "Write a haiku", "--jsonl")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["type"] for line in lines[:-1]] == ["TextMessage"] * 5
+    assert lines[0]["source"] == "user" and lines[0]["content"] == "Write a haiku"
+    assert lines[-1]["type"] == "TaskResult"
+    assert lines[-1]["stop_reason"] == "Text 'APPROVE' mentioned"
+    assert len(lines[-1]["messages"]) == 5
+
+
+def test_the_user_proxy_asks_on_stdin(tmp_path):
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(team_with_user_proxy()))
+    done = studio("run", str(path), "--task", "hello", "--jsonl", stdin="my answer\n")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(m["type"], m["source"]) for m in lines[:-1]] == [
+        ("TextMessage", "user"),
+        ("UserInputRequestedEvent", "human"),
+        ("TextMessage", "human"),
+        ("TextMessage", "echo"),
+    ]
+    assert lines[2]["content"] == "my answer"
+
+
+def test_ctrl_c_cancels_the_run_cleanly(tmp_path):
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(team_with_user_proxy()))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "studio.cli", "run", str(path), "--task", "hello", "--jsonl"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    assert process.stdout is not None
+    seen = []
+    while not any('"UserInputRequestedEvent"' in line for line in seen):
+        seen.append(process.stdout.readline())
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    result = json.loads(out.splitlines()[-1])
+    assert result["type"] == "TaskResult" and result["stop_reason"] == "Run cancelled."
+    assert process.returncode == 0
+    assert "Traceback" not in err
+
+
+def test_run_refuses_an_invalid_file_without_running(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"provider": "RoundRobinGroupChat", "config": {"participants": []}')
+    done = studio("run", str(path), "--task", "x")
+    assert done.returncode == 1
+    assert "line 1" in done.stderr and "Traceback" not in done.stderr
