@@ -2,7 +2,8 @@
 
 Prints messages per second, µs per message and peak memory for 100 / 1,000 / 5,000 messages, plain and
 with a tool call every turn (the tool runs in the sandbox worker), and the time to load a 3-agent team
-JSON. Each size runs in a fresh process so peak memory is its own.
+JSON. Each size runs in a fresh process so peak memory is its own. With tools, "messages" counts every
+message and event (request, execution, summary), so each size means the same number of items.
 
     python bench/runtime.py            # all sizes
     python bench/runtime.py --sizes 100 1000
@@ -62,10 +63,11 @@ def team_json(messages: int, with_tools: bool) -> dict:
         "component_type": "team",
         "config": {
             "participants": [assistant(n) for n in ("alice", "bob", "carol")],
+            # With tools a turn is three items (request, execution, summary): count them all.
             "termination_condition": {
                 "provider": "autogen_agentchat.conditions.MaxMessageTermination",
                 "component_type": "termination",
-                "config": {"max_messages": messages},
+                "config": {"max_messages": messages, "include_agent_event": with_tools},
             },
         },
     }
@@ -74,10 +76,11 @@ def team_json(messages: int, with_tools: bool) -> dict:
 async def _run(messages: int, with_tools: bool) -> tuple[int, float]:
     from studio import load_component
 
+    # A short warm-up run: imports, the tool worker's start-up and first-call costs are not message costs.
+    warm_up = load_component(team_json(30, with_tools))
+    await warm_up.run(task="warm up")
+    await warm_up.close()
     team = load_component(team_json(messages, with_tools))
-    # Warm up the tool worker so its start-up is not counted as message cost.
-    if with_tools:
-        await team.participants[0].tools[0].run_json({"a": 0, "b": 0}, __import__("studio").CancellationToken())
     start = time.perf_counter()
     result = await team.run(task="count")
     elapsed = time.perf_counter() - start

@@ -16,9 +16,17 @@ from .models.types import (
 class ChatCompletionContext(ABC):
     def __init__(self, initial_messages: list[LLMMessage] | None = None) -> None:
         self.initial_messages = initial_messages
-        self._messages: list[LLMMessage] = list(initial_messages or [])
+        self._messages: list[LLMMessage] = []
+        self.has_images = False  # lets callers skip scanning for images on every model call
+        for message in initial_messages or []:
+            self._append(message)
 
     async def add_message(self, message: LLMMessage) -> None:
+        self._append(message)
+
+    def _append(self, message: LLMMessage) -> None:
+        if isinstance(message, UserMessage) and not isinstance(message.content, str):
+            self.has_images = True
         self._messages.append(message)
 
     @abstractmethod
@@ -27,6 +35,7 @@ class ChatCompletionContext(ABC):
 
     async def clear(self) -> None:
         self._messages = []
+        self.has_images = False
 
     def save_state(self) -> dict[str, Any]:
         return {"messages": [m.model_dump(mode="json") for m in self._messages]}

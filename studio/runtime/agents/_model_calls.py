@@ -20,9 +20,14 @@ async def call_model(
     tools: Sequence[ToolSchema] = (),
     tool_choice: str = "auto",
     message_id: str | None = None,
+    may_have_images: bool = True,
 ) -> AsyncIterator[ModelClientStreamingChunkEvent | CreateResult]:
-    """Yield streamed chunks as events (when streaming), then the model's CreateResult."""
-    messages = compatible_messages(client, messages)
+    """Yield streamed chunks as events (when streaming), then the model's CreateResult.
+
+    `may_have_images=False` (the context holds no multimodal message) skips a scan of the whole prompt.
+    """
+    if may_have_images:
+        messages = compatible_messages(client, messages)
     kwargs = {"cancellation_token": cancellation_token}
     if tools:
         kwargs["tools"] = tools

@@ -194,6 +194,7 @@ class AssistantAgent(BaseChatAgent):
             tools=tools,
             tool_choice=tool_choice,
             message_id=message_id,
+            may_have_images=self.model_context.has_images,
         ):
             yield output
 

@@ -161,6 +161,7 @@ class CodeExecutorAgent(BaseChatAgent):
             stream=self.model_client_stream,
             agent_name=self.name,
             cancellation_token=cancellation_token,
+            may_have_images=self.model_context.has_images,
         ):
             yield output
 

@@ -18,7 +18,7 @@ from .types import CreateResult, LLMMessage, ModelInfo, RequestUsage, ToolSchema
 logger = logging.getLogger(__name__)
 
 _REQUIRED_INFO = ("vision", "function_calling", "json_output", "family")
-CREATE_CALLS_KEPT = 100
+CREATE_CALLS_KEPT = 20
 
 
 def _count_words(messages: str | Sequence[LLMMessage]) -> tuple[list[str], int]:
@@ -44,21 +44,26 @@ class _PromptWordCounter:
     """Counts prompt words in time proportional to what is new since the previous call.
 
     An agent's prompt is its previous prompt plus new messages (the same objects), so when the previous
-    prompt is still the head of this one only the tail is counted; otherwise (a bounded context dropped
-    messages) everything is counted afresh. Without this a long conversation costs quadratic time.
+    prompt is still the head of this one (checked by identity at its first, middle and last message) only
+    the tail is counted; otherwise (a bounded context dropped messages) everything is counted afresh.
+    Without this a long conversation costs quadratic time.
     """
 
     def __init__(self) -> None:
-        self._previous: list[LLMMessage] = []
+        self._length = 0
+        self._probes: tuple[LLMMessage, ...] = ()
         self._total = 0
 
     def count(self, messages: Sequence[LLMMessage]) -> int:
-        previous, n = self._previous, len(self._previous)
-        if n and len(messages) >= n and all(messages[i] is previous[i] for i in (0, n // 2, n - 1)):
+        n = self._length
+        probes = (0, n // 2, n - 1) if n else ()
+        if n and len(messages) >= n and all(messages[i] is p for i, p in zip(probes, self._probes)):
             total = self._total + _count_words(messages[n:])[1]
         else:
             total = _count_words(messages)[1]
-        self._previous, self._total = list(messages), total
+        n = len(messages)
+        self._length, self._total = n, total
+        self._probes = tuple(messages[i] for i in (0, n // 2, n - 1)) if n else ()
         return total
 
 

@@ -193,3 +193,24 @@ async def test_explicit_close_is_idempotent() -> None:
             os.kill(pid, 0)
     assert get_sandbox() is not sandbox
     assert (await call(tool(ADD, "add"), {"a": 2})).content == "4"
+
+
+async def test_tool_name_may_differ_from_the_function_name() -> None:
+    renamed = FunctionTool(ADD, "adder", "adds")  # AutoGen loads the first function in the source
+    assert renamed.schema["name"] == "adder"
+    result = await call(renamed, {"a": 1})
+    assert (result.name, result.content) == ("adder", "3")
+
+
+async def test_oversized_results_are_refused() -> None:
+    big = tool("def big() -> str:\n    return 'x' * 5000\n", "big", limits=SandboxLimits(max_result_bytes=1000))
+    result = await call(big)
+    assert result.is_error and result.content.startswith("Tool result too large")
+
+
+async def test_cancelling_the_calling_task_kills_the_worker() -> None:
+    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(call(sleeper), 0.3)
+    assert get_sandbox().worker_pids() == []
+    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"

@@ -1,0 +1,243 @@
+"""Sandbox worker: runs user tool functions on behalf of studio's server process.
+
+Standalone and stdlib-only on purpose (it must never import `studio`): the parent starts it as
+`python -I _worker.py <config json>` with a scrubbed environment and its own temp dir as cwd.
+
+Protocol: frames of a 4-byte big-endian length followed by UTF-8 JSON, requests on stdin, replies
+on stdout. At start the worker applies its resource limits and sends {"ready": true, "pid": ...}.
+Request: {"k": cache key, "a": kwargs, "c": cpu seconds, "code": {"src", "fn", "imp"} (optional)}.
+Reply: {"ok": true, "r": text} | {"ok": false, "e": text} | {"ok": false, "oom": true} | {"missing": true}.
+The real stdin/stdout are moved to private descriptors so that user `print`/`input` cannot corrupt it
+(prints go to the worker's stderr, which the parent points at /dev/null).
+"""
+
+import builtins
+import inspect
+import json
+import math
+import os
+import resource
+import sys
+import types
+
+_CACHE_SIZE = 64
+_cache: dict = {}  # key -> (function, is_async, wants_token)
+_loop = None
+
+
+class _Token:
+    """Stand-in for CancellationToken inside the worker: the parent kills the worker to cancel."""
+
+    def __init__(self):
+        self._cancelled = False
+
+    def cancel(self):
+        self._cancelled = True
+
+    def is_cancelled(self):
+        return self._cancelled
+
+    def add_callback(self, callback):
+        return None
+
+    def link_future(self, future):
+        return future
+
+
+class _LoadError(Exception):
+    pass
+
+
+def _set_limit(kind, value):
+    """Lower both soft and hard limits (never above the current hard limit)."""
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(kind, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
+def _apply_limits(cfg):
+    _set_limit(resource.RLIMIT_CORE, 0)
+    if cfg.get("memory"):
+        _set_limit(resource.RLIMIT_AS, int(cfg["memory"]))
+    if cfg.get("nofile"):
+        _set_limit(resource.RLIMIT_NOFILE, int(cfg["nofile"]))
+    if cfg.get("fsize"):
+        _set_limit(resource.RLIMIT_FSIZE, int(cfg["fsize"]))
+
+
+def _die_with_parent(parent_pid):
+    """Ask Linux to SIGKILL this worker when the server dies (stdin EOF covers the idle case)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except Exception:
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _cpu_budget(seconds):
+    """Raise the soft CPU limit to (CPU used so far + this call's budget): SIGXCPU past it."""
+    if not seconds:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + float(seconds))  # whole seconds only
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _import_statement(spec):
+    """AutoGen's global_imports: "mod", {"module": m, "imports": [...]}, or {"name": n, "alias": a}."""
+    if isinstance(spec, str):
+        return f"import {spec}"
+    if "module" in spec:
+        names = [i if isinstance(i, str) else f"{i['name']} as {i['alias']}" for i in spec.get("imports", [])]
+        return f"from {spec['module']} import {', '.join(names)}"
+    return f"import {spec['name']} as {spec['alias']}"
+
+
+def _load(key, code):
+    """Run the imports and the source in a fresh module; cache the tool function by key."""
+    module_name = f"studio_tool_{key[:16]}"
+    module = types.ModuleType(module_name)
+    module.__dict__["__builtins__"] = builtins
+    sys.modules[module_name] = module  # so dataclasses/pydantic in the source can find their module
+    namespace = module.__dict__
+    for spec in code.get("imp") or []:
+        statement = _import_statement(spec)
+        try:
+            exec(statement, namespace)
+        except ModuleNotFoundError:
+            raise _LoadError(
+                f"Failed to import {statement}: Module not found. Please ensure the module is installed."
+            ) from None
+        except ImportError as e:
+            raise _LoadError(f"Failed to import {statement}: {e}") from None
+        except Exception as e:
+            raise _LoadError(f"Unexpected error while importing {statement}: {e}") from None
+    try:
+        exec(compile(code["src"], f"<tool {code['fn']}>", "exec"), namespace)
+    except Exception as e:
+        raise _LoadError(f"Could not compile and load function: {e}") from None
+    func = namespace.get(code["fn"])
+    if not callable(func):
+        raise _LoadError(f"Expected function but got {type(func)}")
+    try:
+        wants_token = "cancellation_token" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        wants_token = False
+    entry = (func, inspect.iscoroutinefunction(func), wants_token)
+    if len(_cache) >= _CACHE_SIZE:
+        del _cache[next(iter(_cache))]
+    _cache[key] = entry
+    return entry
+
+
+def _run_coroutine(coroutine):
+    global _loop
+    import asyncio
+
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    return _loop.run_until_complete(coroutine)
+
+
+def _as_text(value):
+    """AutoGen's return_value_as_string: pydantic models as JSON, everything else via str()."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump) and not isinstance(value, type):
+        dumped = dump()
+        return json.dumps(dumped) if isinstance(dumped, dict) else str(dumped)
+    return str(value)
+
+
+def _format_error(error):
+    """AutoGen's StaticWorkbench format: str(e), exception groups flattened one line each."""
+    if isinstance(error, BaseExceptionGroup):
+        return "\n".join(filter(None, (_format_error(e) for e in error.exceptions))).strip()
+    if not isinstance(error, Exception):
+        return f"{type(error).__name__}: {error}".strip()
+    return str(error).strip()
+
+
+def _handle(request):
+    key = request["k"]
+    _cpu_budget(request.get("c"))
+    entry = _cache.get(key)
+    if entry is None:
+        if "code" not in request:
+            return {"missing": True}
+        try:
+            entry = _load(key, request["code"])
+        except _LoadError as e:
+            return {"ok": False, "e": str(e)}
+    func, is_async, wants_token = entry
+    kwargs = request.get("a") or {}
+    if wants_token:
+        kwargs["cancellation_token"] = _Token()
+    if is_async:
+        result = _run_coroutine(func(**kwargs))
+    else:
+        result = func(**kwargs)
+    return {"ok": True, "r": _as_text(result)}
+
+
+def _serve(inp, out_fd, workdir, max_result):
+    def send(message):
+        data = json.dumps(message, ensure_ascii=False, default=str).encode("utf-8", "replace")
+        if len(data) > max_result:
+            data = json.dumps({"ok": False, "e": f"Tool result too large ({len(data)} bytes, limit {max_result})"}).encode()
+        view = memoryview(len(data).to_bytes(4, "big") + data)
+        while view:
+            view = view[os.write(out_fd, view) :]
+
+    send({"ready": True, "pid": os.getpid()})
+    while True:
+        head = inp.read(4)
+        if len(head) < 4:
+            return  # the parent closed the pipe: shut down quietly
+        body = inp.read(int.from_bytes(head, "big"))
+        try:
+            os.chdir(workdir)
+            reply = _handle(json.loads(body))
+        except MemoryError:
+            reply = {"ok": False, "oom": True}
+        except BaseException as e:  # the tool's own failure, SystemExit included
+            reply = {"ok": False, "e": _format_error(e)}
+        try:
+            send(reply)
+        except MemoryError:
+            send({"ok": False, "oom": True})
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    _die_with_parent(cfg.get("parent", os.getppid()))
+    # Keep the protocol pipes on private (non-inheritable) descriptors; user I/O gets /dev/null and stderr.
+    in_fd, out_fd = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    try:
+        sys.stdout.reconfigure(line_buffering=True)
+    except Exception:
+        pass
+    _apply_limits(cfg)
+    with os.fdopen(in_fd, "rb", buffering=1 << 16) as inp:
+        _serve(inp, out_fd, os.getcwd(), int(cfg.get("max_result") or 1 << 30))
+
+
+if __name__ == "__main__":
+    main()

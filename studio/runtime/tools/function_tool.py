@@ -1,0 +1,114 @@
+"""FunctionTool: AutoGen's `autogen_core.tools.FunctionTool`, run from source in the sandbox.
+
+The config carries the function's source; the server only parses it (schema, argument validation)
+and every call runs in a sandbox worker process (see sandbox.py). Loading problems (syntax errors,
+missing function, bad imports) never raise: they come back as error results when the tool is called.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..cancellation import CancellationToken
+from ..models.types import ToolSchema
+from .base import Tool, ToolResult
+from .sandbox import SandboxLimits, ToolCode, configure_sandbox, get_sandbox, get_sandbox_limits
+from .schema import ParsedFunction, build_schema, parse_function
+
+__all__ = ["FunctionTool", "SandboxLimits", "configure_sandbox", "get_sandbox_limits", "normalize_import"]
+
+
+def normalize_import(item: Any) -> str | dict[str, Any]:
+    """One AutoGen global import as JSON: "mod" | {"module", "imports"} | {"name", "alias"}.
+
+    Accepts strings, dicts, and objects with those attributes (AutoGen's ImportFromModule/Alias).
+    """
+    if isinstance(item, str):
+        return item
+    if isinstance(item, Mapping):
+        data = dict(item)
+    elif hasattr(item, "model_dump"):
+        data = item.model_dump()
+    else:
+        data = {k: getattr(item, k) for k in ("module", "imports", "name", "alias") if hasattr(item, k)}
+    if "module" in data:
+        names = [n if isinstance(n, str) else normalize_import(n) for n in data.get("imports") or ()]
+        if not all(isinstance(n, (str, dict)) and (isinstance(n, str) or "alias" in n) for n in names):
+            raise ValueError(f"unsupported global import: {item!r}")
+        return {"module": str(data["module"]), "imports": names}
+    if "name" in data and "alias" in data:
+        return {"name": str(data["name"]), "alias": str(data["alias"])}
+    raise ValueError(f"unsupported global import: {item!r}")
+
+
+class FunctionTool(Tool):
+    """A Python function tool defined by source code (AutoGen's FunctionTool component config).
+
+    `limits` overrides the process-wide sandbox limits (`configure_sandbox`) for this tool only.
+    """
+
+    def __init__(
+        self,
+        source_code: str,
+        name: str,
+        description: str,
+        global_imports: Sequence[Any] = (),
+        has_cancellation_support: bool = False,
+        *,
+        limits: SandboxLimits | None = None,
+    ) -> None:
+        self.source_code = source_code
+        self.name = name
+        self.description = description
+        self.global_imports = global_imports
+        self.has_cancellation_support = has_cancellation_support
+        self.limits = limits
+        self._parsed: ParsedFunction | None = None
+        self._problem: str | None = None
+        self._schema_cache: tuple[tuple[str, str], ToolSchema] | None = None
+        source = textwrap.dedent(source_code)
+        try:
+            self._parsed = parse_function(source, name)
+            imports = tuple(normalize_import(i) for i in global_imports)
+            self._code = ToolCode(source, self._parsed.function_name, imports)
+        except ValueError as e:
+            self._problem = str(e)
+        if not self.name and self._parsed is not None:
+            self.name = self._parsed.function_name
+
+    @property
+    def schema(self) -> ToolSchema:
+        """AutoGen's schema for this function (a fresh copy each time: callers may mutate it)."""
+        cache_key = (self.name, self.description)
+        if self._schema_cache is None or self._schema_cache[0] != cache_key:
+            if self._parsed is None:
+                empty = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+                built = ToolSchema(name=self.name, description=self.description, parameters=empty, strict=False)
+            else:
+                built = build_schema(self._parsed, self.name, self.description)
+            self._schema_cache = (cache_key, built)
+        return copy.deepcopy(self._schema_cache[1])
+
+    async def run_json(
+        self, args: Mapping[str, Any], cancellation_token: CancellationToken, call_id: str | None = None
+    ) -> ToolResult:
+        """Validate the arguments here, run the function in a sandbox worker.
+
+        Failures of the tool come back as `is_error` results; a cancelled token raises CancelledError.
+        """
+        if self._parsed is None:
+            return ToolResult(name=self.name, content=f"Could not compile and load function: {self._problem}",
+                              is_error=True)
+        try:
+            kwargs = self._parsed.validate(args or {})
+        except ValidationError as e:
+            return ToolResult(name=self.name, content=str(e), is_error=True)
+        content, is_error = await get_sandbox().run(
+            self._code, kwargs, cancellation_token, self.name, self.limits or get_sandbox_limits()
+        )
+        return ToolResult(name=self.name, content=content, is_error=is_error)
