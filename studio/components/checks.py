@@ -6,7 +6,6 @@ unrelated mistakes do not hide each other) and reports problems at JSON paths.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
@@ -223,8 +222,10 @@ def check_user_proxy(agent: Node, report: Report) -> None:
 def check_function_tool(tool: Node, report: Report) -> None:
     source, name = tool.raw_config.get("source_code"), tool.raw_config.get("name")
     if isinstance(source, str) and isinstance(name, str):
-        for message in _source_checker()(source, name):
-            report(tool.at("source_code"), message, "error")
+        from studio.runtime.tools.schema import check_function_source
+
+        for severity, message in check_function_source(source, name):
+            report(tool.at("source_code"), message, severity)
 
 
 def check_token_usage(condition: Node, report: Report) -> None:
@@ -232,24 +233,6 @@ def check_token_usage(condition: Node, report: Report) -> None:
     if condition.config is not None and all(getattr(condition.config, k) is None for k in limits):
         report(condition.at(), "set at least one of max_total_token, max_prompt_token, max_completion_token",
                "error")
-
-
-def _source_checker() -> Callable[[str, str], list[str]]:
-    try:
-        from studio.runtime.tools.schema import check_function_source
-    except ImportError:
-        return _check_source
-    return check_function_source
-
-
-def _check_source(source_code: str, name: str) -> list[str]:
-    """Fallback while the runtime's checker is absent: the source parses and defines `name`."""
-    try:
-        tree = ast.parse(source_code)
-    except SyntaxError as exc:
-        return [f"syntax error on line {exc.lineno}: {exc.msg}"]
-    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return [] if name in defined else [f"the source does not define a function named {name!r}"]
 
 
 CHECKS: dict[str, tuple[Check, ...]] = {

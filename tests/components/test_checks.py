@@ -217,9 +217,17 @@ def test_function_tool_source_that_does_not_parse() -> None:
 
 
 def test_function_tool_source_without_the_named_function() -> None:
-    doc = tool(name="add", source="def plus(a: int, b: int) -> int:\n    return a + b\n")
+    doc = tool(name="add", source="x = 1\n")
     [(severity, path, message)] = problems(doc)
     assert (severity, path) == ("error", "config.source_code") and "'add'" in message
+
+
+def test_function_tool_named_differently_from_its_function_is_a_warning() -> None:
+    # AutoGen runs the function the source defines under the tool's name, so this still loads.
+    doc = tool(name="add", source="def plus(a: int, b: int) -> int:\n    return a + b\n")
+    assert problems(doc) == [
+        ("warning", "config.source_code", "does not define a function named 'add': 'plus' will run under that name")
+    ]
 
 
 def test_function_tool_fixture_is_valid() -> None:

@@ -221,7 +221,7 @@ class AssistantAgent(BaseChatAgent):
             return call, FunctionExecutionResult(content=content, call_id=call.id, is_error=is_error, name=call.name)
 
         try:
-            arguments = json.loads(call.arguments) if call.arguments else {}
+            arguments = json.loads(call.arguments)
         except json.JSONDecodeError as e:
             return result(f"Error: {e}", True)
         handoff = self._handoffs_by_tool.get(call.name)

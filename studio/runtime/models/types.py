@@ -8,11 +8,11 @@ from pydantic import BaseModel, ConfigDict
 
 
 class FunctionCall(BaseModel):
-    """One tool call requested by a model; `arguments` is the raw JSON text."""
+    """One tool call requested by a model; `arguments` is the raw JSON text. Field order is AutoGen's."""
 
     id: str
-    name: str
     arguments: str
+    name: str
 
 
 class SystemMessage(BaseModel):

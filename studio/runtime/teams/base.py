@@ -34,13 +34,13 @@ CANCELLED_REASON = "Run cancelled."
 
 
 class _TurnDone:
-    """Queue marker: one speaker's turn ended with `response`, or failed with `error`."""
+    """Queue marker: one speaker's turn ended with `delta` (its messages and events), or failed with `error`."""
 
-    __slots__ = ("speaker", "response", "error")
+    __slots__ = ("speaker", "delta", "error")
 
-    def __init__(self, speaker: str, response: Response | None = None, error: BaseException | None = None) -> None:
+    def __init__(self, speaker: str, delta: list[Any] | None = None, error: BaseException | None = None) -> None:
         self.speaker = speaker
-        self.response = response
+        self.delta = delta or []
         self.error = error
 
 
@@ -53,7 +53,7 @@ class BaseGroupChat(ABC):
 
     def __init__(
         self,
-        participants: Sequence[BaseChatAgent],
+        participants: Sequence[BaseChatAgent | BaseGroupChat],
         termination_condition: TerminationCondition | None = None,
         max_turns: int | None = None,
         name: str | None = None,
@@ -120,9 +120,12 @@ class BaseGroupChat(ABC):
 
     async def run_stream(
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
-        cancellation_token: CancellationToken | None = None,
+        cancellation_token: CancellationToken | None = None, output_task_messages: bool = True,
     ) -> AsyncIterator[AnyMessage | TaskResult]:
-        """Yield every message and event as it happens, then the TaskResult. Calling again continues."""
+        """Yield every message and event as it happens, then the TaskResult. Calling again continues.
+
+        `output_task_messages=False` leaves the task out of the stream and the result (a nested team's turn).
+        """
         messages = _task_messages(task)
         if self._running:
             raise ValueError("The team is already running, it cannot run again until it is stopped.")
@@ -130,7 +133,7 @@ class BaseGroupChat(ABC):
         token = cancellation_token or CancellationToken()
         output: list[AnyMessage] = []
         try:
-            async for item in self._run(messages, token):
+            async for item in self._run(messages, token, output_task_messages):
                 if isinstance(item, str):
                     yield TaskResult(messages=output, stop_reason=item)
                     return
@@ -140,7 +143,9 @@ class BaseGroupChat(ABC):
         finally:
             self._running = False
 
-    async def _run(self, messages: list[BaseChatMessage] | None, token: CancellationToken) -> AsyncIterator[Any]:
+    async def _run(
+        self, messages: list[BaseChatMessage] | None, token: CancellationToken, output_task_messages: bool
+    ) -> AsyncIterator[Any]:
         """Yield messages and events; the last item is the stop reason (a str)."""
         if self.termination_condition is not None and self.termination_condition.terminated:
             yield "The group chat has already terminated."
@@ -152,8 +157,9 @@ class BaseGroupChat(ABC):
             yield f"Error: {e}"
             return
         if messages:
-            for message in messages:
-                yield message
+            if output_task_messages:
+                for message in messages:
+                    yield message
             self._publish(messages, speaker=None)
             self._thread.extend(messages)
             await self.on_messages(messages)
@@ -193,9 +199,8 @@ class BaseGroupChat(ABC):
                             yield ErrorEvent(content=message, error_type=type(item.error).__name__, source=item.speaker)
                             yield f"Error: {message}"
                         return
-                    assert item.response is not None
-                    delta = [*item.response.inner_messages, item.response.chat_message]
-                    self._publish([item.response.chat_message], speaker=item.speaker)
+                    delta = item.delta
+                    self._publish([m for m in delta if isinstance(m, BaseChatMessage)], speaker=item.speaker)
                     self._thread.extend(delta)
                     await self.on_messages(delta)
                 else:
@@ -234,19 +239,31 @@ class BaseGroupChat(ABC):
                 task.cancel()
 
     async def _speak(self, name: str, queue: asyncio.Queue[Any], token: CancellationToken) -> None:
-        agent = self._by_name[name]
+        """Run one participant's turn, putting its events on the queue and then a _TurnDone.
+
+        An agent's turn counts its inner events and its reply; a nested team's counts its whole result.
+        """
+        participant = self._by_name[name]
         unseen, self._unseen[name] = self._unseen[name], []
         try:
-            response: Response | None = None
-            async for item in agent.on_messages_stream(unseen, token):
-                if isinstance(item, Response):
-                    response = item
-                    queue.put_nowait(item.chat_message)
-                else:
-                    queue.put_nowait(item)
-            if response is None:
-                raise RuntimeError(f"Agent {name} did not produce a final response.")
-            queue.put_nowait(_TurnDone(name, response=response))
+            delta: list[Any] | None = None
+            if isinstance(participant, BaseGroupChat):
+                stream = participant.run_stream(task=unseen or None, cancellation_token=token, output_task_messages=False)
+                async for item in stream:
+                    if isinstance(item, TaskResult):
+                        delta = item.messages
+                    else:
+                        queue.put_nowait(item)
+            else:
+                async for item in participant.on_messages_stream(unseen, token):
+                    if isinstance(item, Response):
+                        delta = [*item.inner_messages, item.chat_message]
+                        queue.put_nowait(item.chat_message)
+                    else:
+                        queue.put_nowait(item)
+            if delta is None:
+                raise RuntimeError(f"Participant {name} did not produce a final response.")
+            queue.put_nowait(_TurnDone(name, delta=delta))
         except asyncio.CancelledError as e:
             queue.put_nowait(_TurnDone(name, error=e))
         except Exception as e:  # reported to the run as an ErrorEvent
@@ -285,8 +302,11 @@ class BaseGroupChat(ABC):
         """Start afresh: every agent forgets the conversation, and so does the team."""
         if self._running:
             raise RuntimeError("The team cannot be reset while it is running.")
-        for agent in self.participants:
-            await agent.on_reset()
+        for participant in self.participants:
+            if isinstance(participant, BaseGroupChat):
+                await participant.reset()
+            else:
+                await participant.on_reset()
         for unseen in self._unseen.values():
             unseen.clear()
         self._thread.clear()

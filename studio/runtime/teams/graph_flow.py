@@ -138,7 +138,7 @@ class GraphFlow(BaseGroupChat):
 
     def __init__(
         self,
-        participants: Sequence[BaseChatAgent],
+        participants: Sequence[BaseChatAgent | BaseGroupChat],
         graph: DiGraph,
         termination_condition: TerminationCondition | None = None,
         max_turns: int | None = None,

@@ -7,10 +7,22 @@ from collections.abc import Sequence
 
 from ..agents.base import BaseChatAgent
 from ..conditions import TerminationCondition
-from ..messages import BaseAgentEvent, BaseChatMessage, HandoffMessage, ModelClientStreamingChunkEvent, SelectorEvent
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    ModelClientStreamingChunkEvent,
+    SelectorEvent,
+)
 from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
 from ..models.base import ChatCompletionClient
-from ..models.types import AssistantMessage, CreateResult, LLMMessage, SystemMessage, UserMessage
+from ..models.types import (
+    AssistantMessage,
+    CreateResult,
+    LLMMessage,
+    SystemMessage,
+    UserMessage,
+)
 from .base import BaseGroupChat
 
 DEFAULT_SELECTOR_PROMPT = """You are in a role play game. The following roles are available:
@@ -32,7 +44,7 @@ class SelectorGroupChat(BaseGroupChat):
 
     def __init__(
         self,
-        participants: Sequence[BaseChatAgent],
+        participants: Sequence[BaseChatAgent | BaseGroupChat],
         model_client: ChatCompletionClient,
         termination_condition: TerminationCondition | None = None,
         max_turns: int | None = None,

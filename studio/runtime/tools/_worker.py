@@ -19,6 +19,7 @@ import os
 import resource
 import sys
 import types
+import typing
 
 _CACHE_SIZE = 64
 _cache: dict = {}  # key -> (function, is_async, wants_token)
@@ -137,11 +138,37 @@ def _load(key, code):
         wants_token = "cancellation_token" in inspect.signature(func).parameters
     except (TypeError, ValueError):
         wants_token = False
-    entry = (func, inspect.iscoroutinefunction(func), wants_token)
+    entry = (func, inspect.iscoroutinefunction(func), wants_token, _converters(func))
     if len(_cache) >= _CACHE_SIZE:
         del _cache[next(iter(_cache))]
     _cache[key] = entry
     return entry
+
+
+_JSON_NATIVE = (str, int, float, bool, type(None), list, dict, typing.Any)
+
+
+def _converters(func):
+    """For parameters typed beyond JSON (date, datetime, UUID, Decimal, models...): a function turning the
+    JSON value into that type, as AutoGen's pydantic argument model does before calling the tool."""
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:
+        return {}
+    wanted = {name: hint for name, hint in hints.items() if name != "return" and hint not in _JSON_NATIVE}
+    if not wanted:
+        return {}
+    try:
+        from pydantic import TypeAdapter
+    except ImportError:
+        return {}
+    converters = {}
+    for name, hint in wanted.items():
+        try:
+            converters[name] = TypeAdapter(hint).validate_python
+        except Exception:
+            continue
+    return converters
 
 
 def _run_coroutine(coroutine):
@@ -182,8 +209,11 @@ def _handle(request):
             entry = _load(key, request["code"])
         except _LoadError as e:
             return {"ok": False, "e": str(e)}
-    func, is_async, wants_token = entry
+    func, is_async, wants_token, converters = entry
     kwargs = request.get("a") or {}
+    for name, convert in converters.items():
+        if name in kwargs:
+            kwargs[name] = convert(kwargs[name])
     if wants_token:
         kwargs["cancellation_token"] = _Token()
     if is_async:

@@ -10,7 +10,11 @@ Annotations outside the whitelist (user classes, datetime, ...) degrade to `Any`
 from __future__ import annotations
 
 import ast
+import datetime
+import decimal
 import functools
+import pathlib
+import uuid
 import textwrap
 import warnings
 from collections.abc import Mapping
@@ -22,11 +26,16 @@ from pydantic import BaseModel, Field, create_model
 
 from ..models.types import ToolSchema
 
+Severity = Literal["error", "warning"]
+
 __all__ = ["ParsedFunction", "build_schema", "check_function_source", "find_function", "parse_function"]
 
 _SCALARS: dict[str, Any] = {
     "int": int, "float": float, "str": str, "bool": bool, "bytes": bytes,
     "Any": Any, "object": Any, "None": NoneType, "NoneType": NoneType,
+    # Standard-library types a tool commonly takes; the worker converts the JSON value the same way.
+    "date": datetime.date, "datetime": datetime.datetime, "time": datetime.time,
+    "timedelta": datetime.timedelta, "UUID": uuid.UUID, "Decimal": decimal.Decimal, "Path": pathlib.Path,
 }
 _CONTAINERS: dict[str, Any] = {
     "list": list, "List": list, "Sequence": list, "MutableSequence": list, "Iterable": list,
@@ -61,7 +70,7 @@ class ParsedFunction:
 
         Returns only the arguments that were given: the function's own defaults fill the rest.
         """
-        model = self.args_model.model_validate(dict(args))
+        model = self.args_model.model_validate(args)  # a non-object (a JSON list) fails like in AutoGen
         fields = model.model_fields_set
         return {name: getattr(model, f"p{i}") for i, name in enumerate(self.params) if f"p{i}" in fields}
 
@@ -239,24 +248,30 @@ def build_schema(parsed: ParsedFunction, name: str, description: str | None) -> 
     return ToolSchema(name=name, description=text, parameters=parameters, strict=False)
 
 
-def check_function_source(source_code: str, name: str) -> list[str]:
-    """Problems that would stop the tool from loading or being described: [] when it is fine."""
+def check_function_source(source_code: str, name: str) -> list[tuple[Severity, str]]:
+    """(severity, message) for each problem of a tool's source: [] when it is fine.
+
+    Errors stop the tool from loading or being described. A name that matches no function is only a
+    warning when the source defines another one, because AutoGen then runs that function under the name.
+    """
     try:
         tree = _parse(source_code)
     except SyntaxError as e:
-        return [_syntax_problem(e, with_text=True)]
-    problems: list[str] = []
+        return [("error", _syntax_problem(e, with_text=True))]
     functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     func = next((f for f in functions if f.name == name), None)
     if func is None:
-        others = ", ".join(f"'{f.name}'" for f in functions)
-        hint = f" (it defines {others})" if others else ""
-        return [f"does not define a function named '{name}'{hint}"]
-    for arg, _ in _signature(func):
-        if arg.annotation is None and arg.arg != "cancellation_token":
-            problems.append(f"line {arg.lineno}: parameter '{arg.arg}' has no type annotation")
+        if not functions:
+            return [("error", f"does not define a function named '{name}'")]
+        message = f"does not define a function named '{name}': '{functions[0].name}' will run under that name"
+        return [("warning", message)]
+    problems: list[tuple[Severity, str]] = [
+        ("error", f"line {arg.lineno}: parameter '{arg.arg}' has no type annotation")
+        for arg, _ in _signature(func)
+        if arg.annotation is None and arg.arg != "cancellation_token"
+    ]
     try:
         parse_function(source_code, name)
     except ValueError as e:
-        problems.append(str(e))
+        problems.append(("error", str(e)))
     return problems

@@ -53,7 +53,10 @@ class StaticWorkbench:
         tool = self._by_exposed_name.get(name)
         if tool is None:
             return ToolResult(name=name, content=f"Tool {name} not found.", is_error=True)
-        result = await tool.run_json(arguments or {}, cancellation_token or CancellationToken(), call_id=call_id)
+        try:
+            result = await tool.run_json(arguments or {}, cancellation_token or CancellationToken(), call_id=call_id)
+        except Exception as e:  # a tool is not supposed to raise; if it does, the model hears about it
+            return ToolResult(name=name, content=_error_text(e), is_error=True)
         return result.model_copy(update={"name": name}) if result.name != name else result
 
     async def close(self) -> None:
@@ -69,6 +72,13 @@ class StaticWorkbench:
             if override.description is not None:
                 schema["description"] = override.description
         return schema  # type: ignore[return-value]
+
+
+def _error_text(error: BaseException) -> str:
+    """AutoGen's format: the exception's text, the parts of an exception group one per line."""
+    if isinstance(error, BaseExceptionGroup):
+        return "\n".join(_error_text(e) for e in error.exceptions)
+    return str(error)
 
 
 class StaticStreamWorkbench(StaticWorkbench):

@@ -103,12 +103,19 @@ def test_description_falls_back_to_docstring() -> None:
 
 
 def test_unknown_annotations_and_non_literal_defaults_degrade() -> None:
-    source = "import datetime\nLIMIT = 5\ndef f(when: datetime.date, n: int = LIMIT, x=3) -> str:\n    return ''\n"
+    source = "LIMIT = 5\ndef f(when: Calendar, n: int = LIMIT, x=3) -> str:\n    return ''\n"
     props = FunctionTool(source, "f", "d").schema["parameters"]
     assert props["properties"]["when"] == {"description": "when", "title": "When"}  # no type
     assert props["properties"]["n"] == {"description": "n", "title": "N", "type": "integer"}  # no default
     assert props["properties"]["x"] == {"default": 3, "description": "x", "title": "X"}
     assert props["required"] == ["when"]
+
+
+def test_standard_library_types_are_described_like_autogen() -> None:
+    source = "import datetime\ndef f(day: datetime.date, at: datetime.datetime) -> str:\n    return ''\n"
+    props = FunctionTool(source, "f", "d").schema["parameters"]["properties"]
+    assert props["day"] == {"description": "day", "format": "date", "title": "Day", "type": "string"}
+    assert props["at"]["format"] == "date-time"
 
 
 def test_schema_is_a_fresh_copy() -> None:
@@ -129,10 +136,12 @@ def test_check_function_source() -> None:
     assert check_function_source(ADD, "add") == []
     assert check_function_source(RICH, "rich") == []
     problems = check_function_source("def add(a: int, b: int)\n    return a + b\n", "add")
-    assert len(problems) == 1 and problems[0].startswith("line 1: ")
-    assert check_function_source("x = 1\n", "add") == ["does not define a function named 'add'"]
-    assert check_function_source(ADD, "sub") == ["does not define a function named 'sub' (it defines 'add')"]
+    assert len(problems) == 1 and problems[0][0] == "error" and problems[0][1].startswith("line 1: ")
+    assert check_function_source("x = 1\n", "add") == [("error", "does not define a function named 'add'")]
+    assert check_function_source(ADD, "sub") == [
+        ("warning", "does not define a function named 'sub': 'add' will run under that name")
+    ]
     assert check_function_source("def f(a, b: int) -> int:\n    return b\n", "f") == [
-        "line 1: parameter 'a' has no type annotation"
+        ("error", "line 1: parameter 'a' has no type annotation")
     ]
     assert check_function_source("def f(_a: int) -> int:\n    return 1\n", "f") == []
