@@ -49,6 +49,7 @@ class Run:
     raw: list[Any] = field(default_factory=list)
     texts: list[tuple[str, str]] = field(default_factory=list)  # (type, to_text()) of each item
     dumps: list[dict[str, Any]] = field(default_factory=list)  # each item's dump(), ids and times removed
+    error: str | None = None  # AutoGen only: the run raised this ("Type: message")
 
 
 @dataclass
@@ -160,6 +161,8 @@ def _autogen_task(task: Any) -> Any:
     from autogen_agentchat.messages import MessageFactory
 
     factory = MessageFactory()
+    if isinstance(task, dict):
+        return factory.create(dict(task))
     return [factory.create(dict(m)) for m in task]
 
 
@@ -168,17 +171,24 @@ def _studio_task(task: Any) -> Any:
         return task
     from studio.runtime.messages import load_message
 
+    if isinstance(task, dict):
+        return load_message(dict(task))
     return [load_message(dict(m)) for m in task]
 
 
-async def _collect(stream: Any, label: str) -> Run:
+async def _collect(stream: Any, label: str, catch: bool = False) -> Run:
     run = Run(label=label)
-    async for item in stream:
-        if type(item).__name__ == "TaskResult":
-            run.stop_reason = item.stop_reason
-            run.result_messages = [normalise(m) for m in item.messages]
-        else:
-            run.raw.append(item)
+    try:
+        async for item in stream:
+            if type(item).__name__ == "TaskResult":
+                run.stop_reason = item.stop_reason
+                run.result_messages = [normalise(m) for m in item.messages]
+            else:
+                run.raw.append(item)
+    except Exception as e:  # AutoGen raises where Studio reports an ErrorEvent
+        if not catch:
+            raise
+        run.error = f"{type(e).__name__}: {e}"
     run.items = normalise_stream(run.raw)
     run.texts = [(getattr(m, "type", type(m).__name__), m.to_text()) for m in run.raw]
     run.dumps = [_comparable_dump(m.dump()) for m in run.raw]
@@ -264,8 +274,21 @@ async def run_autogen_full(data: dict[str, Any]) -> Outcome:
     for label, reset_first, task in planned_runs(data):
         if reset_first:
             await team.reset()
-        runs.append(await _collect(team.run_stream(task=_autogen_task(task)), label))
+        runs.append(await _collect(team.run_stream(task=_autogen_task(task)), label, catch=True))
+        if runs[-1].error is not None:
+            break
+    await _stop_code_executors(team)
     return Outcome(runs=runs, model_calls=model_calls(team))
+
+
+async def _stop_code_executors(node: Any) -> None:
+    """Stop AutoGen's code executors, so their temporary work dirs are removed now (not by a finalizer that
+    warns with a ResourceWarning during some later test)."""
+    for participant in getattr(node, "_participants", None) or []:
+        await _stop_code_executors(participant)
+    executor = getattr(node, "_code_executor", None)
+    if executor is not None:
+        await executor.stop()
 
 
 async def run_studio_full(data: dict[str, Any]) -> Outcome:

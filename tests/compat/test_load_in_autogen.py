@@ -19,7 +19,7 @@ pytest.importorskip(
     reason="AutoGen round-trip tests need AutoGen 0.7.5: pip install -e '.[compat]'",
 )
 
-from tests.compat.harness import (  # noqa: E402
+from tests.compat.harness import (
     SIDECAR,
     load_scenario,
     run_autogen,
@@ -49,7 +49,12 @@ async def test_studio_dump_loads_in_autogen(name: str) -> None:
     from autogen_agentchat.base import Team
 
     data = load_scenario(SCENARIOS[name])
-    dumped = _studio_roundtrip(data)
+    try:
+        dumped = _studio_roundtrip(data)
+    except Exception as e:
+        if type(e).__name__ == "ComponentValidationError" and "autogen_error" in data[SIDECAR]:
+            pytest.skip(f"Studio refuses this team at load time (AutoGen fails at run time): {e}")
+        raise
     assert dumped["provider"] == data["provider"]
     Team.load_component(dumped)  # raises if AutoGen cannot load Studio's dump
 

@@ -38,7 +38,7 @@ class HandoffTerminationConfig(ConfigModel):
 
 
 class TimeoutTerminationConfig(ConfigModel):
-    timeout_seconds: float = Field(gt=0)
+    timeout_seconds: float = Field(ge=0)
 
 
 class ExternalTerminationConfig(ConfigModel):

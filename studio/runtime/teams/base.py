@@ -235,8 +235,10 @@ class BaseGroupChat(ABC):
             if failure is not None:
                 yield failure
         finally:
+            # Nothing of a turn outlives it: cancel what still runs and wait until it has stopped.
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _speak(self, name: str, queue: asyncio.Queue[Any], token: CancellationToken) -> None:
         """Run one participant's turn, putting its events on the queue and then a _TurnDone.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import textwrap
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -75,7 +76,8 @@ class FunctionTool(Tool):
         try:
             self._parsed = parse_function(source, name)
             imports = tuple(normalize_import(i) for i in global_imports)
-            self._code = ToolCode(source, self._parsed.function_name, imports)
+            # A key of its own: this tool's module state is never shared with another tool instance.
+            self._code = ToolCode(source, self._parsed.function_name, imports, key=uuid.uuid4().hex)
         except ValueError as e:
             self._problem = str(e)
         if not self.name and self._parsed is not None:

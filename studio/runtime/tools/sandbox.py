@@ -73,7 +73,12 @@ def configure_sandbox(limits: SandboxLimits | None = None, **changes: Any) -> Sa
 
 @dataclass(frozen=True)
 class ToolCode:
-    """What a worker needs to load a tool: source, function name, global imports (JSON-able)."""
+    """What a worker needs to load a tool: source, function name, global imports (JSON-able).
+
+    `key` names this loaded copy of the function in the workers. Give each tool instance its own (as
+    FunctionTool does) so module-level state is never shared between tools, teams or users, like AutoGen,
+    where each loaded tool has its own copy of the function.
+    """
 
     source: str
     function_name: str
@@ -217,7 +222,7 @@ class Sandbox:
         token.add_callback(hook)
         worker: _Worker | None = None
         try:
-            worker = await self._acquire(limits, call)
+            worker = await self._acquire(limits, call, code.key)
             if call.reason == "cancel":
                 raise asyncio.CancelledError()
             return await self._exchange(worker, code, args, limits, call, tool_name)
@@ -286,11 +291,16 @@ class Sandbox:
 
     # -- the pool ---------------------------------------------------------------------------
 
-    async def _acquire(self, limits: SandboxLimits, call: _Call) -> _Worker:
+    async def _acquire(self, limits: SandboxLimits, call: _Call, code_key: str) -> _Worker:
+        """An idle worker with these limits, preferring one that already has this tool loaded, so a tool's
+        module state carries from call to call (it is lost if that worker is busy or restarted)."""
         key = limits.spawn_key()
         while True:
             if self._closed:
                 raise _WorkerDied("the tool sandbox is closed")
+            for i, worker in enumerate(self._idle):
+                if code_key in worker.known and worker.key == key and worker.proc.returncode is None:
+                    return self._idle.pop(i)
             for i in range(len(self._idle) - 1, -1, -1):
                 if self._idle[i].proc.returncode is not None:  # died while idle (a tool's stray thread?)
                     self._retire(self._idle.pop(i))
