@@ -153,8 +153,8 @@ class BaseGroupChat(ABC):
         try:
             await self.validate_start(messages)
         except ValueError as e:
-            yield ErrorEvent(content=str(e), error_type="ValueError", source=self.MANAGER_NAME)
-            yield f"Error: {e}"
+            for item in _failure(self.MANAGER_NAME, e):
+                yield item
             return
         if messages:
             if output_task_messages:
@@ -180,8 +180,8 @@ class BaseGroupChat(ABC):
                     return
                 raise
             except Exception as e:
-                yield ErrorEvent(content=_describe(e), error_type=type(e).__name__, source=self.MANAGER_NAME)
-                yield f"Error: {_describe(e)}"
+                for item in _failure(self.MANAGER_NAME, e):
+                    yield item
                 return
             for event in self.pending_events():
                 yield event
@@ -195,9 +195,8 @@ class BaseGroupChat(ABC):
                         if isinstance(item.error, asyncio.CancelledError):
                             yield CANCELLED_REASON
                         else:
-                            message = f"{item.speaker}: {_describe(item.error)}"
-                            yield ErrorEvent(content=message, error_type=type(item.error).__name__, source=item.speaker)
-                            yield f"Error: {message}"
+                            for failure in _failure(item.speaker, item.error, prefix=f"{item.speaker}: "):
+                                yield failure
                         return
                     delta = item.delta
                     self._publish([m for m in delta if isinstance(m, BaseChatMessage)], speaker=item.speaker)
@@ -341,9 +340,10 @@ async def _cancellable(coro: Any, token: CancellationToken) -> Any:
     return await task
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error).strip()
-    return text or type(error).__name__
+def _failure(source: str, error: BaseException, prefix: str = "") -> tuple[ErrorEvent, str]:
+    """What a failed run ends with: an ErrorEvent for the trace, then the stop reason."""
+    text = prefix + (str(error).strip() or type(error).__name__)
+    return ErrorEvent(content=text, error_type=type(error).__name__, source=source), f"Error: {text}"
 
 
 __all__ = ["BaseGroupChat", "CANCELLED_REASON"]
