@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 
 from ..cancellation import CancellationToken
-from ..messages import ModelClientStreamingChunkEvent
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    ModelClientStreamingChunkEvent,
+    Response,
+    TextMessage,
+    ThoughtEvent,
+)
+from ..model_context import ChatCompletionContext
 from ..models.base import ChatCompletionClient
-from ..models.types import CreateResult, LLMMessage, ToolSchema, UserMessage
+from ..models.types import (
+    AssistantMessage,
+    CreateResult,
+    LLMMessage,
+    SystemMessage,
+    ToolSchema,
+    UserMessage,
+)
 
 
 async def call_model(
@@ -59,3 +74,39 @@ def compatible_messages(client: ChatCompletionClient, messages: Sequence[LLMMess
         else:
             out.append(message)
     return out
+
+
+async def reflect(
+    client: ChatCompletionClient,
+    system_messages: Sequence[SystemMessage],
+    context: ChatCompletionContext,
+    *,
+    stream: bool,
+    agent_name: str,
+    cancellation_token: CancellationToken,
+    inner: list[BaseAgentEvent | BaseChatMessage],
+    message_id: str | None = None,
+    tool_choice: str = "auto",
+) -> AsyncIterator[ModelClientStreamingChunkEvent | ThoughtEvent | Response]:
+    """One more model call, after tools or code ran, whose text becomes the agent's reply."""
+    prompt = [*system_messages, *await context.get_messages()]
+    result: CreateResult | None = None
+    async for output in call_model(
+        client, prompt, stream=stream, agent_name=agent_name, cancellation_token=cancellation_token,
+        tool_choice=tool_choice, message_id=message_id, may_have_images=context.has_images,
+    ):
+        if isinstance(output, CreateResult):
+            result = output
+        else:
+            yield output
+    if result is None or not isinstance(result.content, str):
+        raise RuntimeError("Reflect on tool use produced no valid text response.")
+    if result.thought:
+        thought = ThoughtEvent(content=result.thought, source=agent_name)
+        inner.append(thought)
+        yield thought
+    await context.add_message(AssistantMessage(content=result.content, source=agent_name, thought=result.thought))
+    reply = TextMessage(content=result.content, source=agent_name, models_usage=result.usage)
+    if message_id is not None:
+        reply.id = message_id
+    yield Response(chat_message=reply, inner_messages=inner)

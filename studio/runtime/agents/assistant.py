@@ -40,7 +40,7 @@ from ..models.types import (
 )
 from ..tools.base import Tool
 from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench
-from ._model_calls import call_model
+from ._model_calls import call_model, reflect
 from .base import BaseChatAgent
 from .handoff import Handoff, HandoffTool
 
@@ -174,7 +174,11 @@ class AssistantAgent(BaseChatAgent):
                 yield inner[-1]
 
         if self.reflect_on_tool_use:
-            async for output in self._reflect(inner, cancellation_token):
+            async for output in reflect(
+                self.model_client, self._system_messages, self.model_context, stream=self.model_client_stream,
+                agent_name=self.name, cancellation_token=cancellation_token, inner=inner,
+                message_id=str(uuid.uuid4()), tool_choice="none",
+            ):
                 yield output
         else:
             yield self._summary(executed, inner)
@@ -258,28 +262,6 @@ class AssistantAgent(BaseChatAgent):
             context.append(AssistantMessage(content=result.thought, source=self.name))
         handoff = HandoffMessage(content=message, target=chosen.target, source=self.name, context=context)
         return Response(chat_message=handoff, inner_messages=inner)
-
-    async def _reflect(
-        self, inner: list[BaseAgentEvent | BaseChatMessage], cancellation_token: CancellationToken
-    ) -> AsyncIterator[BaseAgentEvent | Response]:
-        message_id = str(uuid.uuid4())
-        reflection: CreateResult | None = None
-        async for output in self._call_model(cancellation_token, message_id, tool_choice="none"):
-            if isinstance(output, CreateResult):
-                reflection = output
-            else:
-                yield output
-        if reflection is None or not isinstance(reflection.content, str):
-            raise RuntimeError("Reflect on tool use produced no valid text response.")
-        if reflection.thought:
-            thought = ThoughtEvent(content=reflection.thought, source=self.name)
-            inner.append(thought)
-            yield thought
-        await self.model_context.add_message(
-            AssistantMessage(content=reflection.content, source=self.name, thought=reflection.thought)
-        )
-        reply = TextMessage(content=reflection.content, source=self.name, models_usage=reflection.usage, id=message_id)
-        yield Response(chat_message=reply, inner_messages=inner)
 
     def _summary(self, executed: list[CallAndResult], inner: list[BaseAgentEvent | BaseChatMessage]) -> Response:
         normal = [(c, r) for c, r in executed if c.name not in self._handoffs_by_tool]

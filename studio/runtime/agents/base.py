@@ -6,7 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 
 from ..cancellation import CancellationToken
-from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent, Response, TaskResult, TextMessage
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    ModelClientStreamingChunkEvent,
+    Response,
+    TaskResult,
+    TextMessage,
+)
 
 
 class BaseChatAgent(ABC):

@@ -25,7 +25,7 @@ from ..messages import (
 from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
 from ..models.base import ChatCompletionClient
 from ..models.types import AssistantMessage, CreateResult, SystemMessage, UserMessage
-from ._model_calls import call_model
+from ._model_calls import call_model, reflect
 from .base import BaseChatAgent
 
 DEFAULT_TERMINAL_DESCRIPTION = (
@@ -70,6 +70,7 @@ class CodeExecutorAgent(BaseChatAgent):
         self.model_client = model_client
         self.model_context = model_context or UnboundedChatCompletionContext()
         self.system_message = system_message
+        self._system_messages = [SystemMessage(content=system_message)] if system_message is not None else []
         self.model_client_stream = model_client_stream
         self.sources = list(sources) if sources is not None else None
         self.supported_languages = list(supported_languages) if supported_languages is not None else None
@@ -133,31 +134,18 @@ class CodeExecutorAgent(BaseChatAgent):
         await self.model_context.add_message(UserMessage(content=result.output, source=self.name))
         yield CodeExecutionEvent(result=result, source=self.name)
 
-        reflection: CreateResult | None = None
-        async for output in self._call_model(cancellation_token):
-            if isinstance(output, CreateResult):
-                reflection = output
-            else:
-                yield output
-        if reflection is None or not isinstance(reflection.content, str):
-            raise RuntimeError("Reflect on tool use produced no valid text response.")
-        if reflection.thought:
-            thought = ThoughtEvent(content=reflection.thought, source=self.name)
-            inner.append(thought)
-            yield thought
-        await self.model_context.add_message(
-            AssistantMessage(content=reflection.content, source=self.name, thought=reflection.thought)
-        )
-        reply = TextMessage(content=reflection.content, source=self.name, models_usage=reflection.usage)
-        yield Response(chat_message=reply, inner_messages=inner)
+        async for output in reflect(
+            self.model_client, self._system_messages, self.model_context, stream=self.model_client_stream,
+            agent_name=self.name, cancellation_token=cancellation_token, inner=inner,
+        ):
+            yield output
 
     async def _call_model(self, cancellation_token: CancellationToken) -> AsyncIterator[Any]:
         assert self.model_client is not None
-        system = [SystemMessage(content=self.system_message)] if self.system_message is not None else []
         context = await self.model_context.get_messages()
         async for output in call_model(
             self.model_client,
-            [*system, *context],
+            [*self._system_messages, *context],
             stream=self.model_client_stream,
             agent_name=self.name,
             cancellation_token=cancellation_token,

@@ -9,8 +9,15 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from ..cancellation import CancellationToken
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    Response,
+    TextMessage,
+    UserInputRequestedEvent,
+)
 from .base import BaseChatAgent
-from ..messages import BaseAgentEvent, BaseChatMessage, HandoffMessage, Response, TextMessage, UserInputRequestedEvent
 
 InputFunc = Callable[[str, CancellationToken | None], Awaitable[str]]
 
