@@ -1,0 +1,144 @@
+"""Studio's one settings object, read from `STUDIO_*` environment variables.
+
+    settings = get_settings()                       # cached, from the environment
+    settings = Settings(home=tmp, database_url=url)  # explicit overrides (tests, the CLI)
+
+Every field is listed in the README's Settings table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO = Path(__file__).resolve().parents[1]
+SECRET_KEY_FILE = "secret_key"
+
+
+def is_loopback(host: str) -> bool:
+    """True when `host` only accepts connections from this machine."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    """Where Studio keeps its data and how `studio ui` serves it."""
+
+    model_config = SettingsConfigDict(env_prefix="STUDIO_", extra="ignore", validate_default=True)
+
+    home: Path = Field(
+        default=Path("~/.studio"),
+        description="Directory for Studio's data: the SQLite database and the generated secret key.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy database URL, e.g. `postgresql://user@host/db`. "
+            "Unset: a SQLite file `studio.db` in the home directory."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="Address `studio ui` listens on.")
+    port: int = Field(default=8081, ge=0, le=65535, description="Port `studio ui` listens on.")
+    auth_token: SecretStr | None = Field(
+        default=None,
+        description="Password or token to sign in; required when the host is not a loopback address.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs session cookies. Unset: generated once and kept in `secret_key` "
+            "(mode 0600) in the home directory."
+        ),
+    )
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Largest request body accepted, in bytes (imports)."
+    )
+    input_timeout_seconds: float = Field(
+        default=600, gt=0, description="How long a run waits for a user's reply before giving up."
+    )
+    gallery_dir: Path = Field(
+        default=_REPO / "gallery", description="Directory of team templates seeded into the gallery."
+    )
+    frontend_dir: Path = Field(
+        default=_REPO / "frontend", description="Directory holding the web templates and static files."
+    )
+
+    @field_validator("home", "gallery_dir", "frontend_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+    @field_validator("database_url", "auth_token", "secret_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _require_auth_off_loopback(self) -> Settings:
+        if not is_loopback(self.host) and self.auth_token is None:
+            raise ValueError(
+                f"host {self.host!r} is reachable from other machines, so STUDIO_AUTH_TOKEN "
+                "must be set (or listen on 127.0.0.1)"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in use: `database_url`, or the SQLite file in `home`."""
+        return self.database_url or f"sqlite:///{self.home / 'studio.db'}"
+
+    @property
+    def requires_auth(self) -> bool:
+        """True when sign-in is needed: listening off loopback, or a token is configured."""
+        return self.auth_token is not None or not is_loopback(self.host)
+
+    def session_secret(self) -> str:
+        """The cookie-signing key: `secret_key`, else one generated once and kept in `home`."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.home / SECRET_KEY_FILE
+        try:
+            return _read_key(path)
+        except FileNotFoundError:
+            pass
+        self.home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        # Write a private temp file, then link it into place: readers never see a partial key,
+        # and when two processes race the first link wins.
+        tmp = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key + "\n")
+            os.link(tmp, path)
+        except FileExistsError:
+            return _read_key(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return key
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"{path} is empty; delete it to generate a new key")
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, built once (`get_settings.cache_clear()` to re-read)."""
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings", "is_loopback"]

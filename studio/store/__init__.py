@@ -1,0 +1,150 @@
+"""Studio's storage: SQLModel tables, a thin data-access layer and Alembic migrations.
+
+    from studio.store import make_engine, migrate, session, create_team
+    engine = make_engine(get_settings().resolved_database_url)
+    migrate(engine)
+    with session(engine) as db:
+        team = create_team(db, component=component, label="Writer and critic")
+
+Data-access functions take the `sqlmodel.Session` first and keyword arguments after; they flush
+but never commit. Nothing here imports the web layer.
+"""
+
+from .db import current_revision, head_revision, make_engine, migrate, normalise_url, session
+from .galleries import (
+    add_template,
+    delete_gallery,
+    delete_template,
+    get_gallery,
+    get_template,
+    list_galleries,
+    list_templates,
+    upsert_gallery,
+)
+from .models import (
+    ChatSession,
+    ChatSessionPublic,
+    Gallery,
+    GalleryPublic,
+    GalleryTemplate,
+    GalleryTemplatePublic,
+    Run,
+    RunEvent,
+    RunEventPublic,
+    RunPublic,
+    RunStatus,
+    Secret,
+    SecretPublic,
+    Setting,
+    Team,
+    TeamCreate,
+    TeamPublic,
+    TeamUpdate,
+    TeamVersion,
+    TeamVersionPublic,
+)
+from .preferences import (
+    delete_secret,
+    delete_setting,
+    get_secret,
+    get_setting,
+    list_secret_names,
+    set_secret,
+    set_setting,
+)
+from .runs import (
+    INTERRUPTED_REASON,
+    append_event,
+    create_run,
+    create_session,
+    delete_session,
+    finish_run,
+    get_chat_session,
+    get_run,
+    list_events,
+    list_runs,
+    list_sessions,
+    mark_interrupted_runs,
+)
+from .teams import (
+    create_team,
+    delete_team,
+    duplicate_team,
+    get_team,
+    get_version,
+    list_teams,
+    list_versions,
+    restore_version,
+    update_team,
+)
+
+__all__ = [
+    # engine, schema, sessions
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "migrate",
+    "normalise_url",
+    "session",
+    # tables and their public shapes
+    "ChatSession",
+    "ChatSessionPublic",
+    "Gallery",
+    "GalleryPublic",
+    "GalleryTemplate",
+    "GalleryTemplatePublic",
+    "Run",
+    "RunEvent",
+    "RunEventPublic",
+    "RunPublic",
+    "RunStatus",
+    "Secret",
+    "SecretPublic",
+    "Setting",
+    "Team",
+    "TeamCreate",
+    "TeamPublic",
+    "TeamUpdate",
+    "TeamVersion",
+    "TeamVersionPublic",
+    # teams
+    "create_team",
+    "delete_team",
+    "duplicate_team",
+    "get_team",
+    "get_version",
+    "list_teams",
+    "list_versions",
+    "restore_version",
+    "update_team",
+    # sessions, runs, events
+    "INTERRUPTED_REASON",
+    "append_event",
+    "create_run",
+    "create_session",
+    "delete_session",
+    "finish_run",
+    "get_chat_session",
+    "get_run",
+    "list_events",
+    "list_runs",
+    "list_sessions",
+    "mark_interrupted_runs",
+    # galleries
+    "add_template",
+    "delete_gallery",
+    "delete_template",
+    "get_gallery",
+    "get_template",
+    "list_galleries",
+    "list_templates",
+    "upsert_gallery",
+    # preferences and secrets
+    "delete_secret",
+    "delete_setting",
+    "get_secret",
+    "get_setting",
+    "list_secret_names",
+    "set_secret",
+    "set_setting",
+]

@@ -1,0 +1,288 @@
+"""SQLModel tables and their public shapes (`TeamBase` → `Team(table=True)`, `TeamPublic`, ...).
+
+Schema changes need a migration in `migrations/versions/`; a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .types import JSONDocument, JSONValue, UTCDateTime, utcnow
+
+# Predictable constraint names, so migrations (and SQLite batch mode) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class RunStatus(StrEnum):
+    """Where a run is: `running` until it ends as one of the other four."""
+
+    RUNNING = "running"
+    COMPLETE = "complete"
+    ERROR = "error"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _updated() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow})
+
+
+def _parent(table: str) -> Any:
+    return Field(foreign_key=f"{table}.id", ondelete="CASCADE", index=True)
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+class TeamBase(SQLModel):
+    label: str = Field(description="Name shown in the studio.")
+    description: str = Field(default="", sa_type=Text)
+    component: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONDocument, description="The team in AutoGen's component JSON."
+    )
+
+
+class Team(TeamBase, table=True):
+    """A team: its current component, plus the builder's node positions kept beside it."""
+
+    __tablename__ = "team"
+
+    id: int | None = Field(default=None, primary_key=True)
+    layout: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONValue, sa_column_kwargs={"server_default": "{}"}
+    )
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
+class TeamCreate(TeamBase):
+    pass
+
+
+class TeamUpdate(SQLModel):
+    label: str | None = None
+    description: str | None = None
+    component: dict[str, Any] | None = None
+    layout: dict[str, Any] | None = None
+
+
+class TeamPublic(TeamBase):
+    id: int
+    layout: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamVersionBase(SQLModel):
+    number: int = Field(description="1, 2, 3... within the team.")
+    label: str = Field(description="The team's label when this version was kept.")
+    note: str = Field(default="", sa_type=Text)
+    component: dict[str, Any] = Field(sa_type=JSONDocument)
+
+
+class TeamVersion(TeamVersionBase, table=True):
+    """A previous component of a team, kept when it was replaced."""
+
+    __tablename__ = "team_version"
+    __table_args__ = (UniqueConstraint("team_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    created_at: datetime = _created()
+
+
+class TeamVersionPublic(TeamVersionBase):
+    id: int
+    team_id: int
+    created_at: datetime
+
+
+# --- sessions, runs and their events ----------------------------------------------------------
+
+
+class ChatSessionBase(SQLModel):
+    name: str = ""
+
+
+class ChatSession(ChatSessionBase, table=True):
+    """A conversation with one team: the runs that continue it."""
+
+    __tablename__ = "chat_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _parent("team")
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
+class ChatSessionPublic(ChatSessionBase):
+    id: int
+    team_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RunBase(SQLModel):
+    task: str = Field(default="", sa_type=Text)
+    status: str = Field(default=RunStatus.RUNNING, sa_type=String(16), index=True)
+    stop_reason: str = Field(default="", sa_type=Text)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class Run(RunBase, table=True):
+    """One `run_stream` of a team within a session."""
+
+    __tablename__ = "run"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('running', 'complete', 'error', 'stopped', 'interrupted')", name="status"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = _parent("chat_session")
+    started_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RunPublic(RunBase):
+    id: int
+    session_id: int
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class RunEventBase(SQLModel):
+    seq: int = Field(description="1, 2, 3... within the run, in the order the events happened.")
+    type: str = Field(description="AutoGen's type name, e.g. `TextMessage`.")
+    source: str = ""
+    data: dict[str, Any] = Field(sa_type=JSONDocument, description="The event's AutoGen dump.")
+
+
+class RunEvent(RunEventBase, table=True):
+    """A message or event a run yielded, as AutoGen's JSON."""
+
+    __tablename__ = "run_event"
+    __table_args__ = (Index("ix_run_event_run_id_seq", "run_id", "seq", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", ondelete="CASCADE")
+    created_at: datetime = _created()
+
+
+class RunEventPublic(RunEventBase):
+    id: int
+    run_id: int
+    created_at: datetime
+
+
+# --- galleries --------------------------------------------------------------------------------
+
+
+class GalleryBase(SQLModel):
+    name: str = Field(unique=True)
+    description: str = Field(default="", sa_type=Text)
+    source: str = Field(default="", description="Where the templates came from: a path or a URL.")
+
+
+class Gallery(GalleryBase, table=True):
+    __tablename__ = "gallery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _created()
+
+
+class GalleryPublic(GalleryBase):
+    id: int
+    created_at: datetime
+
+
+class GalleryTemplateBase(SQLModel):
+    key: str = Field(description="Stable id within the gallery, e.g. the file's stem.")
+    label: str
+    description: str = Field(default="", sa_type=Text)
+    tags: list[str] = Field(default_factory=list, sa_type=JSONValue)
+    component: dict[str, Any] = Field(sa_type=JSONDocument)
+
+
+class GalleryTemplate(GalleryTemplateBase, table=True):
+    __tablename__ = "gallery_template"
+    __table_args__ = (UniqueConstraint("gallery_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    gallery_id: int = Field(foreign_key="gallery.id", ondelete="CASCADE")
+
+
+class GalleryTemplatePublic(GalleryTemplateBase):
+    id: int
+    gallery_id: int
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+class Setting(SQLModel, table=True):
+    """A user preference: any JSON value under a key."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_type=JSONValue)
+
+
+class Secret(SQLModel, table=True):
+    """A credential stored as given (readable by anyone with the database); never in a repr."""
+
+    __tablename__ = "secret"
+
+    name: str = Field(primary_key=True)
+    value: str = Field(sa_type=Text, repr=False)
+    updated_at: datetime = _updated()
+
+
+class SecretPublic(SQLModel):
+    """A secret's name and age: what pages and the API may show."""
+
+    name: str
+    updated_at: datetime
+
+
+__all__ = [
+    "ChatSession",
+    "ChatSessionPublic",
+    "Gallery",
+    "GalleryPublic",
+    "GalleryTemplate",
+    "GalleryTemplatePublic",
+    "Run",
+    "RunEvent",
+    "RunEventPublic",
+    "RunPublic",
+    "RunStatus",
+    "Secret",
+    "SecretPublic",
+    "Setting",
+    "Team",
+    "TeamCreate",
+    "TeamPublic",
+    "TeamUpdate",
+    "TeamVersion",
+    "TeamVersionPublic",
+]

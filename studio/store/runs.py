@@ -1,0 +1,157 @@
+"""Chat sessions, their runs, and every event a run yields, in order.
+
+Functions flush but never commit. One writer appends a run's events (the task running it); the
+unique `(run_id, seq)` index turns a second writer's clash into an error, never a reordering.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from .db import forget_cascaded
+from .models import ChatSession, Run, RunEvent, RunStatus
+from .types import utcnow
+
+INTERRUPTED_REASON = "Interrupted: the server stopped during the run."
+FINAL_STATUSES = frozenset(RunStatus) - {RunStatus.RUNNING}
+
+
+def create_session(session: Session, *, team_id: int, name: str = "") -> ChatSession:
+    """Start a conversation with a team."""
+    chat = ChatSession(team_id=team_id, name=name)
+    session.add(chat)
+    session.flush()
+    return chat
+
+
+def get_chat_session(session: Session, session_id: int) -> ChatSession | None:
+    return session.get(ChatSession, session_id)
+
+
+def list_sessions(session: Session, *, team_id: int | None = None) -> list[ChatSession]:
+    """Sessions (of one team, or all), most recently active first."""
+    query = select(ChatSession)
+    if team_id is not None:
+        query = query.where(ChatSession.team_id == team_id)
+    query = query.order_by(col(ChatSession.updated_at).desc(), col(ChatSession.id).desc())
+    return list(session.exec(query))
+
+
+def delete_session(session: Session, chat: ChatSession) -> None:
+    """Delete a session with its runs and their events."""
+    session.delete(chat)
+    session.flush()
+    forget_cascaded(session)
+
+
+def create_run(session: Session, *, session_id: int, task: str) -> Run:
+    """A new run, `running` from now; the session counts as active."""
+    now = utcnow()
+    run = Run(session_id=session_id, task=task, status=RunStatus.RUNNING, started_at=now)
+    session.add(run)
+    chat = session.get(ChatSession, session_id)
+    if chat is not None:
+        chat.updated_at = now
+        session.add(chat)
+    session.flush()
+    return run
+
+
+def get_run(session: Session, run_id: int) -> Run | None:
+    return session.get(Run, run_id)
+
+
+def list_runs(session: Session, session_id: int) -> list[Run]:
+    """A session's runs, oldest first."""
+    query = select(Run).where(Run.session_id == session_id).order_by(col(Run.id))
+    return list(session.exec(query))
+
+
+def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
+    """Store an event (AutoGen's dump of a message or event) as the run's next, seq 1, 2, 3...
+
+    An event's `models_usage` is added to the run's token totals, so they are right mid-run too.
+    """
+    assert run.id is not None
+    last = session.exec(select(func.max(RunEvent.seq)).where(RunEvent.run_id == run.id)).one()
+    row = RunEvent(
+        run_id=run.id,
+        seq=(last or 0) + 1,
+        type=str(event.get("type") or ""),
+        source=str(event.get("source") or ""),
+        data=event,
+    )
+    usage = event.get("models_usage")
+    if isinstance(usage, dict):
+        run.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        run.completion_tokens += int(usage.get("completion_tokens") or 0)
+        session.add(run)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_events(
+    session: Session, run_id: int, *, after_seq: int = 0, limit: int | None = None
+) -> list[RunEvent]:
+    """A run's events with `seq > after_seq`, in order: poll with the last seq you saw."""
+    query = (
+        select(RunEvent)
+        .where(RunEvent.run_id == run_id, RunEvent.seq > after_seq)
+        .order_by(col(RunEvent.seq))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def finish_run(
+    session: Session,
+    run: Run,
+    *,
+    status: RunStatus | str,
+    stop_reason: str = "",
+    error: str | None = None,
+) -> Run:
+    """Record how a run ended: `complete`, `error`, `stopped` or `interrupted`."""
+    status = RunStatus(status)
+    if status not in FINAL_STATUSES:
+        raise ValueError(f"a finished run cannot be {status.value!r}")
+    run.status = status
+    run.stop_reason = stop_reason
+    run.error = error
+    run.finished_at = utcnow()
+    session.add(run)
+    session.flush()
+    return run
+
+
+def mark_interrupted_runs(session: Session) -> int:
+    """On start-up: runs still `running` died with the last server; mark them. Returns how many."""
+    statement = (
+        update(Run)
+        .where(col(Run.status) == RunStatus.RUNNING)
+        .values(status=RunStatus.INTERRUPTED, stop_reason=INTERRUPTED_REASON, finished_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    result = session.exec(statement)
+    return int(result.rowcount or 0)
+
+
+__all__ = [
+    "INTERRUPTED_REASON",
+    "append_event",
+    "create_run",
+    "create_session",
+    "delete_session",
+    "finish_run",
+    "get_chat_session",
+    "get_run",
+    "list_events",
+    "list_runs",
+    "list_sessions",
+    "mark_interrupted_runs",
+]

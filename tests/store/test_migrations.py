@@ -1,0 +1,117 @@
+"""Alembic: from empty to head, from the first revision to head with data, and models == schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, MetaData
+from sqlmodel import Session, SQLModel
+from studio.store import (
+    Run,
+    current_revision,
+    get_secret,
+    get_setting,
+    get_team,
+    head_revision,
+    list_events,
+    list_versions,
+    migrate,
+    update_team,
+)
+from studio.store.db import table_names
+
+FIRST = "0001_initial"
+TABLES = {
+    "team",
+    "team_version",
+    "chat_session",
+    "run",
+    "run_event",
+    "gallery",
+    "gallery_template",
+    "setting",
+    "secret",
+}
+
+
+def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
+    assert current_revision(blank_engine) is None
+    migrate(blank_engine)
+    assert current_revision(blank_engine) == head_revision() == "0002_team_layout"
+    assert TABLES <= table_names(blank_engine)
+    migrate(blank_engine)  # a second start is a no-op
+    assert current_revision(blank_engine) == head_revision()
+
+
+def test_schema_at_head_matches_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
+
+
+def test_upgrade_from_the_first_revision_keeps_data(blank_engine: Engine, writer_critic: dict) -> None:
+    migrate(blank_engine, FIRST)
+    assert current_revision(blank_engine) == FIRST
+    meta = MetaData()
+    meta.reflect(blank_engine)
+    assert "layout" not in meta.tables["team"].c  # revision 2 adds it
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    t = meta.tables
+    with blank_engine.begin() as conn:
+        conn.execute(
+            t["team"].insert(),
+            {"id": 1, "label": "Old", "description": "d", "component": writer_critic,
+             "created_at": now, "updated_at": now},
+        )
+        conn.execute(
+            t["team_version"].insert(),
+            {"id": 1, "team_id": 1, "number": 1, "label": "Old", "note": "",
+             "component": {"v": 1}, "created_at": now},
+        )
+        conn.execute(
+            t["chat_session"].insert(),
+            {"id": 1, "team_id": 1, "name": "s", "created_at": now, "updated_at": now},
+        )
+        conn.execute(
+            t["run"].insert(),
+            {"id": 1, "session_id": 1, "task": "go", "status": "running", "stop_reason": "",
+             "prompt_tokens": 3, "completion_tokens": 4, "started_at": now},
+        )
+        conn.execute(
+            t["run_event"].insert(),
+            {"id": 1, "run_id": 1, "seq": 1, "type": "TextMessage", "source": "user",
+             "data": {"type": "TextMessage", "content": "go"}, "created_at": now},
+        )
+        conn.execute(t["setting"].insert(), {"key": "model", "value": {"name": "gpt-4o"}})
+        conn.execute(t["secret"].insert(), {"name": "OPENAI_API_KEY", "value": "sk-x", "updated_at": now})
+
+    migrate(blank_engine)
+
+    assert current_revision(blank_engine) == head_revision()
+    with Session(blank_engine) as db:
+        team = get_team(db, 1)
+        assert team is not None
+        assert (team.label, team.component, team.layout) == ("Old", writer_critic, {})
+        assert team.created_at == now
+        assert [v.component for v in list_versions(db, 1)] == [{"v": 1}]
+        run = db.get(Run, 1)
+        assert run is not None and (run.prompt_tokens, run.completion_tokens) == (3, 4)
+        assert [e.data["content"] for e in list_events(db, 1)] == ["go"]
+        assert get_setting(db, "model") == {"name": "gpt-4o"}
+        assert get_secret(db, "OPENAI_API_KEY") == "sk-x"
+        update_team(db, team, layout={"writer": {"x": 1, "y": 2}})  # the new column works
+        db.commit()
+        db.expire_all()
+        assert get_team(db, 1).layout == {"writer": {"x": 1, "y": 2}}
+
+
+def test_downgrade_to_base_removes_the_tables(engine: Engine) -> None:
+    from alembic import command
+    from studio.store.db import _alembic_config
+
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "base")
+    assert not TABLES & table_names(engine)

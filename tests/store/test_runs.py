@@ -1,0 +1,120 @@
+"""Sessions, runs and their events: order, paging, token totals, endings, restarts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+from studio.store import (
+    INTERRUPTED_REASON,
+    Run,
+    RunEventPublic,
+    RunStatus,
+    append_event,
+    create_run,
+    create_session,
+    create_team,
+    delete_session,
+    finish_run,
+    get_chat_session,
+    get_run,
+    list_events,
+    list_runs,
+    list_sessions,
+    mark_interrupted_runs,
+)
+
+
+@pytest.fixture
+def run(db: Session) -> Run:
+    team = create_team(db, component={}, label="T")
+    chat = create_session(db, team_id=team.id, name="first chat")
+    return create_run(db, session_id=chat.id, task="Write a haiku")
+
+
+def _message(n: int, usage: tuple[int, int] | None = None) -> dict:
+    event = {"type": "TextMessage", "source": f"agent{n % 2}", "content": f"message {n}"}
+    if usage:
+        event["models_usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1]}
+    return event
+
+
+def test_a_new_run_is_running(db: Session, run: Run) -> None:
+    assert (run.status, run.task, run.finished_at, run.error) == ("running", "Write a haiku", None, None)
+    assert run.started_at.tzinfo is not None
+    assert [r.id for r in list_runs(db, run.session_id)] == [run.id]
+    assert get_run(db, run.id) is run
+
+
+def test_events_come_back_in_order_with_seq_and_after_seq_paging(db: Session, run: Run) -> None:
+    stored = [append_event(db, run, _message(n)) for n in range(1, 8)]
+    assert [e.seq for e in stored] == list(range(1, 8))
+    db.commit()
+    db.expire_all()
+    events = list_events(db, run.id)
+    assert [e.data["content"] for e in events] == [f"message {n}" for n in range(1, 8)]
+    assert (events[0].type, events[0].source) == ("TextMessage", "agent1")
+    assert [e.seq for e in list_events(db, run.id, after_seq=5)] == [6, 7]
+    assert [e.seq for e in list_events(db, run.id, after_seq=2, limit=3)] == [3, 4, 5]
+    assert list_events(db, run.id, after_seq=7) == []
+    assert RunEventPublic.model_validate(events[0]).data == _message(1)
+
+
+def test_seq_counts_per_run(db: Session, run: Run) -> None:
+    other = create_run(db, session_id=run.session_id, task="again")
+    append_event(db, run, _message(1))
+    assert append_event(db, other, _message(1)).seq == 1
+    assert append_event(db, run, _message(2)).seq == 2
+
+
+def test_token_usage_adds_up_from_the_events(db: Session, run: Run) -> None:
+    append_event(db, run, _message(1, usage=(10, 5)))
+    append_event(db, run, {"type": "ModelClientStreamingChunkEvent", "source": "a", "content": "x"})
+    append_event(db, run, _message(2, usage=(7, 3)))
+    db.commit()
+    db.expire_all()
+    loaded = get_run(db, run.id)
+    assert (loaded.prompt_tokens, loaded.completion_tokens) == (17, 8)
+
+
+def test_finish_run_records_the_ending(db: Session, run: Run) -> None:
+    finish_run(db, run, status="complete", stop_reason="Text 'APPROVE' mentioned")
+    db.commit()
+    db.expire_all()
+    loaded = get_run(db, run.id)
+    assert (loaded.status, loaded.stop_reason, loaded.error) == ("complete", "Text 'APPROVE' mentioned", None)
+    assert loaded.finished_at is not None and loaded.finished_at >= loaded.started_at
+    with pytest.raises(ValueError):
+        finish_run(db, run, status="running")
+    with pytest.raises(ValueError):
+        finish_run(db, run, status="exploded")
+
+
+def test_mark_interrupted_runs_after_a_restart(db: Session, run: Run) -> None:
+    second = create_run(db, session_id=run.session_id, task="two")
+    done = create_run(db, session_id=run.session_id, task="three")
+    finish_run(db, done, status=RunStatus.ERROR, stop_reason="Error: boom", error="boom")
+    db.commit()
+    assert mark_interrupted_runs(db) == 2
+    db.commit()
+    db.expire_all()
+    for run_id in (run.id, second.id):
+        loaded = get_run(db, run_id)
+        assert (loaded.status, loaded.stop_reason) == ("interrupted", INTERRUPTED_REASON)
+        assert loaded.finished_at is not None
+    assert get_run(db, done.id).status == "error"
+    assert mark_interrupted_runs(db) == 0
+
+
+def test_sessions_by_team_and_deleting_one_drops_its_runs(db: Session, run: Run) -> None:
+    chat = get_chat_session(db, run.session_id)
+    other_team = create_team(db, component={}, label="U")
+    other = create_session(db, team_id=other_team.id)
+    assert [s.id for s in list_sessions(db, team_id=chat.team_id)] == [chat.id]
+    assert {s.id for s in list_sessions(db)} == {chat.id, other.id}
+    append_event(db, run, _message(1))
+    db.commit()
+    delete_session(db, chat)
+    db.commit()
+    assert get_chat_session(db, chat.id) is None
+    assert get_run(db, run.id) is None
+    assert list_events(db, run.id) == []
