@@ -1,4 +1,6 @@
-"""The `studio` command: validate and run team JSON files headless."""
+"""The `studio` command: validate and run team JSON files headless, or serve the web studio.
+
+Imports stay inside the commands, so `studio ui` starts fast."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from .trace_printer import TracePrinter
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--task", required=True, help="the task to give the team")
     run.add_argument("--jsonl", action="store_true", help="print one JSON object per message/event, then the TaskResult")
     run.set_defaults(handler=_run)
+
+    ui = commands.add_parser("ui", help="serve the web studio (builder, playground, gallery)")
+    ui.add_argument("--host", help="address to listen on (default 127.0.0.1; others need STUDIO_AUTH_TOKEN)")
+    ui.add_argument("--port", type=int, help="port to listen on (default 8081)")
+    ui.add_argument("--home", type=Path, help="directory for Studio's data (default ~/.studio)")
+    ui.add_argument("--database-url", help="SQLAlchemy database URL (default: SQLite in the home directory)")
+    ui.add_argument("--open", action="store_true", help="open the studio in a web browser")
+    ui.set_defaults(handler=_ui)
     return parser
 
 
@@ -70,6 +78,7 @@ def _run(args: argparse.Namespace) -> int:
 async def _run_team(team: object, task: str, *, jsonl: bool) -> int:
     from .runtime.cancellation import CancellationToken
     from .runtime.messages import TaskResult
+    from .trace_printer import TracePrinter
 
     token = CancellationToken()
     loop = asyncio.get_running_loop()
@@ -96,6 +105,13 @@ async def _run_team(team: object, task: str, *, jsonl: bool) -> int:
         await team.close()  # type: ignore[attr-defined]
     stop = (result.stop_reason or "") if result else ""
     return 1 if stop.startswith("Error:") else 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    overrides = {"host": args.host, "port": args.port, "home": args.home, "database_url": args.database_url}
+    return serve({k: v for k, v in overrides.items() if v is not None}, open_browser=args.open)
 
 
 def _read(path: Path) -> str:

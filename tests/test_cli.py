@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +102,16 @@ def test_ctrl_c_cancels_the_run_cleanly(tmp_path):
     while not any('"UserInputRequestedEvent"' in line for line in seen):
         seen.append(process.stdout.readline())
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=20)
+    # Keep stdin open until the process has exited: closing it could answer the prompt with EOF first.
+    watchdog = threading.Timer(20, process.kill)  # a hung process fails the test instead of hanging it
+    watchdog.start()
+    out = process.stdout.read()
+    process.wait()
+    watchdog.cancel()
+    err = process.stderr.read()
+    process.stdin.close()
+    process.stdout.close()
+    process.stderr.close()
     result = json.loads(out.splitlines()[-1])
     assert result["type"] == "TaskResult" and result["stop_reason"] == "Run cancelled."
     assert process.returncode == 0

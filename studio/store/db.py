@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,10 +42,12 @@ def _is_memory(url: URL) -> bool:
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for `url`, tuned per backend (SQLite: WAL, foreign keys, busy timeout).
 
-    Statement parameters are left out of logs and error messages, since some are secrets.
+    Statement parameters are left out of logs and error messages, since some are secrets; so are
+    result rows, which SQLAlchemy logs when its loggers are at DEBUG.
     """
     parsed = normalise_url(url)
     kwargs.setdefault("hide_parameters", True)
+    _hide_logged_rows()
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(parsed, **kwargs)
@@ -59,6 +62,21 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     return engine
+
+
+class _HideRows(logging.Filter):
+    """Replaces the result rows SQLAlchemy logs at DEBUG ("Row (...)"): a row may hold a secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Row "):
+            record.msg, record.args = "Row [hidden: result rows may hold secrets]", ()
+        return True
+
+
+def _hide_logged_rows() -> None:
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _HideRows) for f in logger.filters):
+        logger.addFilter(_HideRows())
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

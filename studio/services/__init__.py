@@ -1,0 +1,18 @@
+"""The service layer: what the HTML pages and the JSON API both do, so they behave the same.
+
+- `teams`: import (AutoGen, AutoGen Studio and gallery files), export, create, rename, duplicate,
+  delete, save with versions, diff and restore.
+- `credentials`: model keys and endpoints kept server-side, injected into teams at run time.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    InvalidTeamError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServiceError,
+    TeamImportError,
+)
+
+__all__ = ["InvalidTeamError", "NotFoundError", "PayloadTooLargeError", "ServiceError", "TeamImportError"]

@@ -1,0 +1,215 @@
+"""Reading team files: the shapes accepted on import, validation first, and the canonical stored form.
+
+Accepted shapes (see `read_team_file`):
+- an AutoGen team component `{"provider": ..., "config": ...}`;
+- an AutoGen Studio team export or database row, the component under `"component"` (or an API answer
+  wrapping that row under `"data"`);
+- an AutoGen Studio gallery file `{"components": {"teams": [...]}}` (also under `"config"` or `"items"`):
+  every team in it is read;
+- a JSON array of any of these.
+
+Stored components are canonical (AutoGen's dump after loading) and never hold a secret: a key in the
+file is replaced by AutoGen's mask and reported as a notice; keys live in the settings, injected at
+run time (`studio.services.credentials.inject_credentials`).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.components import (
+    MASK,
+    ComponentValidationError,
+    Problem,
+    UnsupportedComponentError,
+    dump_component,
+    load_component,
+    validate_component,
+)
+
+from .errors import PayloadTooLargeError, TeamImportError
+
+SECRET_FIELDS = ("api_key", "azure_ad_token")
+SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
+KEY_NOT_STORED = "key not stored: keys are kept in Settings and added at run time"
+SHAPES_HINT = (
+    "expected an AutoGen team component ({provider, config}), an AutoGen Studio team export "
+    "({component: {...}}) or an AutoGen Studio gallery file ({components: {teams: [...]}})"
+)
+
+
+@dataclass
+class TeamDocument:
+    """One team read from a file: its canonical component, label, description, and notices."""
+
+    component: dict[str, Any]
+    label: str
+    description: str
+    where: str = ""
+    """The JSON path of the team inside the file (`""` when the file is the team itself)."""
+    notices: list[Problem] = field(default_factory=list)
+
+
+def join_path(prefix: str, path: str) -> str:
+    """A problem path relative to a component, made relative to the file."""
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
+
+
+def parse_json(raw: bytes | str | dict[str, Any] | list[Any], *, max_bytes: int | None = None) -> Any:
+    """A parsed document; text over `max_bytes` raises `PayloadTooLargeError`, bad JSON `TeamImportError`."""
+    if isinstance(raw, (dict, list)):
+        return raw
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise PayloadTooLargeError(len(raw), max_bytes)
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TeamImportError([Problem("", "the file is not UTF-8 text")]) from None
+    if not raw.strip():
+        raise TeamImportError([Problem("", "the file is empty")])
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise TeamImportError([Problem("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+
+
+def extract_teams(document: Any, prefix: str = "") -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """The team components in a document, each with its path in the file, or the problem why none."""
+    if isinstance(document, list):
+        if not document:
+            return [], [Problem(prefix, "the array is empty; " + SHAPES_HINT)]
+        found: list[tuple[str, Any]] = []
+        problems: list[Problem] = []
+        for i, item in enumerate(document):
+            teams, trouble = extract_teams(item, f"{prefix}[{i}]")
+            found += teams
+            problems += trouble
+        return found, problems
+    if not isinstance(document, dict):
+        return [], [Problem(prefix, SHAPES_HINT)]
+    if "provider" in document:
+        return [(prefix, document)], []
+    if isinstance(document.get("component"), dict):
+        return [(join_path(prefix, "component"), document["component"])], []
+    if isinstance(document.get("data"), (dict, list)):
+        return extract_teams(document["data"], join_path(prefix, "data"))
+    for holder in ("components", "config.components", "items"):
+        container: Any = document
+        for key in holder.split("."):
+            container = container.get(key) if isinstance(container, dict) else None
+        if isinstance(container, dict) and "teams" in container:
+            where = join_path(prefix, f"{holder}.teams")
+            teams = container["teams"]
+            if not isinstance(teams, list):
+                return [], [Problem(where, "expected a list of team components")]
+            if not teams:
+                return [], [Problem(where, "this gallery file has no teams")]
+            return [(f"{where}[{i}]", team) for i, team in enumerate(teams)], []
+    return [], [Problem(prefix, SHAPES_HINT)]
+
+
+def canonical_component(component: dict[str, Any]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The stored form of a team: validated, loaded and dumped (keys masked); or the problems.
+
+    Components that validate but that the runtime cannot build (MagenticOne) are kept as written,
+    with their secrets masked.
+    """
+    problems = validate_component(component, kind="team")
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    try:
+        return dump_component(load_component(component, kind="team")), problems
+    except ComponentValidationError as exc:
+        return None, problems + [p for p in exc.problems if p not in problems]
+    except UnsupportedComponentError:
+        return mask_secrets(component), problems
+
+
+def mask_secrets(document: Any) -> Any:
+    """A copy of a document with every component's key (and secret header) replaced by the mask."""
+    document = copy.deepcopy(document)
+    for _, config in _configs(document, ""):
+        for name in SECRET_FIELDS:
+            if config.get(name):
+                config[name] = MASK
+        headers = config.get("default_headers")
+        if isinstance(headers, dict):
+            for key in headers:
+                if key.lower() in SECRET_HEADERS:
+                    headers[key] = MASK
+    return document
+
+
+_SECRET_TEXT = re.compile(
+    r'("(?:api_key|azure_ad_token|authorization|api-key|x-api-key|proxy-authorization)"\s*:\s*)"(?:[^"\\\n]|\\.)*"?',
+    re.IGNORECASE,
+)
+
+
+def redact_text(text: str) -> str:
+    """JSON text (maybe broken) with every key's value replaced by the mask, safe to show again."""
+    return _SECRET_TEXT.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
+
+
+def secret_notices(component: Any, prefix: str = "") -> list[Problem]:
+    """A warning for every key written in a file: it is not stored."""
+    notices = []
+    for path, config in _configs(component, prefix):
+        for name in SECRET_FIELDS:
+            value = config.get(name)
+            if isinstance(value, str) and value and value != MASK:
+                notices.append(Problem(join_path(path, f"config.{name}"), KEY_NOT_STORED, "warning"))
+    return notices
+
+
+def _configs(document: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every component envelope's (path, config) in a document, at any depth."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(document, dict):
+        if isinstance(document.get("provider"), str) and isinstance(document.get("config"), dict):
+            found.append((path, document["config"]))
+        for key, value in document.items():
+            found += _configs(value, join_path(path, key if key.isidentifier() else f"[{json.dumps(key)}]"))
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            found += _configs(value, f"{path}[{i}]")
+    return found
+
+
+def label_of(component: dict[str, Any], fallback: str = "Untitled team") -> tuple[str, str]:
+    """A team's label and description: the envelope's, else its config's name and description."""
+    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    label = component.get("label") or config.get("name") or fallback
+    description = component.get("description") or config.get("description") or ""
+    return str(label).strip()[:200] or fallback, str(description)
+
+
+def read_team_file(raw: bytes | str | dict[str, Any] | list[Any], *, max_bytes: int | None = None) -> list[TeamDocument]:
+    """Every team in a file, validated and canonical; raises `TeamImportError` listing every problem.
+
+    All or nothing: one invalid team in a gallery file fails the whole import.
+    """
+    document = parse_json(raw, max_bytes=max_bytes)
+    found, problems = extract_teams(document)
+    teams: list[TeamDocument] = []
+    for where, component in found:
+        canonical, found_problems = canonical_component(component)
+        problems += [Problem(join_path(where, p.path), p.message, p.severity) for p in found_problems]
+        if canonical is not None:
+            label, description = label_of(component)
+            canonical["label"] = label
+            warnings = [Problem(join_path(where, p.path), p.message, p.severity)
+                        for p in found_problems] + secret_notices(component, where)
+            teams.append(TeamDocument(canonical, label, description, where, warnings))
+    if any(p.severity == "error" for p in problems) or not teams:
+        raise TeamImportError(problems)
+    return teams

@@ -1,0 +1,42 @@
+"""FastAPI dependencies that hand routes the app's settings, engine and a database session.
+
+    @router.get("/teams")
+    def list_teams(request: Request, db: DbSession) -> HTMLResponse: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from studio.settings import Settings
+from studio.store import session as store_session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        raise RuntimeError("The app has not started: run it under uvicorn, or use `with TestClient(app):`")
+    return engine
+
+
+def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """A session for one request: committed when the route returns, rolled back if it raises."""
+    with store_session(engine) as db:
+        yield db
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+# scope="function": commit before the response is sent, so a redirect never outruns the write.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+__all__ = ["DbSession", "EngineDep", "SettingsDep", "get_db", "get_engine", "get_settings"]

@@ -1,0 +1,235 @@
+"""The teams JSON API: CRUD, duplicate, versions, import, export and validate. Same service as the pages.
+
+Errors are `{"detail": ...}`; an invalid component answers 422 with
+`{"detail": {"message": ..., "problems": [{"path", "message", "severity"}, ...]}}`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import BaseModel, Field
+
+from studio.components import Problem
+from studio.services import teams as service
+from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLargeError
+from studio.store.models import Team, TeamPublic, TeamVersionPublic
+
+from ..deps import DbSession
+
+router = APIRouter(prefix="/api", tags=["teams"])
+
+
+class ProblemOut(BaseModel):
+    """One problem of a component, at its JSON path (`""` is the whole document)."""
+
+    path: str
+    message: str
+    severity: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemOut:
+        return cls(path=problem.path, message=problem.message, severity=problem.severity)
+
+
+class TeamSummary(BaseModel):
+    """A team in a list: no component."""
+
+    id: int
+    label: str
+    description: str
+    provider: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, team: Team) -> TeamSummary:
+        return cls(id=team.id, label=team.label, description=team.description,
+                   provider=str(team.component.get("provider", "")),
+                   created_at=team.created_at, updated_at=team.updated_at)
+
+
+class TeamCreate(BaseModel):
+    """A new team: from a component, or (without one) the starter team named `label`."""
+
+    label: str | None = Field(default=None, description="Defaults to the component's label.")
+    description: str | None = None
+    component: dict[str, Any] | None = Field(default=None, description="An AutoGen team component.")
+
+
+class TeamPatch(BaseModel):
+    """Fields to change; a new component is validated first and keeps the previous one as a version."""
+
+    label: str | None = None
+    description: str | None = None
+    component: dict[str, Any] | None = None
+    layout: dict[str, Any] | None = None
+    note: str = ""
+
+
+class DuplicateRequest(BaseModel):
+    label: str | None = Field(default=None, description="Defaults to “<label> (copy)”.")
+
+
+class ValidationResult(BaseModel):
+    valid: bool
+    problems: list[ProblemOut]
+
+
+class ImportResult(BaseModel):
+    """The teams created, and warnings (a key in the file that was not stored, a team that may not stop)."""
+
+    teams: list[TeamPublic]
+    notices: list[ProblemOut]
+
+
+class DiffOut(BaseModel):
+    number: int
+    diff: str = Field(description="Unified diff of the version against the current component, as pretty JSON.")
+
+
+def _invalid(exc: InvalidTeamError) -> HTTPException:
+    problems = [ProblemOut.of(p).model_dump() for p in exc.problems]
+    return HTTPException(exc.status_code, {"message": exc.message, "problems": problems})
+
+
+def _team(db: DbSession, team_id: int) -> Team:
+    try:
+        return service.get_team(db, team_id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _public(team: Team) -> TeamPublic:
+    return TeamPublic.model_validate(team, from_attributes=True)
+
+
+@router.get("/teams", response_model=list[TeamSummary], summary="List teams")
+def list_teams(db: DbSession, search: str | None = None) -> list[TeamSummary]:
+    return [TeamSummary.of(t) for t in service.list_teams(db, search=search)]
+
+
+@router.post("/teams", response_model=TeamPublic, status_code=201, summary="Create a team")
+def create_team(db: DbSession, body: TeamCreate) -> TeamPublic:
+    try:
+        if body.component is None:
+            team = service.create_empty_team(db, label=body.label or "")
+        elif "provider" not in body.component:
+            raise InvalidTeamError([Problem("component", "expected a team component {provider, config}; send "
+                                                         "AutoGen Studio exports and gallery files to /api/teams/import")])
+        else:
+            component = body.component | ({"label": body.label} if body.label else {})
+            component |= {"description": body.description} if body.description is not None else {}
+            team = service.import_team(db, component)
+    except InvalidTeamError as exc:
+        raise _invalid(exc) from None
+    return _public(team)
+
+
+@router.post("/teams/import", response_model=ImportResult, status_code=201, summary="Import a team file",
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": {"type": "object"}},
+                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                     "file": {"type": "string", "format": "binary"}}}}}}})
+async def import_teams(request: Request, db: DbSession) -> ImportResult:
+    """An AutoGen team, an AutoGen Studio team export or gallery file (every team in it): a JSON body,
+    or a multipart upload in the field `file`. All or nothing; 422 lists every problem."""
+    limit = request.app.state.settings.max_body_bytes
+    raw: bytes
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        async with request.form() as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise HTTPException(422, {"message": "Send the team file in the multipart field `file`.",
+                                          "problems": []})
+            raw = await upload.read(limit + 1)
+    else:
+        raw = await request.body()
+    try:
+        result = service.import_teams(db, raw, max_bytes=limit)
+    except PayloadTooLargeError as exc:
+        raise HTTPException(413, str(exc)) from None
+    except InvalidTeamError as exc:
+        raise _invalid(exc) from None
+    return ImportResult(teams=[_public(t) for t in result.teams],
+                        notices=[ProblemOut.of(p) for p in result.notices])
+
+
+@router.post("/validate", response_model=ValidationResult, summary="Validate a team component")
+async def validate(request: Request) -> ValidationResult:
+    """Every problem of a team component (errors and warnings), each with its JSON path."""
+    problems = service.validate(await request.body())
+    return ValidationResult(valid=not any(p.severity == "error" for p in problems),
+                            problems=[ProblemOut.of(p) for p in problems])
+
+
+@router.get("/teams/{team_id}", response_model=TeamPublic, summary="Get a team")
+def get_team(db: DbSession, team_id: int) -> TeamPublic:
+    return _public(_team(db, team_id))
+
+
+@router.patch("/teams/{team_id}", response_model=TeamPublic, summary="Change a team")
+def update_team(db: DbSession, team_id: int, body: TeamPatch) -> TeamPublic:
+    team = _team(db, team_id)
+    try:
+        if body.component is not None:
+            component = body.component | ({"label": body.label} if body.label else {})
+            component |= {"description": body.description} if body.description is not None else {}
+            team = service.save_team_component(db, team, component, note=body.note)
+        elif body.label is not None or body.description is not None:
+            team = service.rename_team(db, team, label=body.label or team.label, description=body.description)
+        if body.layout is not None:
+            team = service.save_layout(db, team, body.layout)
+    except InvalidTeamError as exc:
+        raise _invalid(exc) from None
+    return _public(team)
+
+
+@router.delete("/teams/{team_id}", status_code=204, summary="Delete a team")
+def delete_team(db: DbSession, team_id: int) -> Response:
+    service.delete_team(db, _team(db, team_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/teams/{team_id}/duplicate", response_model=TeamPublic, status_code=201, summary="Duplicate a team")
+def duplicate_team(db: DbSession, team_id: int, body: DuplicateRequest | None = None) -> TeamPublic:
+    try:
+        copy = service.duplicate_team(db, _team(db, team_id), label=body.label if body else None)
+    except InvalidTeamError as exc:
+        raise _invalid(exc) from None
+    return _public(copy)
+
+
+@router.get("/teams/{team_id}/export", summary="Export a team as AutoGen JSON")
+def export_team(db: DbSession, team_id: int) -> Response:
+    """The canonical AutoGen component (keys masked), as a download."""
+    team = _team(db, team_id)
+    return Response(service.pretty_json(service.export_team(team)), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{service.export_filename(team)}"'})
+
+
+@router.get("/teams/{team_id}/versions", response_model=list[TeamVersionPublic], summary="List a team's versions")
+def list_versions(db: DbSession, team_id: int) -> list[TeamVersionPublic]:
+    return [TeamVersionPublic.model_validate(v, from_attributes=True)
+            for v in service.list_versions(db, _team(db, team_id))]
+
+
+@router.get("/teams/{team_id}/versions/{number}", response_model=TeamVersionPublic, summary="Get a version")
+def get_version(db: DbSession, team_id: int, number: int) -> TeamVersionPublic:
+    version = service.get_version(db, _team(db, team_id), number)
+    return TeamVersionPublic.model_validate(version, from_attributes=True)
+
+
+@router.get("/teams/{team_id}/versions/{number}/diff", response_model=DiffOut, summary="Diff a version")
+def diff_version(db: DbSession, team_id: int, number: int) -> DiffOut:
+    return DiffOut(number=number, diff=service.diff_versions(db, _team(db, team_id), number))
+
+
+@router.post("/teams/{team_id}/versions/{number}/restore", response_model=TeamPublic, summary="Restore a version")
+def restore_version(db: DbSession, team_id: int, number: int) -> TeamPublic:
+    return _public(service.restore_version(db, _team(db, team_id), number))
+
+
+__all__ = ["router"]
