@@ -7,6 +7,7 @@ route depends on `verify_csrf`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,13 +21,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from studio.settings import Settings, get_settings
-from studio.store import make_engine, migrate
+from studio.services.gallery import seed_gallery_once
+from studio.store import make_engine, migrate, session
+from studio.store.runs import mark_interrupted_runs
 
 from . import errors
 from .auth import API_DOCS_PATH, GuardMiddleware, session_mark, verify_csrf
 from .body_limit import BodySizeLimitMiddleware
 from .routes import include_routers
 from .templating import SWAGGER_UI_DIR, make_environment
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "studio_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -80,26 +85,24 @@ def _api_schema(app: FastAPI) -> dict[str, Any]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the database, bring its schema up to date and seed the gallery once."""
+    """Open the database and prepare it."""
     settings: Settings = app.state.settings
     engine = make_engine(settings.resolved_database_url)
     try:
-        await run_in_threadpool(migrate, engine)
-        await run_in_threadpool(_seed_gallery, engine, settings)
+        await run_in_threadpool(_prepare_database, engine, settings)
         app.state.engine = engine
         yield
     finally:
         engine.dispose()
 
 
-def _seed_gallery(engine: Engine, settings: Settings) -> None:
-    """Seed the gallery's templates the first time (the gallery service comes with a later issue)."""
-    try:
-        from studio.services.gallery import seed_gallery_once
-    except ModuleNotFoundError as exc:
-        if exc.name != "studio.services.gallery":
-            raise
-        return
+def _prepare_database(engine: Engine, settings: Settings) -> None:
+    """Schema up to date, runs a previous server left active marked interrupted, the gallery seeded once."""
+    migrate(engine)
+    with session(engine) as db:
+        interrupted = mark_interrupted_runs(db)
+    if interrupted:
+        logger.warning("%d run(s) were still active when the server last stopped: marked interrupted", interrupted)
     seed_gallery_once(engine, settings)
 
 

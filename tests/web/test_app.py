@@ -3,6 +3,7 @@ the body size limit, static files and the local-mode guards (host and origin).""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -226,3 +227,22 @@ def test_local_studio_refuses_cross_site_writes(client: TestClient) -> None:
         response = client.post("/test/body", content=b"{}", headers={**here, **foreign})
         assert response.status_code == 403 and "Cross-site request refused" in response.text
     assert client.get("/builder", headers={**here, "Origin": "https://attacker.example"}).status_code == 200
+
+
+def test_data_survives_a_restart_and_active_runs_are_marked_interrupted(make_app):
+    from studio.store import runs, session, teams
+
+    gallery_team = json.loads((ROOT / "gallery" / "writer-critic.json").read_text())
+    with TestClient(make_app()) as client:
+        engine = client.app.state.engine
+        with session(engine) as db:
+            team = teams.create_team(db, component=gallery_team, label="Kept")
+            chat = runs.create_session(db, team_id=team.id)
+            active = runs.create_run(db, session_id=chat.id, task="still running")
+            run_id = active.id
+
+    with TestClient(make_app()) as client:  # a new server process over the same home
+        assert "Kept" in client.get("/teams").text
+        with session(client.app.state.engine) as db:
+            run = runs.get_run(db, run_id)
+            assert run.status == "interrupted"
