@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from studio.runtime.agents.handoff import handoff_defaults
+
 from .common import Component, ConfigModel, slot
 
 
@@ -24,9 +26,9 @@ class HandoffConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _defaults(self) -> HandoffConfig:
-        self.description = self.description or f"Handoff to {self.target}."
-        self.name = self.name or f"transfer_to_{self.target}".lower()
-        self.message = self.message or f"Transferred to {self.target}, adopting the role of {self.target} immediately."
+        for field, default in handoff_defaults(self.target).items():
+            if not getattr(self, field):
+                setattr(self, field, default)
         return self
 
     @field_validator("name")

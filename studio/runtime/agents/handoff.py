@@ -12,9 +12,16 @@ from ..models.types import ToolSchema
 from ..tools.base import Tool, ToolResult
 
 
-class Handoff(BaseModel):
-    """Defaults follow AutoGen: tool `transfer_to_<target>` replying with a fixed transfer message."""
+def handoff_defaults(target: str) -> dict[str, str]:
+    """AutoGen's defaults for a handoff to `target`: tool `transfer_to_<target>`, a fixed transfer message."""
+    return {
+        "description": f"Handoff to {target}.",
+        "name": f"transfer_to_{target}".lower(),
+        "message": f"Transferred to {target}, adopting the role of {target} immediately.",
+    }
 
+
+class Handoff(BaseModel):
     target: str
     description: str = ""
     name: str = ""
@@ -26,16 +33,9 @@ class Handoff(BaseModel):
         if isinstance(values, str):
             values = {"target": values}
         if isinstance(values, dict) and "target" in values:
-            values = dict(values)
-            target = values["target"]
-            if not values.get("description"):
-                values["description"] = f"Handoff to {target}."
-            if not values.get("name"):
-                values["name"] = f"transfer_to_{target}".lower()
-            elif not str(values["name"]).isidentifier():
+            values = {**values, **{k: v for k, v in handoff_defaults(values["target"]).items() if not values.get(k)}}
+            if not str(values["name"]).isidentifier():
                 raise ValueError(f"Handoff name must be a valid identifier: {values['name']}")
-            if not values.get("message"):
-                values["message"] = f"Transferred to {target}, adopting the role of {target} immediately."
         return values
 
 
