@@ -99,7 +99,9 @@ async def verify_csrf(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        value = (await request.form()).get(CSRF_FIELD)
+        # The form is parsed once per request: allow fields as large as any body we accept (a pasted team).
+        limit = request.app.state.settings.max_body_bytes
+        value = (await request.form(max_part_size=limit)).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     expected = request.session.get("csrf") if "session" in request.scope else None
     if not (sent and expected and hmac.compare_digest(sent.encode(), expected.encode())):

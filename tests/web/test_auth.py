@@ -162,3 +162,15 @@ def test_api_docs_need_sign_in_too(client: TestClient) -> None:
     sign_in(client)
     schema = client.get("/api/openapi.json").json()
     assert schema["security"] == [{"bearer": []}]  # Swagger's "Authorize" asks for the token
+
+
+def test_a_large_pasted_team_passes_the_csrf_check_when_signed_in(client: TestClient) -> None:
+    import json
+
+    sign_in(client)
+    page = client.get("/teams/import").text
+    team = json.loads((Path(__file__).resolve().parents[2] / "gallery" / "writer-critic.json").read_text())
+    team["description"] = "long " * 300_000  # 1.5 MB: over the 1 MB a form field may have by default
+    response = client.post("/teams/import", data={"text": json.dumps(team), "csrf_token": csrf_of(page)})
+    assert response.status_code == 200
+    assert "Imported" in response.text
