@@ -10,6 +10,7 @@ Data-access functions take the `sqlmodel.Session` first and keyword arguments af
 but never commit. Nothing here imports the web layer.
 """
 
+from . import drafts
 from .db import current_revision, head_revision, make_engine, migrate, normalise_url, session
 from .galleries import (
     add_template,
@@ -22,6 +23,8 @@ from .galleries import (
     upsert_gallery,
 )
 from .models import (
+    BuilderDraft,
+    BuilderDraftStep,
     ChatSession,
     ChatSessionPublic,
     Gallery,
@@ -87,6 +90,8 @@ __all__ = [
     "normalise_url",
     "session",
     # tables and their public shapes
+    "BuilderDraft",
+    "BuilderDraftStep",
     "ChatSession",
     "ChatSessionPublic",
     "Gallery",
@@ -107,6 +112,8 @@ __all__ = [
     "TeamUpdate",
     "TeamVersion",
     "TeamVersionPublic",
+    # modules
+    "drafts",
     # teams
     "create_team",
     "delete_team",

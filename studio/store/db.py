@@ -149,9 +149,17 @@ def table_names(engine: Engine) -> set[str]:
 
 def forget_cascaded(db: Session) -> None:
     """Drop from `db` the loaded objects whose rows an ON DELETE CASCADE just removed."""
-    from .models import ChatSession, GalleryTemplate, Run, RunEvent, TeamVersion
+    from .models import (
+        BuilderDraft,
+        BuilderDraftStep,
+        ChatSession,
+        GalleryTemplate,
+        Run,
+        RunEvent,
+        TeamVersion,
+    )
 
-    children = (TeamVersion, ChatSession, Run, RunEvent, GalleryTemplate)
+    children = (TeamVersion, ChatSession, Run, RunEvent, GalleryTemplate, BuilderDraft, BuilderDraftStep)
     by_model: dict[type, list[Any]] = {}
     for obj in list(db.identity_map.values()):
         if isinstance(obj, children):

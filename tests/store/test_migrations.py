@@ -33,13 +33,15 @@ TABLES = {
     "gallery_template",
     "setting",
     "secret",
+    "builder_draft",
+    "builder_draft_step",
 }
 
 
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0002_team_layout"
+    assert current_revision(blank_engine) == head_revision() == "0003_builder_draft"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()

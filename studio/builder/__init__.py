@@ -1,0 +1,87 @@
+"""The builder's domain layer: the draft being edited, editing actions, the component library, and
+the session that keeps undo/redo on the server. No web imports: the builder pages call this."""
+
+from __future__ import annotations
+
+from .actions import (
+    Action,
+    ActionRefused,
+    AddEdge,
+    AddParticipant,
+    AddTool,
+    AutoLayout,
+    DeleteEdge,
+    DeleteNode,
+    DuplicateNode,
+    MoveNode,
+    MoveParticipant,
+    NeedsConfirmation,
+    RemoveTool,
+    Rename,
+    ReplaceComponent,
+    SetField,
+    SetModel,
+    SetStartNode,
+    SetTermination,
+    SwitchTeamType,
+    UpdateEdge,
+    parse_action,
+)
+from .draft import (
+    TEAM,
+    TERMINATION,
+    Draft,
+    agent_node,
+    edge_node,
+    node_for_path,
+    nodes_of,
+    parse_node,
+)
+from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
+from .layout import auto_layout
+from .library import LibraryItem, library, search
+from .session import BuilderSession
+
+__all__ = [
+    "Form",
+    "FormField",
+    "edge_form",
+    "form_for",
+    "parse_edge_form",
+    "parse_form",
+    "TEAM",
+    "TERMINATION",
+    "Action",
+    "ActionRefused",
+    "AddEdge",
+    "AddParticipant",
+    "AddTool",
+    "AutoLayout",
+    "BuilderSession",
+    "DeleteEdge",
+    "DeleteNode",
+    "Draft",
+    "DuplicateNode",
+    "LibraryItem",
+    "MoveNode",
+    "MoveParticipant",
+    "NeedsConfirmation",
+    "RemoveTool",
+    "Rename",
+    "ReplaceComponent",
+    "SetField",
+    "SetModel",
+    "SetStartNode",
+    "SetTermination",
+    "SwitchTeamType",
+    "UpdateEdge",
+    "agent_node",
+    "auto_layout",
+    "edge_node",
+    "library",
+    "node_for_path",
+    "nodes_of",
+    "parse_action",
+    "parse_node",
+    "search",
+]

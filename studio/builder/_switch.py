@@ -1,0 +1,88 @@
+"""Switching a team between round robin, selector, swarm and GraphFlow, keeping its participants."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from studio.components import get_spec
+
+from .draft import (
+    GRAPH_FLOW,
+    SELECTOR,
+    SWARM,
+    config_of,
+    kind_of,
+    name_of,
+    participants,
+)
+
+TEAM_TYPES = ("autogen_agentchat.teams.RoundRobinGroupChat", SELECTOR, SWARM, GRAPH_FLOW)
+
+_WHAT = {
+    "model_client": "the selector's model",
+    "selector_prompt": "the selector prompt",
+    "model_context": "the selector's model context",
+    "allow_repeated_speaker": "allowing repeated speakers",
+    "max_selector_attempts": "the selector's attempt limit",
+    "model_client_streaming": "the selector's model streaming",
+    "emit_team_events": "team events",
+}
+
+
+def switched(component: dict[str, Any], provider: str, default_model: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The team as `provider` (a new dict), and what the switch would lose (human phrases)."""
+    spec = get_spec(provider)
+    assert spec is not None
+    old = config_of(component)
+    fields = spec.config.model_fields
+    config: dict[str, Any] = {}
+    dropped: list[str] = []
+    for key, value in old.items():
+        if key in fields:
+            config[key] = copy.deepcopy(value)
+        elif key == "graph":
+            count = sum(len(n.get("edges") or []) for n in (value or {}).get("nodes", {}).values() if isinstance(n, dict))
+            if count:
+                dropped.append(f"the graph and its {count} edge{'s' if count != 1 else ''}")
+        elif value is not None and _differs_from_default(component, key, value):
+            dropped.append(_WHAT.get(key, f"the {key.replace('_', ' ')} setting"))
+    agents = [a for a in config.get("participants") or [] if isinstance(a, dict)]
+    if provider == SELECTOR and "model_client" not in config:
+        model = next((a["config"]["model_client"] for a in agents
+                      if isinstance(a.get("config"), dict) and isinstance(a["config"].get("model_client"), dict)),
+                     default_model)
+        config["model_client"] = copy.deepcopy(model)
+    if provider == GRAPH_FLOW and "graph" not in config:
+        names = [n for n in (name_of(a) for a in agents) if n]
+        config["graph"] = {
+            "nodes": {n: {"name": n, "edges": ([{"target": names[i + 1], "condition": None,
+                                                  "activation_group": names[i + 1], "activation_condition": "all"}]
+                                               if i + 1 < len(names) else []), "activation": "all"}
+                      for i, n in enumerate(names)},
+            "default_start_node": names[0] if names else None,
+        }
+    new = {k: copy.deepcopy(v) for k, v in component.items() if k not in ("provider", "config", "version",
+                                                                       "component_version")}
+    new = {"provider": spec.provider, "component_type": "team", "version": spec.version,
+           "component_version": spec.version, **new, "config": config}
+    return new, dropped
+
+
+def nested_teams(component: dict[str, Any]) -> list[str]:
+    """Labels of participants that are teams (Swarm and GraphFlow take agents only)."""
+    return [str(p.get("label") or (p.get("config") or {}).get("name") or "a nested team")
+            for p in participants(component) if kind_of(p) == "team"]
+
+
+def _differs_from_default(component: dict[str, Any], key: str, value: Any) -> bool:
+    spec = get_spec(str(component.get("provider")))
+    field = spec.config.model_fields.get(key) if spec else None
+    if field is None or field.default is PydanticUndefined:
+        return True
+    return value != field.default
+
+
+__all__ = ["TEAM_TYPES", "nested_teams", "switched"]

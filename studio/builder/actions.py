@@ -1,0 +1,365 @@
+"""Every editing action of the builder: a small pydantic model with a `type` literal whose
+`apply(draft)` returns a NEW draft (the input is never changed) or raises `ActionRefused` with a short
+reason. An action is all or nothing: it works on copies and returns only when done.
+
+`parse_action(data)` reads one from JSON (what the web layer posts).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
+
+from studio.components import validate_component
+
+from . import _graph
+from ._base import (
+    ActionRefused,
+    BaseAction,
+    NeedsConfirmation,
+    agent_at,
+    check_name,
+    done,
+    expect,
+    named,
+    word,
+)
+from ._equip import AddTool, RemoveTool, SetModel
+from ._refs import combine_terminations, drop_references, rename_references, unique_name
+from ._switch import TEAM_TYPES, nested_teams, switched
+from .draft import (
+    AND,
+    OR,
+    SWARM,
+    TEAM,
+    TERMINATION,
+    Draft,
+    agent_names,
+    canonical,
+    config_of,
+    kind_of,
+    name_of,
+    parse_node,
+    participants,
+    split_path,
+    team_provider,
+)
+from .layout import auto_layout
+
+Combine = Literal["replace", "or", "and"]
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+class AddParticipant(BaseAction):
+    """Add an agent to the team (at `index`, default last), renamed `writer_2`... if taken."""
+
+    type: Literal["add_participant"] = "add_participant"
+    component: dict[str, Any]
+    index: int | None = None
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        if kind_of(self.component) != "agent":
+            raise ActionRefused(f"{word(self.component).capitalize()} can't join the team: drop an agent.")
+        agent = expect(self.component, "agent")
+        name = unique_name(name_of(agent) or "agent", set(agent_names(component)))
+        named(agent, name)
+        agents = participants(component)
+        index = len(agents) if self.index is None else max(0, min(self.index, len(agents)))
+        agents.insert(index, agent)
+        _graph.add_node(component, name)
+        return done(draft, component, layout)
+
+
+class MoveParticipant(BaseAction):
+    """Reorder: move participant `name` to position `index`."""
+
+    type: Literal["move_participant"] = "move_participant"
+    name: str
+    index: int
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        i, _ = agent_at(component, f"agent:{self.name}")
+        agents = participants(component)
+        if not 0 <= self.index < len(agents):
+            raise ActionRefused(f"Position {self.index} is outside the team (0 to {len(agents) - 1}).")
+        agents.insert(self.index, agents.pop(i))
+        return done(draft, component, layout)
+
+
+# --- termination --------------------------------------------------------------------------------
+
+
+class SetTermination(BaseAction):
+    """Drop a termination onto the team: replace it, or combine with OR / AND (flattened)."""
+
+    type: Literal["set_termination"] = "set_termination"
+    component: dict[str, Any]
+    combine: Combine = "replace"
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        condition = expect(self.component, "termination")
+        config = config_of(component)
+        existing = config.get("termination_condition")
+        if self.combine != "replace" and isinstance(existing, dict):
+            condition = combine_terminations(OR if self.combine == "or" else AND, existing, condition)
+        config["termination_condition"] = condition
+        return done(draft, component, layout)
+
+
+# --- layout -------------------------------------------------------------------------------------
+
+
+class MoveNode(BaseAction):
+    """Place a node on the canvas (layout only; the component is unchanged)."""
+
+    type: Literal["move_node"] = "move_node"
+    node: str
+    x: float
+    y: float
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        parts = parse_node(self.node)
+        if not parts or parts[0] == "edge" or parts[0] == TERMINATION:
+            raise ActionRefused("Only the team and its agents can be moved.")
+        if parts[0] == "agent":
+            agent_at(component, self.node)
+        layout["nodes"][self.node] = {"x": self.x, "y": self.y}
+        return done(draft, component, layout)
+
+
+class AutoLayout(BaseAction):
+    """Arrange the nodes: graph teams in layers from the start node, the others in a row."""
+
+    type: Literal["auto_layout"] = "auto_layout"
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        return done(draft, component, {**layout, **auto_layout(component)})
+
+
+# --- nodes --------------------------------------------------------------------------------------
+
+
+class Rename(BaseAction):
+    """Rename an agent (everything pointing at it follows) or the team (its label)."""
+
+    type: Literal["rename"] = "rename"
+    node: str
+    new_name: str
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        new = self.new_name.strip()
+        if self.node == TEAM:
+            if not new:
+                raise ActionRefused("A team needs a name.")
+            component["label"] = new
+            return done(draft, component, layout)
+        _, agent = agent_at(component, self.node)
+        old = name_of(agent) or ""
+        if new == old:
+            return done(draft, component, layout)
+        check_name(component, new, current=old)
+        named(agent, new)
+        rename_references(component, layout, old, new)
+        return done(draft, component, layout)
+
+
+class DeleteNode(BaseAction):
+    """Delete an agent and everything pointing at it, an edge, or the termination condition."""
+
+    type: Literal["delete_node"] = "delete_node"
+    node: str
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        parts = parse_node(self.node)
+        if parts and parts[0] == "edge":
+            return DeleteEdge(edge=self.node).apply(draft)
+        if parts == (TERMINATION,):
+            if config_of(component).pop("termination_condition", None) is None:
+                raise ActionRefused("The team has no termination condition.")
+            return done(draft, component, layout, ["the termination condition"])
+        if parts == (TEAM,):
+            raise ActionRefused("The team itself can't be deleted.")
+        i, agent = agent_at(component, self.node)
+        del participants(component)[i]
+        name = name_of(agent) or ""
+        return done(draft, component, layout, drop_references(component, layout, name))
+
+
+class DuplicateNode(BaseAction):
+    """Copy an agent (renamed `writer_2`...) right after it; in a graph it starts without edges."""
+
+    type: Literal["duplicate_node"] = "duplicate_node"
+    node: str
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        i, agent = agent_at(component, self.node)
+        copy_ = named(copy.deepcopy(agent), unique_name(name_of(agent) or "agent", set(agent_names(component))))
+        participants(component).insert(i + 1, copy_)
+        _graph.add_node(component, name_of(copy_) or "")
+        where = layout["nodes"].get(self.node)
+        if isinstance(where, dict):
+            layout["nodes"][f"agent:{name_of(copy_)}"] = {"x": where.get("x", 0) + 40, "y": where.get("y", 0) + 40}
+        return done(draft, component, layout)
+
+
+class SwitchTeamType(BaseAction):
+    """Round robin <-> selector <-> swarm <-> GraphFlow, keeping the participants; asks (raises
+    `NeedsConfirmation`) before dropping anything unless `confirm`."""
+
+    type: Literal["switch_team_type"] = "switch_team_type"
+    provider: str
+    confirm: bool = False
+
+    def apply(self, draft: Draft) -> Draft:
+        from .library import default_model
+
+        target = canonical(self.provider)
+        if target not in TEAM_TYPES:
+            raise ActionRefused(f"A team can switch to a round robin, selector, swarm or GraphFlow, not {self.provider!r}.")
+        component, layout = draft.editable()
+        if team_provider(component) == target:
+            return done(draft, component, layout)
+        if target in (SWARM, _graph.GRAPH_FLOW) and (nested := nested_teams(component)):
+            raise ActionRefused(f"A {target.rsplit('.', 1)[-1]} takes agents only; remove {', '.join(nested)} first.")
+        new, dropped = switched(component, target, default_model())
+        if dropped and not self.confirm:
+            raise NeedsConfirmation(dropped)
+        layout["nodes"] = {k: v for k, v in layout["nodes"].items() if not k.startswith("edge:")}
+        return done(draft, new, layout, dropped)
+
+
+# --- fields and JSON ----------------------------------------------------------------------------
+
+
+class SetField(BaseAction):
+    """A property-panel edit: set `path` (e.g. `config.system_message`) inside a node's component;
+    `None` removes the key (the field falls back to its default). Renames go through `rename`."""
+
+    type: Literal["set_field"] = "set_field"
+    node: str
+    path: str
+    value: Any = None
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        parts = parse_node(self.node)
+        try:
+            path = split_path(self.path)
+        except ValueError:
+            raise ActionRefused(f"{self.path!r} is not a field path.") from None
+        if not path:
+            raise ActionRefused("Say which field to set.")
+        if parts and parts[0] == "agent" and path == ["config", "name"]:
+            return Rename(node=self.node, new_name=str(self.value or "")).apply(draft)
+        if parts and parts[0] == "edge":
+            return _graph.set_edge_field(draft, self.node, path, self.value)
+        if parts == (TEAM,):
+            root = component
+        elif parts == (TERMINATION,):
+            root = config_of(component).get("termination_condition")
+            if not isinstance(root, dict):
+                raise ActionRefused("The team has no termination condition.")
+        else:
+            root = agent_at(component, self.node)[1]
+        holder: Any = root
+        for i, key in enumerate(path[:-1]):
+            nxt = holder[key] if _has(holder, key) else None
+            if nxt is None and isinstance(key, str) and isinstance(holder, dict):
+                nxt = holder[key] = [] if isinstance(path[i + 1], int) else {}
+            if not isinstance(nxt, (dict, list)):
+                raise ActionRefused(f"Can't set {self.path}: {key} is not an object.")
+            holder = nxt
+        last = path[-1]
+        if isinstance(holder, list) and not (isinstance(last, int) and 0 <= last <= len(holder)):
+            raise ActionRefused(f"Can't set {self.path}: no item {last}.")
+        if self.value is None and isinstance(holder, dict):
+            holder.pop(last, None)
+        elif isinstance(holder, list) and last == len(holder):
+            holder.append(copy.deepcopy(self.value))
+        else:
+            holder[last] = copy.deepcopy(self.value)
+        return done(draft, component, layout)
+
+
+def _has(holder: Any, key: str | int) -> bool:
+    if isinstance(holder, dict):
+        return key in holder
+    return isinstance(holder, list) and isinstance(key, int) and 0 <= key < len(holder)
+
+
+class ReplaceComponent(BaseAction):
+    """The JSON view: replace the whole team; refused, listing every error's path, when invalid."""
+
+    type: Literal["replace_component"] = "replace_component"
+    component: dict[str, Any]
+
+    def apply(self, draft: Draft) -> Draft:
+        problems = validate_component(self.component, kind="team")
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            listed = "; ".join(str(p) for p in errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
+            raise ActionRefused(f"The JSON has {len(errors)} error{'s' if len(errors) > 1 else ''}: {listed}", errors)
+        component = copy.deepcopy(self.component)
+        nodes = {"team", *(f"agent:{n}" for n in agent_names(component))}
+        layout = copy.deepcopy(draft.layout)
+        layout["nodes"] = {k: v for k, v in (layout.get("nodes") or {}).items() if k in nodes}
+        return done(draft, component, layout)
+
+
+AddEdge = _graph.AddEdge
+UpdateEdge = _graph.UpdateEdge
+DeleteEdge = _graph.DeleteEdge
+SetStartNode = _graph.SetStartNode
+
+Action = Annotated[
+    AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | MoveNode
+    | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
+    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode,
+    Field(discriminator="type"),
+]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
+
+
+def parse_action(data: dict[str, Any] | str | bytes) -> Any:
+    """An action from its JSON (`{"type": "add_edge", ...}`); raises pydantic's ValidationError."""
+    if isinstance(data, (str, bytes)):
+        return _ADAPTER.validate_json(data)
+    return _ADAPTER.validate_python(data)
+
+
+__all__ = [
+    "Action",
+    "ActionRefused",
+    "AddEdge",
+    "AddParticipant",
+    "AddTool",
+    "AutoLayout",
+    "DeleteEdge",
+    "DeleteNode",
+    "DuplicateNode",
+    "MoveNode",
+    "MoveParticipant",
+    "NeedsConfirmation",
+    "RemoveTool",
+    "Rename",
+    "ReplaceComponent",
+    "SetField",
+    "SetModel",
+    "SetStartNode",
+    "SetTermination",
+    "SwitchTeamType",
+    "UpdateEdge",
+    "parse_action",
+]

@@ -1,0 +1,245 @@
+"""The team being edited: a component plus node positions, and stable node ids to find things by.
+
+Node ids: `"team"` (the team), `"termination"` (its termination condition, shown on the team node),
+`"agent:<name>"` (a participant), `"edge:<source>-><target>"` (a GraphFlow edge).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.components import get_spec
+
+TEAM = "team"
+TERMINATION = "termination"
+
+ROUND_ROBIN = "autogen_agentchat.teams.RoundRobinGroupChat"
+SELECTOR = "autogen_agentchat.teams.SelectorGroupChat"
+SWARM = "autogen_agentchat.teams.Swarm"
+GRAPH_FLOW = "autogen_agentchat.teams.GraphFlow"
+ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
+OR = "autogen_agentchat.base.OrTerminationCondition"
+AND = "autogen_agentchat.base.AndTerminationCondition"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A team component and its layout (`{"nodes": {node_id: {"x", "y"}}}`), kept apart so the
+    component stays AutoGen's JSON. `dropped` says what the action that made this draft removed."""
+
+    component: dict[str, Any]
+    layout: dict[str, Any] = field(default_factory=lambda: {"nodes": {}})
+    dropped: tuple[str, ...] = ()
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the undo history keeps (deep copies, plain JSON)."""
+        return {"component": copy.deepcopy(self.component), "layout": copy.deepcopy(self.layout)}
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> Draft:
+        layout = copy.deepcopy(snapshot.get("layout") or {})
+        layout.setdefault("nodes", {})
+        return cls(copy.deepcopy(snapshot["component"]), layout)
+
+    def editable(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Deep copies of the component and layout, for an action to change and wrap in a new draft."""
+        layout = copy.deepcopy(self.layout)
+        layout.setdefault("nodes", {})
+        return copy.deepcopy(self.component), layout
+
+
+# --- node ids -----------------------------------------------------------------------------------
+
+
+def agent_node(name: str) -> str:
+    return f"agent:{name}"
+
+
+def edge_node(source: str, target: str) -> str:
+    return f"edge:{source}->{target}"
+
+
+def parse_node(node: str) -> tuple[str, ...]:
+    """`("team",)`, `("termination",)`, `("agent", name)` or `("edge", source, target)`; `()` if malformed."""
+    if node in (TEAM, TERMINATION):
+        return (node,)
+    kind, _, rest = node.partition(":")
+    if kind == "agent" and rest:
+        return ("agent", rest)
+    if kind == "edge" and "->" in rest:
+        source, _, target = rest.partition("->")
+        if source and target:
+            return ("edge", source, target)
+    return ()
+
+
+# --- reading a team component -------------------------------------------------------------------
+
+
+def canonical(provider: Any) -> str:
+    """The canonical provider path of an alias or internal path (the input itself if unknown)."""
+    spec = get_spec(provider) if isinstance(provider, str) else None
+    return spec.provider if spec else str(provider)
+
+
+def kind_of(component: Any) -> str | None:
+    """The component type ("agent", "model", ...) of a component, from its provider when known."""
+    if not isinstance(component, dict):
+        return None
+    spec = get_spec(component["provider"]) if isinstance(component.get("provider"), str) else None
+    return spec.component_type if spec else component.get("component_type")
+
+
+def team_provider(component: dict[str, Any]) -> str:
+    return canonical(component.get("provider"))
+
+
+def config_of(component: dict[str, Any]) -> dict[str, Any]:
+    """The component's config dict (created if missing)."""
+    config = component.get("config")
+    if not isinstance(config, dict):
+        config = component["config"] = {}
+    return config
+
+
+def participants(component: dict[str, Any]) -> list[dict[str, Any]]:
+    """The team's participants list (created if missing)."""
+    config = config_of(component)
+    found = config.get("participants")
+    if not isinstance(found, list):
+        found = config["participants"] = []
+    return found
+
+
+def name_of(agent: Any) -> str | None:
+    config = agent.get("config") if isinstance(agent, dict) else None
+    name = config.get("name") if isinstance(config, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def agent_names(component: dict[str, Any]) -> list[str]:
+    return [n for n in (name_of(a) for a in participants(component)) if n is not None]
+
+
+def find_agent(component: dict[str, Any], name: str) -> tuple[int, dict[str, Any]] | None:
+    """(index, participant) of the participant called `name`."""
+    for i, agent in enumerate(participants(component)):
+        if name_of(agent) == name:
+            return i, agent
+    return None
+
+
+def graph_of(component: dict[str, Any]) -> dict[str, Any] | None:
+    """The GraphFlow graph (`{nodes, default_start_node}`), or None for other teams."""
+    if team_provider(component) != GRAPH_FLOW:
+        return None
+    config = config_of(component)
+    graph = config.get("graph")
+    if not isinstance(graph, dict):
+        graph = config["graph"] = {"nodes": {}, "default_start_node": None}
+    if not isinstance(graph.get("nodes"), dict):
+        graph["nodes"] = {}
+    return graph
+
+
+def edges(component: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(source, target, edge config) of every graph edge, in document order."""
+    graph = graph_of(component)
+    found = []
+    for source, node in (graph or {}).get("nodes", {}).items():
+        for edge in node.get("edges", []) if isinstance(node, dict) else []:
+            if isinstance(edge, dict) and isinstance(edge.get("target"), str):
+                found.append((source, edge["target"], edge))
+    return found
+
+
+def nodes_of(draft: Draft) -> list[str]:
+    """Every node id of the draft: the team, its termination (if any), agents, then edges."""
+    ids = [TEAM]
+    if (draft.component.get("config") or {}).get("termination_condition") is not None:
+        ids.append(TERMINATION)
+    ids += [agent_node(n) for n in agent_names(draft.component)]
+    ids += [edge_node(s, t) for s, t, _ in edges(draft.component)]
+    return ids
+
+
+# --- problems to nodes --------------------------------------------------------------------------
+
+_PART = re.compile(r'\.?([A-Za-z_]\w*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def split_path(path: str) -> list[str | int]:
+    """`config.participants[1].config["a b"]` -> `["config", "participants", 1, "config", "a b"]`."""
+    parts: list[str | int] = []
+    pos = 0
+    while pos < len(path):
+        match = _PART.match(path, pos)
+        if match is None or match.end() == pos:
+            raise ValueError(f"not a JSON path: {path!r}")
+        name, index, quoted = match.groups()
+        parts.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+        pos = match.end()
+    return parts
+
+
+def node_for_path(component: dict[str, Any], path: str) -> str:
+    """The node a validation problem at `path` concerns (so clicking a problem selects it).
+
+    Anything inside a participant is that agent; inside `graph.nodes.<name>.edges[i]` is that edge,
+    elsewhere in a graph node its agent; inside the termination condition is `"termination"`;
+    everything else is the team.
+    """
+    try:
+        parts = split_path(path)
+    except ValueError:
+        return TEAM
+    if parts[:2] == ["config", "participants"] and len(parts) > 2 and isinstance(parts[2], int):
+        agents = component.get("config", {}).get("participants", [])
+        if isinstance(agents, list) and 0 <= parts[2] < len(agents) and name_of(agents[parts[2]]):
+            return agent_node(name_of(agents[parts[2]]) or "")
+        return TEAM
+    if parts[:2] == ["config", "termination_condition"]:
+        return TERMINATION
+    if parts[:3] == ["config", "graph", "nodes"] and len(parts) > 3 and isinstance(parts[3], str):
+        source = parts[3]
+        if len(parts) > 5 and parts[4] == "edges" and isinstance(parts[5], int):
+            node = component.get("config", {}).get("graph", {}).get("nodes", {}).get(source, {})
+            edge_list = node.get("edges", []) if isinstance(node, dict) else []
+            if 0 <= parts[5] < len(edge_list) and isinstance(edge_list[parts[5]], dict):
+                return edge_node(source, str(edge_list[parts[5]].get("target")))
+        return agent_node(source)
+    return TEAM
+
+
+__all__ = [
+    "AND",
+    "ASSISTANT",
+    "GRAPH_FLOW",
+    "OR",
+    "ROUND_ROBIN",
+    "SELECTOR",
+    "SWARM",
+    "TEAM",
+    "TERMINATION",
+    "Draft",
+    "agent_names",
+    "agent_node",
+    "canonical",
+    "config_of",
+    "edge_node",
+    "edges",
+    "find_agent",
+    "graph_of",
+    "kind_of",
+    "name_of",
+    "node_for_path",
+    "nodes_of",
+    "parse_node",
+    "participants",
+    "split_path",
+    "team_provider",
+]

@@ -1,0 +1,115 @@
+"""`BuilderSession`: the team being edited in the builder, its history on the server (undo and redo
+survive a reload), validation after every change, and saving as a new team version.
+
+    builder = BuilderSession.open(db, team_id)
+    draft, problems = builder.apply(AddParticipant(component=assistant("writer")))
+    builder.undo(); builder.redo()
+    builder.save()        # a new team version; the layout is stored on the team
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from studio.components import Problem, validate_component
+from studio.services import teams as team_service
+from studio.store import drafts
+from studio.store.models import BuilderDraft, Team
+
+from .draft import Draft
+
+
+class BuilderSession:
+    """One team's draft and history; every method flushes (the caller's session block commits)."""
+
+    def __init__(self, session: Session, team: Team, row: BuilderDraft) -> None:
+        self.session, self.team, self.row = session, team, row
+        self._draft = Draft.from_snapshot(drafts.current(session, row))
+
+    @classmethod
+    def open(cls, session: Session, team_id: int) -> BuilderSession:
+        """Resume the team's draft (or start one from its current component and layout).
+
+        When the team was changed elsewhere (an import, a restored version) and the draft has no
+        unsaved changes, the team's current component becomes the draft's next step; with unsaved
+        changes the draft is kept and `changed_elsewhere` is True. Raises
+        `studio.services.errors.NotFoundError` when there is no such team.
+        """
+        team = team_service.get_team(session, team_id)
+        row = drafts.get_or_create_draft(session, team)
+        drafts.follow_team(session, row, team)
+        return cls(session, team, row)
+
+    @property
+    def draft(self) -> Draft:
+        return self._draft
+
+    def problems(self) -> list[Problem]:
+        """Every problem of the current component (errors and warnings), each with its JSON path."""
+        return validate_component(self._draft.component, kind="team")
+
+    def apply(self, action: Any) -> tuple[Draft, list[Problem]]:
+        """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history.
+
+        An action that changes nothing (e.g. a rename to the same name) adds no history entry.
+        """
+        new = action.apply(self._draft)
+        if (new.component, new.layout) != (self._draft.component, self._draft.layout):
+            drafts.push(self.session, self.row, new.snapshot())
+        self._draft = new
+        return new, self.problems()
+
+    def undo(self) -> tuple[Draft, list[Problem]] | None:
+        """Step back in the history; None when there is nothing to undo."""
+        return self._step(drafts.undo)
+
+    def redo(self) -> tuple[Draft, list[Problem]] | None:
+        """Step forward again; None when there is nothing to redo."""
+        return self._step(drafts.redo)
+
+    def _step(self, move: Any) -> tuple[Draft, list[Problem]] | None:
+        if not move(self.session, self.row):
+            return None
+        self._draft = Draft.from_snapshot(drafts.current(self.session, self.row))
+        return self._draft, self.problems()
+
+    @property
+    def can_undo(self) -> bool:
+        return drafts.can_undo(self.row)
+
+    @property
+    def can_redo(self) -> bool:
+        return drafts.can_redo(self.row)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return not drafts.is_saved(self.row)
+
+    @property
+    def changed_elsewhere(self) -> bool:
+        """The team was changed outside the builder while this draft had unsaved changes."""
+        return drafts.changed_elsewhere(self.row, self.team)
+
+    def save(self, *, note: str = "Saved in the builder") -> Team:
+        """Store the component as the team's new version and the layout on the team.
+
+        Raises `studio.services.errors.InvalidTeamError` (listing every problem; nothing saved)
+        when the component has errors.
+        """
+        team = team_service.save_team_component(self.session, self.team, self._draft.component, note=note)
+        team = team_service.save_layout(self.session, team, self._draft.layout)
+        drafts.mark_saved(self.session, self.row, team)
+        self.team = team
+        return team
+
+    def discard(self) -> Draft:
+        """Drop the history and start again from the team as last saved."""
+        drafts.discard(self.session, self.row)
+        self.row = drafts.get_or_create_draft(self.session, self.team)
+        self._draft = Draft.from_snapshot(drafts.current(self.session, self.row))
+        return self._draft
+
+
+__all__ = ["BuilderSession"]

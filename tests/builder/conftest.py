@@ -1,0 +1,57 @@
+"""Builder fixtures: drafts made from the library's templates, and a migrated SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from studio.builder import Draft
+from studio.builder.library import builtin_items, get_item
+from studio.components import validate_component
+from studio.store import make_engine, migrate
+
+
+def template(item_id: str) -> dict[str, Any]:
+    """A fresh copy of a built-in library component, e.g. `template("builtin:agent:assistant")`."""
+    item = get_item(builtin_items(), item_id)
+    assert item is not None, item_id
+    return item.component_copy()
+
+
+def agent(name: str) -> dict[str, Any]:
+    component = template("builtin:agent:assistant")
+    component["config"]["name"] = name
+    return component
+
+
+def errors(component: dict[str, Any]) -> list[str]:
+    return [str(p) for p in validate_component(component, kind="team") if p.severity == "error"]
+
+
+@pytest.fixture
+def round_robin() -> Draft:
+    """writer and critic in a round robin, stopping on TERMINATE or 10 messages."""
+    return Draft(template("builtin:team:round-robin"))
+
+
+@pytest.fixture
+def graph() -> Draft:
+    """writer -> critic in a GraphFlow, writer the start node."""
+    return Draft(template("builtin:team:graph"))
+
+
+@pytest.fixture
+def swarm() -> Draft:
+    """writer and critic handing off to each other."""
+    return Draft(template("builtin:team:swarm"))
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
