@@ -1,18 +1,466 @@
-"""The Builder page (drag-and-drop team editing): a placeholder until its issue lands."""
+"""The Builder page: edit a team on a canvas. The server owns the draft (`studio.builder`): every
+edit is a small htmx POST answered with the re-rendered canvas plus the properties, JSON, validation
+and toolbar partials out of band (`builder/_update.html`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
-from ..templating import render
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from studio.builder import (
+    TEAM,
+    TERMINATION,
+    ActionRefused,
+    AddEdge,
+    AddParticipant,
+    AddTool,
+    BuilderSession,
+    NeedsConfirmation,
+    ReplaceComponent,
+    SetField,
+    SetModel,
+    SetTermination,
+    SwitchTeamType,
+    edge_form,
+    form_for,
+    library,
+    node_for_path,
+    parse_action,
+    parse_edge_form,
+    parse_form,
+    parse_node,
+    search,
+)
+from studio.builder.draft import (
+    GRAPH_FLOW,
+    SELECTOR,
+    agent_names,
+    edges,
+    graph_of,
+    team_provider,
+)
+from studio.builder.layout import auto_layout
+from studio.builder.library import GROUPS, get_item
+from studio.components import Problem
+from studio.services import teams as team_service
+from studio.services.errors import InvalidTeamError, NotFoundError
+
+from ..deps import DbSession as Db
+from ..templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 
+NODE_W, NODE_H = 220, 120
+"""A graph participant's box on the canvas (builder.css uses the same size)."""
+
 
 @router.get("/builder", name="builder")
-def builder(request: Request) -> HTMLResponse:
-    return render(request, "home/coming_soon.html", {
-        "title": "Builder",
-        "summary": "Compose teams by dragging agents, models, tools and termination conditions onto a canvas.",
-    })
+def index(request: Request, db: Db) -> Response:
+    teams = team_service.list_teams(db)
+    if len(teams) == 1:
+        return RedirectResponse(f"/builder/{teams[0].id}", status_code=303)
+    return render(request, "builder/choose.html", {"teams": teams})
+
+
+@router.get("/builder/{team_id}", name="builder_team")
+def page(request: Request, db: Db, team_id: int, node: str = TEAM, q: str = "") -> Response:
+    builder = _open(db, team_id)
+    context = _context(builder, _known(builder, node)) | {"groups": _groups(db, q), "q": q}
+    return render(request, "builder/index.html", context)
+
+
+@router.get("/builder/{team_id}/library", name="builder_library")
+def library_items(request: Request, db: Db, team_id: int, q: str = "") -> Response:
+    _open(db, team_id)
+    return render(request, "builder/_library.html", {"groups": _groups(db, q), "q": q, "team_id": team_id})
+
+
+@router.get("/builder/{team_id}/select", name="builder_select")
+def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response:
+    builder = _open(db, team_id)
+    return _update(request, builder, _known(builder, node))
+
+
+@router.get("/builder/{team_id}/export", name="builder_export")
+def export(db: Db, team_id: int) -> Response:
+    builder = _open(db, team_id)
+    filename = team_service.export_filename(builder.team)
+    return Response(team_service.pretty_json(builder.draft.component), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/builder/{team_id}/actions", name="builder_action")
+async def action(request: Request, db: Db, team_id: int) -> Response:
+    """One action as JSON (form field `action`); `node` is the selection to keep."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    selected = str(form.get("node") or TEAM)
+    try:
+        act = parse_action(str(form.get("action") or ""))
+    except ValidationError as exc:
+        flash(request, f"Not an action: {exc.errors()[0]['msg']}", "error")
+        return _update(request, builder, _known(builder, selected))
+    return _apply(request, builder, act, selected)
+
+
+@router.post("/builder/{team_id}/drop", name="builder_drop")
+async def drop(request: Request, db: Db, team_id: int) -> Response:
+    """A library item dropped on a node (or its keyboard button): the action follows from the kinds."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    item = get_item(library(db), str(form.get("item") or ""))
+    target = _known(builder, str(form.get("target") or TEAM))
+    combine = str(form.get("combine") or "replace")
+    if item is None:
+        flash(request, "That library item no longer exists.", "error")
+        return _update(request, builder, target)
+    try:
+        act = _drop_action(item.component_type, item.component_copy(), target, combine)
+    except ActionRefused as exc:
+        flash(request, exc.reason, "error")
+        return _update(request, builder, target)
+    keep = target if item.component_type in ("model", "tool") else TEAM
+    return _apply(request, builder, act, keep)
+
+
+@router.post("/builder/{team_id}/edges", name="builder_add_edge")
+async def add_edge(request: Request, db: Db, team_id: int) -> Response:
+    """The keyboard way to draw an edge: `source` and `target` from the selected agent's panel."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    source, target = str(form.get("source") or ""), str(form.get("target") or "")
+    return _apply(request, builder, AddEdge(source=source, target=target), f"agent:{source}")
+
+
+@router.post("/builder/{team_id}/properties", name="builder_properties")
+async def properties(request: Request, db: Db, team_id: int) -> Response:
+    """The properties form of the selected node: parse it, then one `set_field` per changed field."""
+    form = await request.form()
+    submitted: dict[str, Any] = {k: (v[0] if len(v) == 1 else v)
+                                 for k in form if (v := [str(x) for x in form.getlist(k)])}
+    builder = _open(db, team_id)
+    node = _known(builder, str(submitted.pop("_node", TEAM)))
+    current = _component_of(builder, node)
+    if current is None:
+        return _update(request, builder, TEAM)
+    if parse_node(node)[0] == "edge":
+        new, problems = parse_edge_form(current, submitted, agent_names(builder.draft.component))
+        keys = sorted(set(new) | set(current))
+    else:
+        new, problems = parse_form(current, submitted)
+        keys = ["label", "description", *(f"config.{k}" for k in sorted(
+            set(new.get("config") or {}) | set(current.get("config") or {})))]
+    if any(p.severity == "error" for p in problems) and new == current:
+        return _update(request, builder, node, form_problems=problems, submitted=submitted)
+    try:
+        for key in keys:
+            old_value, new_value = _get(current, key), _get(new, key)
+            if old_value != new_value:
+                builder.apply(SetField(node=node, path=key, value=new_value))
+                if key == "config.name":
+                    node = f"agent:{new_value}"
+    except ActionRefused as exc:
+        flash(request, exc.reason, "error")
+        return _update(request, builder, node, form_problems=exc.problems)
+    return _update(request, builder, _known(builder, node), form_problems=problems)
+
+
+@router.post("/builder/{team_id}/json", name="builder_json")
+async def apply_json(request: Request, db: Db, team_id: int) -> Response:
+    """The JSON view (pasted text, or an uploaded file from `Import JSON`): replace the whole team."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    upload = form.get("file")
+    text = str(form.get("component_json") or "")
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        text = (await upload.read()).decode("utf-8", errors="replace")
+    try:
+        component = json.loads(text)
+    except ValueError as exc:
+        component, problem = None, f"not valid JSON: {exc}"
+    else:
+        problem = "" if isinstance(component, dict) else "the team JSON must be an object"
+    if problem:
+        return _update(request, builder, TEAM, json_problems=[Problem("", problem)], json_text=text)
+    try:
+        builder.apply(ReplaceComponent(component=component))
+    except ActionRefused as exc:
+        flash(request, "Nothing was applied: the JSON has errors (see under the editor).", "error")
+        return _update(request, builder, TEAM, json_problems=exc.problems or [Problem("", exc.reason)],
+                       json_text=text)
+    flash(request, "Applied the JSON.", "success")
+    return _update(request, builder, TEAM)
+
+
+@router.post("/builder/{team_id}/undo", name="builder_undo")
+async def undo(request: Request, db: Db, team_id: int) -> Response:
+    return await _step(request, db, team_id, "undo")
+
+
+@router.post("/builder/{team_id}/redo", name="builder_redo")
+async def redo(request: Request, db: Db, team_id: int) -> Response:
+    return await _step(request, db, team_id, "redo")
+
+
+@router.post("/builder/{team_id}/save", name="builder_save")
+async def save(request: Request, db: Db, team_id: int) -> Response:
+    form = await request.form()
+    builder = _open(db, team_id)
+    try:
+        team = builder.save()
+    except InvalidTeamError as exc:
+        flash(request, f"Not saved: {len(exc.errors)} error(s); see Validation.", "error")
+    else:
+        number = len(team_service.list_versions(db, team)) + 1  # the earlier versions, then this one
+        flash(request, f"Saved “{team.label}” as version {number}.", "success")
+    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+async def _step(request: Request, db: Session, team_id: int, direction: str) -> Response:
+    form = await request.form()
+    builder = _open(db, team_id)
+    if getattr(builder, direction)() is None:
+        flash(request, f"Nothing to {direction}.", "info")
+    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+
+
+def _apply(request: Request, builder: BuilderSession, act: Any, selected: str) -> Response:
+    try:
+        builder.apply(act)
+    except NeedsConfirmation as exc:
+        confirmed = act.model_copy(update={"confirm": True}).model_dump_json()
+        return _update(request, builder, _known(builder, selected), confirm=(exc.reason, confirmed))
+    except ActionRefused as exc:
+        flash(request, exc.reason, "error")
+    return _update(request, builder, _known(builder, selected))
+
+
+def _drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
+    on_agent = parse_node(target)[:1] == ("agent",)
+    if kind == "agent":
+        return AddParticipant(component=component)
+    if kind == "termination":
+        return SetTermination(component=component, combine=combine if combine in ("or", "and") else "replace")
+    if kind == "team":
+        return SwitchTeamType(provider=component["provider"])
+    if kind == "model":
+        if on_agent or target == TEAM:
+            return SetModel(target=target, component=component)
+        raise ActionRefused("Drop a model on an agent or on a selector team.")
+    if kind == "tool":
+        if on_agent:
+            return AddTool(target=target, component=component)
+        raise ActionRefused("Drop a tool on an agent: select an agent first, or drag the tool onto it.")
+    raise ActionRefused(f"The builder can't add {kind} components yet.")
+
+
+def _open(db: Session, team_id: int) -> BuilderSession:
+    try:
+        return BuilderSession.open(db, team_id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _known(builder: BuilderSession, node: str) -> str:
+    """`node` if it still exists in the draft, else the team."""
+    return node if _component_of(builder, node) is not None else TEAM
+
+
+def _component_of(builder: BuilderSession, node: str) -> dict[str, Any] | None:
+    component = builder.draft.component
+    config = component.get("config") or {}
+    parts = parse_node(node)
+    if parts == (TEAM,):
+        return component
+    if parts == (TERMINATION,):
+        found = config.get("termination_condition")
+        return found if isinstance(found, dict) else None
+    if parts and parts[0] == "agent":
+        for agent in config.get("participants") or []:
+            if isinstance(agent, dict) and (agent.get("config") or {}).get("name") == parts[1]:
+                return agent
+        return None
+    if parts and parts[0] == "edge":
+        for source, target, edge in edges(component):
+            if (source, target) == parts[1:]:
+                return edge
+    return None
+
+
+def _get(component: Mapping[str, Any], key: str) -> Any:
+    if key.startswith("config."):
+        return (component.get("config") or {}).get(key.removeprefix("config."))
+    return component.get(key)
+
+
+def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:
+    items = search(library(db), q) if q.strip() else library(db)
+    return [(title, found) for kind, title in GROUPS.items() if (found := [i for i in items if i.group == title])]
+
+
+def _update(request: Request, builder: BuilderSession, selected: str, *,
+            form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
+            json_problems: list[Problem] | None = None, json_text: str | None = None,
+            confirm: tuple[str, str] | None = None) -> Response:
+    """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first."""
+    context = _context(builder, selected, form_problems=form_problems, submitted=submitted,
+                       json_problems=json_problems, json_text=json_text)
+    extra = {"groups": [], "q": "", "confirm": confirm}
+    return render(request, "builder/index.html", context | extra, partial="builder/_update.html")
+
+
+def _context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
+             submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
+             json_text: str | None = None) -> dict[str, Any]:
+    draft = builder.draft
+    component = draft.component
+    problems = builder.problems()
+    selected_component = _component_of(builder, selected) or component
+    kind = parse_node(selected)[0]
+    if kind == "edge":
+        form = edge_form(selected_component, agent_names(component))
+    else:
+        form = form_for(selected_component)
+    errors_by_path: dict[str, list[str]] = {}
+    for p in form_problems or []:
+        target = form.field_at(p.path)
+        errors_by_path.setdefault(target.path if target else "", []).append(p.message)
+    if submitted:
+        form = replace(form, fields=tuple(
+            replace(f, value=submitted.get(f.path, f.value)) if f.path in errors_by_path and f.kind not in (
+                "group", "rows", "checkbox", "component") else f for f in form.fields))
+    return {
+        "team": builder.team,
+        "team_id": builder.team.id,
+        "component": component,
+        "canvas": _canvas(component, draft.layout),
+        "selected": selected,
+        "selected_kind": kind,
+        "form": form,
+        "form_errors": errors_by_path,
+        "problems": [(p, node_for_path(component, p.path)) for p in problems],
+        "error_count": sum(p.severity == "error" for p in problems),
+        "json_text": json_text if json_text is not None else team_service.pretty_json(component),
+        "json_problems": json_problems or [],
+        "can_undo": builder.can_undo,
+        "can_redo": builder.can_redo,
+        "unsaved": builder.has_unsaved_changes,
+    }
+
+
+def _canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
+    """What the canvas draws: the team node, participants (placed, for graphs) and edges as paths."""
+    config = component.get("config") or {}
+    provider = team_provider(component)
+    termination = config.get("termination_condition")
+    selector_model = config.get("model_client") if provider == SELECTOR else None
+    agents = []
+    for agent in config.get("participants") or []:
+        if not isinstance(agent, dict):
+            continue
+        agent_config = agent.get("config") or {}
+        model = agent_config.get("model_client")
+        tools = [_title(t) for t in _tools(agent_config)]
+        agents.append({"name": agent_config.get("name", "?"), "provider": str(agent.get("provider", "")),
+                       "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
+                       "tools": tools, "description": agent_config.get("description", "")})
+    graph = graph_of(component) if provider == GRAPH_FLOW else None
+    result: dict[str, Any] = {
+        "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
+        "termination": _title(termination) if isinstance(termination, dict) else "",
+        "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
+        "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
+    }
+    if graph is None:
+        return result
+    fallback = auto_layout(component)["nodes"]
+    placed = {}
+    for agent in agents:
+        node = f"agent:{agent['name']}"
+        pos = (layout.get("nodes") or {}).get(node) or fallback.get(node) or {"x": 80, "y": 200}
+        placed[agent["name"]] = (float(pos["x"]), float(pos["y"]))
+    min_x = min((x for x, _ in placed.values()), default=0) - 40
+    min_y = min((y for _, y in placed.values()), default=0) - 40
+    result["ox"], result["oy"] = round(min_x), round(min_y)
+    for agent in agents:
+        x, y = placed[agent["name"]]
+        agent["x"], agent["y"] = round(x - min_x), round(y - min_y)
+    result["width"] = max((a["x"] for a in agents), default=0) + NODE_W + 80
+    result["height"] = max((a["y"] for a in agents), default=0) + NODE_H + 80
+    where = {a["name"]: (a["x"], a["y"]) for a in agents}
+    for source, target, edge in edges(component):
+        if source not in where or target not in where:
+            continue
+        result["edges"].append({"source": source, "target": target, "condition": _condition(edge.get("condition")),
+                                **_edge_path(where[source], where[target], source == target)})
+    result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
+    return result
+
+
+def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
+    """An SVG path between two boxes: a straight-ish curve forwards, an arc below for back edges."""
+    sx, sy = src
+    tx, ty = tgt
+    if loop:
+        x, y = sx + NODE_W - 30, sy + NODE_H
+        return {"d": f"M {x} {y} C {x} {y + 60}, {x + 70} {y + 20}, {sx + NODE_W} {sy + NODE_H - 30}",
+                "lx": x + 30, "ly": y + 50}
+    if tx >= sx + NODE_W:  # forwards: right side to left side
+        x1, y1, x2, y2 = sx + NODE_W, sy + NODE_H / 2, tx, ty + NODE_H / 2
+        mid = (x1 + x2) / 2
+        return {"d": f"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2 - 4} {y2}", "lx": mid, "ly": (y1 + y2) / 2 - 8}
+    if tx + NODE_W <= sx:  # backwards: bottom to bottom, below both boxes
+        x1, x2 = sx + NODE_W / 2, tx + NODE_W / 2
+        low = max(sy, ty) + NODE_H + 60
+        return {"d": f"M {x1} {sy + NODE_H} C {x1} {low}, {x2} {low}, {x2} {ty + NODE_H + 4}",
+                "lx": (x1 + x2) / 2, "ly": low - 12}
+    # same column: bottom of the upper one to top of the lower one (or the reverse)
+    x1, x2 = sx + NODE_W / 2 + 20, tx + NODE_W / 2 + 20
+    if ty > sy:
+        y1, y2 = sy + NODE_H, ty - 4
+    else:
+        y1, y2 = sy, ty + NODE_H + 4
+    return {"d": f"M {x1} {y1} C {x1 + 40} {(y1 + y2) / 2}, {x2 + 40} {(y1 + y2) / 2}, {x2} {y2}",
+            "lx": x1 + 40, "ly": (y1 + y2) / 2}
+
+
+def _tools(agent_config: dict[str, Any]) -> list[dict[str, Any]]:
+    """An agent's tools: its own `tools` and those of its workbench(es)."""
+    found = list(agent_config.get("tools") or [])
+    benches = agent_config.get("workbench")
+    for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
+        if isinstance(bench, dict):
+            found += (bench.get("config") or {}).get("tools") or []
+    return [t for t in found if isinstance(t, dict)]
+
+
+def _condition(condition: Any) -> str:
+    if condition is None:
+        return ""
+    if isinstance(condition, str):
+        return condition
+    return "condition"
+
+
+def _short(provider: Any) -> str:
+    return str(provider or "").rsplit(".", 1)[-1]
+
+
+def _title(component: dict[str, Any]) -> str:
+    config = component.get("config") or {}
+    return str(config.get("name") or component.get("label") or _short(component.get("provider")))
+
+
+def _model_title(model: dict[str, Any]) -> str:
+    config = model.get("config") or {}
+    return str(config.get("model") or _title(model))

@@ -1,0 +1,128 @@
+"""The Builder in a real browser, with real mouse drags: add an agent by dragging it onto the team,
+undo it with Ctrl+Z, redo, save, reload and find it; a graph team's edges; the JSON view."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+SHOTS = Path("/tmp/studio-shots")
+
+
+def _new_team(page: Page, label: str) -> str:
+    page.goto("/teams/new")
+    page.get_by_label("Name").fill(label)
+    page.get_by_role("button", name="Create team").click()
+    team_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.goto(f"/builder/{team_id}")
+    expect(page.get_by_role("region", name="Team canvas")).to_be_visible()
+    return team_id
+
+
+def _mouse_drag(page: Page, source: Locator, target: Locator) -> None:
+    """A real drag: press on the source, move in steps, release over the target."""
+    a, b = source.bounding_box(), target.bounding_box()
+    assert a and b
+    x, y = a["x"] + min(20, a["width"] / 2), a["y"] + a["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y + 10, steps=5)
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=10)
+    page.mouse.up()
+
+
+def _shots(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"builder-{name}-light.png", full_page=True)
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=SHOTS / f"builder-{name}-dark.png", full_page=True)
+    page.emulate_media(color_scheme="light")
+
+
+def test_drag_an_agent_onto_the_team_undo_redo_save_reload(page: Page) -> None:
+    _new_team(page, f"Drag {uuid.uuid4().hex[:6]}")
+    library = page.get_by_role("region", name="Component library")
+    canvas = page.get_by_role("region", name="Team canvas")
+    item = library.get_by_role("listitem", name="Assistant agent")
+    expect(item).to_have_attribute("data-component-type", "agent")
+    expect(item).to_have_attribute("data-provider", "autogen_agentchat.agents.AssistantAgent")
+    team = canvas.locator("[data-team-provider]")
+    expect(canvas.locator("[data-agent-name]")).to_have_count(1)
+
+    _mouse_drag(page, item, team)
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_be_visible()
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    _shots(page, "added")
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+z")
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_be_visible()
+
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#flash")).to_contain_text("as version 2")
+    expect(page.get_by_text("All changes saved")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("region", name="Team canvas").locator('[data-agent-name="assistant_2"]')).to_be_visible()
+
+
+def test_keyboard_add_tool_to_selected_agent_and_refusal(page: Page) -> None:
+    _new_team(page, f"Keys {uuid.uuid4().hex[:6]}")
+    library = page.get_by_role("region", name="Component library")
+    # a tool with the team selected is refused with the server's reason, nothing changes
+    library.get_by_role("listitem", name="Function tool").get_by_role("button", name="Add to selected").click()
+    expect(page.locator("#flash")).to_contain_text("Drop a tool on an agent")
+    expect(page.get_by_text("All changes saved")).to_be_visible()
+    canvas = page.get_by_role("region", name="Team canvas")
+    canvas.get_by_role("article", name="assistant").get_by_role("button").first.click()
+    expect(page.get_by_label("System message")).to_be_visible()
+    library.get_by_role("listitem", name="Function tool").get_by_role("button", name="Add to selected").focus()
+    page.keyboard.press("Enter")
+    expect(canvas.locator('[data-agent-name="assistant"]')).not_to_contain_text("Tools none")
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    # the properties form edits the selected agent
+    page.get_by_label("System message").fill("You write short poems.")
+    page.get_by_label("System message").blur()
+    page.get_by_role("button", name="JSON view").click()
+    expect(page.get_by_role("textbox", name="Team JSON")).to_contain_text("You write short poems.")
+    _shots(page, "agent-selected")
+
+
+def test_graph_team_draw_an_edge_and_apply_json(page: Page) -> None:
+    _new_team(page, f"Graph {uuid.uuid4().hex[:6]}")
+    library = page.get_by_role("region", name="Component library")
+    canvas = page.get_by_role("region", name="Team canvas")
+    _mouse_drag(page, library.get_by_role("listitem", name="GraphFlow team"), canvas.locator("[data-team-provider]"))
+    expect(canvas.locator("[data-team-provider]")).to_have_attribute("data-team-provider", "autogen_agentchat.teams.GraphFlow")
+    _mouse_drag(page, library.get_by_role("listitem", name="Assistant agent"), canvas.locator("[data-team-provider]"))
+    expect(canvas.locator("[data-agent-name]")).to_have_count(2)
+    handle = canvas.locator('[data-agent-name="assistant"] .edge-handle')
+    _mouse_drag(page, handle, canvas.locator('[data-agent-name="assistant_2"]'))
+    expect(canvas.locator('[data-edge-source="assistant"][data-edge-target="assistant_2"]')).to_have_count(1)
+    # move a node with the mouse
+    node = canvas.locator('[data-agent-name="assistant_2"]')
+    before = node.bounding_box()
+    assert before
+    page.mouse.move(before["x"] + 40, before["y"] + 90)
+    page.mouse.down()
+    page.mouse.move(before["x"] + 60, before["y"] + 170, steps=5)
+    page.mouse.move(before["x"] + 40, before["y"] + 250, steps=5)
+    page.mouse.up()
+    expect(page.get_by_role("button", name="Undo")).to_be_enabled()
+    page.wait_for_function("""y => document.querySelector('[data-agent-name="assistant_2"]').getBoundingClientRect().y > y + 100""",
+                           arg=before["y"])
+    _shots(page, "graph")
+
+    page.get_by_role("button", name="JSON view").click()
+    editor = page.get_by_role("textbox", name="Team JSON")
+    document = json.loads(editor.input_value())
+    del document["config"]["participants"][0]["config"]["model_client"]
+    editor.fill(json.dumps(document, indent=2))
+    page.get_by_role("button", name="Apply JSON").click()
+    expect(page.locator('.json-view [data-path="config.participants[0].config.model_client"]')).to_be_visible()
+    _shots(page, "json-invalid")
+    expect(canvas.locator("[data-edge-source]")).to_have_count(1)

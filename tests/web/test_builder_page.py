@@ -1,0 +1,228 @@
+"""The Builder page in-process: the page and its contract names, actions through the routes (the
+canvas partial changes), refusals, undo/redo, save, the JSON view and the Validation region."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from studio.builder.library import assistant
+from studio.services import teams as team_service
+
+from .teams_support import HTMX, app_db, clear_credentials_env
+
+
+@pytest.fixture
+def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    clear_credentials_env(monkeypatch)
+    return web_client
+
+
+def _team(client: TestClient, label: str = "Crew") -> int:
+    response = client.post("/teams", data={"label": label}, follow_redirects=False)
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _act(client: TestClient, team_id: int, action: dict, **extra: str) -> str:
+    response = client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(action), **extra}, headers=HTMX)
+    assert response.status_code == 200
+    return response.text
+
+
+def _agents(html: str) -> list[str]:
+    return re.findall(r'data-agent-name="([^"]+)"', html)
+
+
+def test_builder_without_team_lists_teams_or_opens_the_only_one(client: TestClient) -> None:
+    assert "No teams yet" in client.get("/builder").text
+    first = _team(client, "Alpha")
+    assert client.get("/builder", follow_redirects=False).headers["location"] == f"/builder/{first}"
+    _team(client, "Beta")
+    page = client.get("/builder").text
+    assert f'href="/builder/{first}"' in page and "Beta" in page
+
+
+def test_page_has_the_contract_names(client: TestClient) -> None:
+    team_id = _team(client)
+    page = client.get(f"/builder/{team_id}").text
+    for name in ("Component library", "Team canvas", "Validation", "Team JSON", "Properties"):
+        assert f">{name}<" in page
+    for button in ("Save", "Undo", "Redo", "Export JSON", "Import JSON", "JSON view"):
+        assert re.search(rf">\s*{button}\s*<", page), button
+    assert f'href="/playground?team={team_id}"' in page
+    assert 'data-team-provider="autogen_agentchat.teams.RoundRobinGroupChat"' in page
+    assert _agents(page) == ["assistant"]
+    assert 'aria-label="Assistant agent"' in page and 'data-component-type="agent"' in page
+    assert 'data-provider="autogen_agentchat.agents.AssistantAgent"' in page
+    for group in ("Teams", "Agents", "Models", "Tools", "Terminations"):
+        assert f"<h3>{group}</h3>" in page
+    assert 'name="config.system_message"' not in page  # the team is selected, not an agent
+    agent_page = client.get(f"/builder/{team_id}", params={"node": "agent:assistant"}).text
+    assert 'name="config.system_message"' in agent_page
+
+
+def test_library_search_is_a_partial(client: TestClient) -> None:
+    team_id = _team(client)
+    html = client.get(f"/builder/{team_id}/library", params={"q": "proxy"}, headers=HTMX).text
+    assert 'aria-label="User proxy"' in html and 'aria-label="Assistant agent"' not in html
+    assert "<html" not in html
+
+
+def test_add_participant_changes_the_canvas_and_the_rest_out_of_band(client: TestClient) -> None:
+    team_id = _team(client)
+    html = _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})
+    assert _agents(html) == ["assistant", "writer"]
+    for part in ("builder-toolbar", "properties", "validation", "json-view"):
+        assert f'id="{part}"' in html and "hx-swap-oob" in html
+    assert 'data-unsaved="true"' in html
+    assert "&#34;name&#34;: &#34;writer&#34;" in html  # the JSON view follows
+    assert _agents(client.get(f"/builder/{team_id}").text) == ["assistant", "writer"]
+
+
+def test_drop_and_keyboard_add_use_library_items(client: TestClient) -> None:
+    team_id = _team(client)
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:agent:assistant", "target": "team"},
+                       headers=HTMX).text
+    assert _agents(html) == ["assistant", "assistant_2"]
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "agent:assistant_2"},
+                       headers=HTMX).text
+    tools = re.search(r'data-agent-name="assistant_2".*?Tools</span> ([^<]+)', html, re.DOTALL)
+    assert tools and tools.group(1).strip() not in ("", "none")
+
+
+def test_refusal_shows_its_reason_and_changes_nothing(client: TestClient) -> None:
+    team_id = _team(client)
+    before = client.get(f"/builder/{team_id}/export").json()
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "team"},
+                       headers=HTMX).text
+    assert "Drop a tool on an agent" in html and 'class="flash flash-error"' in html
+    html = _act(client, team_id, {"type": "delete_node", "node": "agent:nobody"})
+    assert "flash-error" in html
+    assert client.get(f"/builder/{team_id}/export").json() == before
+    assert 'data-unsaved="false"' in client.get(f"/builder/{team_id}").text
+
+
+def test_undo_and_redo(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})
+    html = client.post(f"/builder/{team_id}/undo", headers=HTMX).text
+    assert _agents(html) == ["assistant"]
+    assert re.search(r'id="redo-button"[^>]*>Redo', html) and "disabled>Undo" in html
+    html = client.post(f"/builder/{team_id}/redo", headers=HTMX).text
+    assert _agents(html) == ["assistant", "writer"]
+    # the history lives on the server: a reload keeps it
+    assert _agents(client.post(f"/builder/{team_id}/undo", headers=HTMX).text) == ["assistant"]
+
+
+def test_save_makes_a_new_version(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})
+    html = client.post(f"/builder/{team_id}/save", headers=HTMX).text
+    assert "as version 2" in html and 'data-unsaved="false"' in html
+    with app_db(client) as db:
+        team = team_service.get_team(db, team_id)
+        assert len(team_service.list_versions(db, team)) == 1  # the earlier version
+        assert [p["config"]["name"] for p in team.component["config"]["participants"]] == ["assistant", "writer"]
+
+
+def test_properties_form_sets_fields_and_renames(client: TestClient) -> None:
+    team_id = _team(client)
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX, data={
+        "_node": "agent:assistant", "config.name": "poet", "config.system_message": "Write poems."}).text
+    assert _agents(html) == ["poet"]
+    component = client.get(f"/builder/{team_id}/export").json()
+    assert component["config"]["participants"][0]["config"]["system_message"] == "Write poems."
+    # a value that does not parse: an inline error, nothing applied
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX, data={
+        "_node": "agent:poet", "config.max_tool_iterations": "many"}).text
+    assert 'aria-invalid="true"' in html and 'class="error field-error"' in html
+    assert client.get(f"/builder/{team_id}/export").json() == component
+
+
+def test_invalid_json_lists_problems_with_paths_and_applies_nothing(client: TestClient) -> None:
+    team_id = _team(client)
+    before = client.get(f"/builder/{team_id}/export").json()
+    broken = json.loads(json.dumps(before))
+    del broken["config"]["participants"][0]["config"]["model_client"]
+    html = client.post(f"/builder/{team_id}/json", data={"component_json": json.dumps(broken)}, headers=HTMX).text
+    assert 'data-path="config.participants[0].config.model_client"' in html
+    assert "Nothing was applied" in html
+    html = client.post(f"/builder/{team_id}/json", data={"component_json": "{nope"}, headers=HTMX).text
+    assert "not valid JSON" in html
+    assert client.get(f"/builder/{team_id}/export").json() == before
+    renamed = before | {"label": "Renamed in JSON"}
+    html = client.post(f"/builder/{team_id}/json", data={"component_json": json.dumps(renamed)}, headers=HTMX).text
+    assert "Renamed in JSON" in html
+
+
+def test_validation_region_lists_paths_that_select_nodes(client: TestClient) -> None:
+    team_id = _team(client)
+    html = _act(client, team_id, {"type": "set_field", "node": "agent:assistant", "path": "config.model_client"})
+    section = html[html.index('id="validation"'):]
+    assert 'data-path="config.participants[0].config.model_client"' in section
+    assert f'/builder/{team_id}/select?node=agent%3Aassistant' in section
+    selected = client.get(f"/builder/{team_id}/select", params={"node": "agent:assistant"}, headers=HTMX).text
+    assert 'name="config.system_message"' in selected
+
+
+def test_graph_team_draws_edges_and_the_start_node(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    _act(client, team_id, {"type": "add_participant", "component": assistant("reviewer")})
+    _act(client, team_id, {"type": "add_edge", "source": "assistant", "target": "reviewer"})
+    html = _act(client, team_id, {"type": "add_edge", "source": "reviewer", "target": "assistant", "condition": "REJECT"})
+    assert 'data-edge-source="assistant" data-edge-target="reviewer"' in html
+    assert 'data-edge-source="reviewer" data-edge-target="assistant"' in html
+    assert ">REJECT</text>" in html and "Start</span>" in html
+    assert re.search(r'data-agent-name="reviewer"[^>]*style="left: \d+px; top: \d+px"', html, re.DOTALL)
+
+
+def test_edge_properties_set_a_condition(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    _act(client, team_id, {"type": "add_participant", "component": assistant("reviewer")})
+    _act(client, team_id, {"type": "add_edge", "source": "assistant", "target": "reviewer"})
+    form = client.get(f"/builder/{team_id}/select", params={"node": "edge:assistant->reviewer"}, headers=HTMX).text
+    assert 'name="condition"' in form
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX,
+                       data={"_node": "edge:assistant->reviewer", "condition": "APPROVE"}).text
+    assert ">APPROVE</text>" in html
+
+
+def test_keyboard_edge_and_auto_layout(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    _act(client, team_id, {"type": "add_participant", "component": assistant("reviewer")})
+    panel = client.get(f"/builder/{team_id}/select", params={"node": "agent:assistant"}, headers=HTMX).text
+    assert "Add edge to" in panel
+    html = client.post(f"/builder/{team_id}/edges", data={"source": "assistant", "target": "reviewer"}, headers=HTMX).text
+    assert 'data-edge-source="assistant" data-edge-target="reviewer"' in html
+    page = client.get(f"/builder/{team_id}").text
+    auto = re.search(r"hx-vals='([^']+)'[^>]*>Auto layout", page)
+    assert auto
+    html = _act(client, team_id, json.loads(json.loads(auto.group(1))["action"]))
+    assert "flash-error" not in html
+
+
+def test_a_lossy_switch_asks_first(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    _act(client, team_id, {"type": "add_participant", "component": assistant("reviewer")})
+    _act(client, team_id, {"type": "add_edge", "source": "assistant", "target": "reviewer", "condition": "OK"})
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:team:round-robin", "target": "team"},
+                       headers=HTMX).text
+    assert "Do it anyway" in html and "This would drop" in html
+    assert "GraphFlow" in client.get(f"/builder/{team_id}/export").json()["provider"]
+    confirmed = re.search(r"hx-vals='([^']+)'>Do it anyway", html)
+    assert confirmed
+    action = json.loads(json.loads(confirmed.group(1).replace("&#34;", '"').replace("&#39;", "'"))["action"])
+    assert action["confirm"] is True
+    _act(client, team_id, action)
+    assert client.get(f"/builder/{team_id}/export").json()["provider"].endswith("RoundRobinGroupChat")
+
+
+def test_unknown_team_is_404(client: TestClient) -> None:
+    assert client.get("/builder/999").status_code == 404
