@@ -4,6 +4,9 @@ undo it with Ctrl+Z, redo, save, reload and find it; a graph team's edges; the J
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -24,6 +27,7 @@ def _new_team(page: Page, label: str) -> str:
 
 def _mouse_drag(page: Page, source: Locator, target: Locator) -> None:
     """A real drag: press on the source, move in steps, release over the target."""
+    source.scroll_into_view_if_needed()
     a, b = source.bounding_box(), target.bounding_box()
     assert a and b
     x, y = a["x"] + min(20, a["width"] / 2), a["y"] + a["height"] / 2
@@ -126,3 +130,93 @@ def test_graph_team_draw_an_edge_and_apply_json(page: Page) -> None:
     expect(page.locator('.json-view [data-path="config.participants[0].config.model_client"]')).to_be_visible()
     _shots(page, "json-invalid")
     expect(canvas.locator("[data-edge-source]")).to_have_count(1)
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"builder2-{name}.png", full_page=True)
+
+
+def _names(page: Page) -> list[str]:
+    return page.get_by_role("region", name="Team canvas").locator("[data-agent-name]").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.agentName)")
+
+
+def test_reorder_participants_with_the_keyboard_and_a_drag(page: Page) -> None:
+    _new_team(page, f"Order {uuid.uuid4().hex[:6]}")
+    library = page.get_by_role("region", name="Component library")
+    canvas = page.get_by_role("region", name="Team canvas")
+    for _ in range(2):
+        library.get_by_role("listitem", name="Assistant agent").get_by_role("button", name="Add to team").click()
+    expect(canvas.locator("[data-agent-name]")).to_have_count(3)
+    assert _names(page) == ["assistant", "assistant_2", "assistant_3"]
+    expect(canvas.get_by_role("button", name="Move assistant up")).to_be_disabled()
+    canvas.get_by_role("button", name="Move assistant_3 up").focus()
+    page.keyboard.press("Enter")
+    expect(canvas.locator("[data-agent-name]").nth(1)).to_have_attribute("data-agent-name", "assistant_3")
+    up = canvas.get_by_role("button", name="Move assistant_3 up")
+    expect(up).to_be_focused()  # focus stays on the button
+    expect(up).not_to_have_class(re.compile("htmx-(request|settling)"))  # htmx has settled the new canvas
+    page.keyboard.press("Enter")
+    expect(canvas.locator("[data-agent-name]").first).to_have_attribute("data-agent-name", "assistant_3")
+    assert _names(page) == ["assistant_3", "assistant", "assistant_2"]
+    canvas.get_by_role("button", name="Move assistant down").focus()
+    page.keyboard.press("Enter")
+    expect(canvas.locator("[data-agent-name]").last).to_have_attribute("data-agent-name", "assistant")
+    _shot(page, "reordered")
+    # a real mouse drag of a participant onto another's place
+    _mouse_drag(page, canvas.locator('[data-agent-name="assistant"] .node-select'), canvas.locator('[data-agent-name="assistant_3"]'))
+    expect(canvas.locator("[data-agent-name]").first).to_have_attribute("data-agent-name", "assistant")
+    assert _names(page) == ["assistant", "assistant_3", "assistant_2"]
+    page.get_by_role("button", name="Undo").click()
+    expect(canvas.locator("[data-agent-name]").last).to_have_attribute("data-agent-name", "assistant")
+
+
+def test_journey_two_agent_round_robin_save_reload_export_validate(page: Page, tmp_path: Path) -> None:
+    """The issue's journey: two agents, a model by drop, a tool, TERMINATE OR 10 messages, a system message."""
+    _new_team(page, f"Journey {uuid.uuid4().hex[:6]}")
+    library = page.get_by_role("region", name="Component library")
+    canvas = page.get_by_role("region", name="Team canvas")
+    team = canvas.locator("[data-team-provider]")
+    _mouse_drag(page, library.get_by_role("listitem", name="Assistant agent"), team)
+    second = canvas.locator('[data-agent-name="assistant_2"]')
+    expect(second).to_be_visible()
+    _mouse_drag(page, library.get_by_role("listitem", name="OpenAI-compatible model (Ollama)"), second)
+    expect(second).to_contain_text("llama3.2")
+    _mouse_drag(page, library.get_by_role("listitem", name="Function tool"), second)
+    expect(second.locator(".tool-chip")).to_have_count(1)
+    _mouse_drag(page, library.get_by_role("listitem", name="TERMINATE mentioned"), team)
+    expect(team).to_contain_text("TERMINATE mentioned")
+    # the keyboard way to combine: Shift+Enter on "Add to team" of a termination is a Shift-drop (OR)
+    library.get_by_role("button", name="Add to team: 10 messages", exact=True).focus()
+    page.keyboard.press("Shift+Enter")
+    expect(page.locator("#team-json")).to_have_value(re.compile("OrTerminationCondition"))
+    canvas.get_by_role("article", name="assistant", exact=True).get_by_role("button").first.click()
+    page.get_by_label("System message").fill("You plan the trip in three steps.")
+    page.get_by_label("System message").blur()
+    expect(page.locator("#team-json")).to_have_value(re.compile("three steps"))
+    _shot(page, "journey-built")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("All changes saved")).to_be_visible()
+
+    page.reload()
+    canvas = page.get_by_role("region", name="Team canvas")
+    assert _names(page) == ["assistant", "assistant_2"]
+    expect(canvas.locator('[data-agent-name="assistant_2"] .tool-chip')).to_have_count(1)
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_contain_text("llama3.2")
+    component = json.loads(page.locator("#team-json").input_value())
+    config = component["config"]
+    assert config["participants"][0]["config"]["system_message"] == "You plan the trip in three steps."
+    assert config["termination_condition"]["provider"].endswith("OrTerminationCondition")
+    parts = [c["provider"].rsplit(".", 1)[-1] for c in config["termination_condition"]["config"]["conditions"]]
+    assert parts == ["TextMentionTermination", "MaxMessageTermination"]
+    _shot(page, "journey-reloaded")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export JSON").click()
+    exported = tmp_path / "team.json"
+    download.value.save_as(exported)
+    assert json.loads(exported.read_text()) == component
+    result = subprocess.run([sys.executable, "-m", "studio.cli", "validate", str(exported)],
+                            check=False, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

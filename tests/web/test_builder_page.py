@@ -89,8 +89,8 @@ def test_drop_and_keyboard_add_use_library_items(client: TestClient) -> None:
     assert _agents(html) == ["assistant", "assistant_2"]
     html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "agent:assistant_2"},
                        headers=HTMX).text
-    tools = re.search(r'data-agent-name="assistant_2".*?Tools</span> ([^<]+)', html, re.DOTALL)
-    assert tools and tools.group(1).strip() not in ("", "none")
+    node = re.search(r'data-agent-name="assistant_2".*?</article>', html, re.DOTALL)
+    assert node and 'class="tool-chip"' in node.group(0) and "Tools</span> none" not in node.group(0)
 
 
 def test_refusal_shows_its_reason_and_changes_nothing(client: TestClient) -> None:
@@ -226,3 +226,56 @@ def test_a_lossy_switch_asks_first(client: TestClient) -> None:
 
 def test_unknown_team_is_404(client: TestClient) -> None:
     assert client.get("/builder/999").status_code == 404
+
+
+def _hx_action(html: str, label: str) -> dict:
+    """The action a canvas button (by its accessible name) posts, from its `hx-vals`."""
+    found = re.search(rf'aria-label="{re.escape(label)}"[^>]*?hx-vals=\'([^\']+)\'', html, re.DOTALL)
+    assert found, label
+    return json.loads(json.loads(found.group(1))["action"])
+
+
+def test_move_participant_buttons_reorder_the_team(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})
+    html = _act(client, team_id, {"type": "add_participant", "component": assistant("critic")})
+    assert _agents(html) == ["assistant", "writer", "critic"]
+    assert re.search(r'aria-label="Move assistant up"[^>]*disabled', html)
+    assert re.search(r'aria-label="Move critic down"[^>]*disabled', html)
+    up = _hx_action(html, "Move critic up")
+    assert up == {"type": "move_participant", "name": "critic", "index": 1}
+    html = _act(client, team_id, up)
+    assert _agents(html) == ["assistant", "critic", "writer"]
+    html = _act(client, team_id, _hx_action(html, "Move assistant down"))
+    assert _agents(html) == ["critic", "assistant", "writer"]
+    names = [p["config"]["name"] for p in client.get(f"/builder/{team_id}/export").json()["config"]["participants"]]
+    assert names == ["critic", "assistant", "writer"]
+    # a drag onto a participant's place posts the same action with that participant's index
+    assert 'data-agent-name="writer"' in html and 'data-index="2"' in html and 'draggable="true"' in html
+    html = _act(client, team_id, {"type": "move_participant", "name": "writer", "index": 0})
+    assert _agents(html) == ["writer", "critic", "assistant"]
+    html = _act(client, team_id, {"type": "move_participant", "name": "writer", "index": 5})
+    assert "outside the team" in html and _agents(html) == ["writer", "critic", "assistant"]
+
+
+def test_one_participant_has_no_order_buttons(client: TestClient) -> None:
+    html = client.get(f"/builder/{_team(client)}").text
+    assert "Move assistant up" not in html
+
+
+def test_remove_tool_button_on_an_agent_node(client: TestClient) -> None:
+    team_id = _team(client)
+    for _ in range(2):
+        html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "agent:assistant"},
+                           headers=HTMX).text
+    tools = re.findall(r'aria-label="Remove tool ([^"]+)"', html)
+    assert len(tools) == 2 and len(set(tools)) == 2
+    action = _hx_action(html, f"Remove tool {tools[0]}")
+    assert action == {"type": "remove_tool", "target": "agent:assistant", "name": tools[0]}
+    html = _act(client, team_id, action)
+    assert re.findall(r'aria-label="Remove tool ([^"]+)"', html) == [tools[1]]
+    html = _act(client, team_id, _hx_action(html, f"Remove tool {tools[1]}"))
+    node = re.search(r'data-agent-name="assistant".*?</article>', html, re.DOTALL)
+    assert node and "Tools</span> none" in node.group(0)
+    html = _act(client, team_id, action)
+    assert "has no tool named" in html

@@ -1,7 +1,7 @@
 // The Builder's behaviours htmx cannot reach: drag and drop from the library, moving graph nodes,
 // drawing edges, keyboard shortcuts, the JSON view toggle and the unsaved-changes prompt.
 // Every edit goes to the server as a small POST; the answer re-renders the canvas (and the rest, out of band).
-import { post, selectedNode } from "./post.js";
+import { post, postAction, selectedNode } from "./post.js";
 import { initGraph } from "./graph.js";
 
 const builder = document.getElementById("builder");
@@ -55,6 +55,44 @@ builder.addEventListener("drop", (event) => {
   const item = event.dataTransfer.getData("text/plain") || dragged;
   target.classList.remove("drop-over");
   postDrop(item, target.dataset.node || "team", event);
+});
+
+// --- participants of a non-graph team: drag one onto another's place to reorder (or Move up/down) ---
+let reorder = null;
+
+builder.addEventListener("dragstart", (event) => {
+  const node = event.target.closest?.(".participants .agent-node");
+  if (!node) return;
+  reorder = node.dataset.agentName;
+  event.dataTransfer.setData("text/plain", reorder);
+  event.dataTransfer.effectAllowed = "move";
+  node.classList.add("reordering");
+});
+
+builder.addEventListener("dragend", () => {
+  reorder = null;
+  builder.querySelectorAll(".reordering, .drop-over").forEach((el) => el.classList.remove("reordering", "drop-over"));
+});
+
+const reorderTarget = (event) => {
+  const node = reorder && event.target.closest?.(".participants .agent-node");
+  return node && node.dataset.agentName !== reorder ? node : null;
+};
+
+builder.addEventListener("dragover", (event) => {
+  const target = reorderTarget(event);
+  if (!target) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = "move";
+  builder.querySelectorAll(".drop-over").forEach((el) => el !== target && el.classList.remove("drop-over"));
+  target.classList.add("drop-over");
+});
+
+builder.addEventListener("drop", (event) => {
+  const target = reorderTarget(event);
+  if (!target) return;
+  event.preventDefault();
+  postAction({ type: "move_participant", name: reorder, index: Number(target.dataset.index) });
 });
 
 builder.addEventListener("click", (event) => {

@@ -1,0 +1,179 @@
+"""The Builder canvas as data: what `builder/_canvas.html` draws for a team component (the team node,
+its participants with model and tools, and for GraphFlow teams each node's place and each edge as an
+SVG path), which component a node id names, and what a library drop means. Pure functions of the
+component and its layout: no request or database here, so the router stays thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio.builder import (
+    TEAM,
+    TERMINATION,
+    ActionRefused,
+    AddParticipant,
+    AddTool,
+    SetModel,
+    SetTermination,
+    SwitchTeamType,
+    parse_node,
+)
+from studio.builder.draft import GRAPH_FLOW, SELECTOR, edges, graph_of, team_provider
+from studio.builder.layout import auto_layout
+
+NODE_W, NODE_H = 220, 120
+"""A graph participant's box on the canvas (builder.css uses the same size)."""
+
+
+def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
+    """What the canvas draws: the team node, participants (placed, for graphs) and edges as paths."""
+    config = component.get("config") or {}
+    provider = team_provider(component)
+    termination = config.get("termination_condition")
+    selector_model = config.get("model_client") if provider == SELECTOR else None
+    agents = []
+    members = config.get("participants") or []
+    for index, agent in enumerate(members):
+        if not isinstance(agent, dict):
+            continue
+        agent_config = agent.get("config") or {}
+        model = agent_config.get("model_client")
+        tools = [{"title": _title(t), "name": (t.get("config") or {}).get("name") or ""} for t in _tools(agent_config)]
+        agents.append({"name": agent_config.get("name", "?"), "provider": str(agent.get("provider", "")),
+                       "index": index, "last": index == len(members) - 1,
+                       "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
+                       "tools": tools, "description": agent_config.get("description", "")})
+    graph = graph_of(component) if provider == GRAPH_FLOW else None
+    result: dict[str, Any] = {
+        "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
+        "termination": _title(termination) if isinstance(termination, dict) else "",
+        "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
+        "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
+    }
+    if graph is None:
+        return result
+    fallback = auto_layout(component)["nodes"]
+    placed = {}
+    for agent in agents:
+        node = f"agent:{agent['name']}"
+        pos = (layout.get("nodes") or {}).get(node) or fallback.get(node) or {"x": 80, "y": 200}
+        placed[agent["name"]] = (float(pos["x"]), float(pos["y"]))
+    min_x = min((x for x, _ in placed.values()), default=0) - 40
+    min_y = min((y for _, y in placed.values()), default=0) - 40
+    result["ox"], result["oy"] = round(min_x), round(min_y)
+    for agent in agents:
+        x, y = placed[agent["name"]]
+        agent["x"], agent["y"] = round(x - min_x), round(y - min_y)
+    result["width"] = max((a["x"] for a in agents), default=0) + NODE_W + 80
+    result["height"] = max((a["y"] for a in agents), default=0) + NODE_H + 80
+    where = {a["name"]: (a["x"], a["y"]) for a in agents}
+    for source, target, edge in edges(component):
+        if source not in where or target not in where:
+            continue
+        result["edges"].append({"source": source, "target": target, "condition": _condition(edge.get("condition")),
+                                **_edge_path(where[source], where[target], source == target)})
+    result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
+    return result
+
+
+def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
+    """An SVG path between two boxes: a straight-ish curve forwards, an arc below for back edges."""
+    sx, sy = src
+    tx, ty = tgt
+    if loop:
+        x, y = sx + NODE_W - 30, sy + NODE_H
+        return {"d": f"M {x} {y} C {x} {y + 60}, {x + 70} {y + 20}, {sx + NODE_W} {sy + NODE_H - 30}",
+                "lx": x + 30, "ly": y + 50}
+    if tx >= sx + NODE_W:  # forwards: right side to left side
+        x1, y1, x2, y2 = sx + NODE_W, sy + NODE_H / 2, tx, ty + NODE_H / 2
+        mid = (x1 + x2) / 2
+        return {"d": f"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2 - 4} {y2}", "lx": mid, "ly": (y1 + y2) / 2 - 8}
+    if tx + NODE_W <= sx:  # backwards: bottom to bottom, below both boxes
+        x1, x2 = sx + NODE_W / 2, tx + NODE_W / 2
+        low = max(sy, ty) + NODE_H + 60
+        return {"d": f"M {x1} {sy + NODE_H} C {x1} {low}, {x2} {low}, {x2} {ty + NODE_H + 4}",
+                "lx": (x1 + x2) / 2, "ly": low - 12}
+    # same column: bottom of the upper one to top of the lower one (or the reverse)
+    x1, x2 = sx + NODE_W / 2 + 20, tx + NODE_W / 2 + 20
+    if ty > sy:
+        y1, y2 = sy + NODE_H, ty - 4
+    else:
+        y1, y2 = sy, ty + NODE_H + 4
+    return {"d": f"M {x1} {y1} C {x1 + 40} {(y1 + y2) / 2}, {x2 + 40} {(y1 + y2) / 2}, {x2} {y2}",
+            "lx": x1 + 40, "ly": (y1 + y2) / 2}
+
+
+def _tools(agent_config: dict[str, Any]) -> list[dict[str, Any]]:
+    """An agent's tools: its own `tools` and those of its workbench(es)."""
+    found = list(agent_config.get("tools") or [])
+    benches = agent_config.get("workbench")
+    for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
+        if isinstance(bench, dict):
+            found += (bench.get("config") or {}).get("tools") or []
+    return [t for t in found if isinstance(t, dict)]
+
+
+def _condition(condition: Any) -> str:
+    if condition is None:
+        return ""
+    if isinstance(condition, str):
+        return condition
+    return "condition"
+
+
+def _short(provider: Any) -> str:
+    return str(provider or "").rsplit(".", 1)[-1]
+
+
+def _title(component: dict[str, Any]) -> str:
+    config = component.get("config") or {}
+    return str(config.get("name") or component.get("label") or _short(component.get("provider")))
+
+
+def _model_title(model: dict[str, Any]) -> str:
+    config = model.get("config") or {}
+    return str(config.get("model") or _title(model))
+
+
+def component_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
+    """The component a node id (`team`, `termination`, `agent:NAME`, `edge:A->B`) names, if it exists."""
+    config = component.get("config") or {}
+    parts = parse_node(node)
+    if parts == (TEAM,):
+        return component
+    if parts == (TERMINATION,):
+        found = config.get("termination_condition")
+        return found if isinstance(found, dict) else None
+    if parts and parts[0] == "agent":
+        for agent in config.get("participants") or []:
+            if isinstance(agent, dict) and (agent.get("config") or {}).get("name") == parts[1]:
+                return agent
+        return None
+    if parts and parts[0] == "edge":
+        for source, target, edge in edges(component):
+            if (source, target) == parts[1:]:
+                return edge
+    return None
+
+
+def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
+    """The action a library item of `kind` dropped on node `target` means; refused if it fits nowhere."""
+    on_agent = parse_node(target)[:1] == ("agent",)
+    if kind == "agent":
+        return AddParticipant(component=component)
+    if kind == "termination":
+        return SetTermination(component=component, combine=combine if combine in ("or", "and") else "replace")
+    if kind == "team":
+        return SwitchTeamType(provider=component["provider"])
+    if kind == "model":
+        if on_agent or target == TEAM:
+            return SetModel(target=target, component=component)
+        raise ActionRefused("Drop a model on an agent or on a selector team.")
+    if kind == "tool":
+        if on_agent:
+            return AddTool(target=target, component=component)
+        raise ActionRefused("Drop a tool on an agent: select an agent first, or drag the tool onto it.")
+    raise ActionRefused(f"The builder can't add {kind} components yet.")
+
+
+__all__ = ["NODE_H", "NODE_W", "canvas", "component_at", "drop_action"]
