@@ -20,6 +20,7 @@ from studio.builder import (
 )
 from studio.builder.draft import GRAPH_FLOW, SELECTOR, edges, graph_of, team_provider
 from studio.builder.layout import auto_layout
+from studio.components.describe import describe_termination
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
@@ -46,7 +47,7 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
     graph = graph_of(component) if provider == GRAPH_FLOW else None
     result: dict[str, Any] = {
         "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
-        "termination": _title(termination) if isinstance(termination, dict) else "",
+        "termination": describe_termination(termination) if isinstance(termination, dict) else "",
         "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
         "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
     }
