@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from studio.settings import Settings
 from studio.web.app import create_app
+
+from .teams_support import app_db, clear_credentials_env
 
 
 @pytest.fixture
@@ -32,3 +35,17 @@ def web_client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
     """A client of a local (loopback, no token) studio."""
     with TestClient(make_app()) as client:
         yield client
+
+
+@pytest.fixture
+def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    """A local studio's client that sees no model credentials from the environment of whoever runs the tests."""
+    clear_credentials_env(monkeypatch)
+    return web_client
+
+
+@pytest.fixture
+def db(client: TestClient) -> Iterator[Session]:
+    """A session on the database of `client`'s app (committed when the test's use of it ends)."""
+    with app_db(client) as db:
+        yield db

@@ -1,4 +1,4 @@
-"""Helpers shared by the teams, settings and secrets tests (fixtures live in each module and conftest.py)."""
+"""Helpers shared by the teams, settings and secrets tests (their fixtures live in conftest.py)."""
 
 from __future__ import annotations
 

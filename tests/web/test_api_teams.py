@@ -5,20 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.services.helpers import canonical, invalid_team, writer_critic
-
-from .teams_support import clear_credentials_env
-
-
-@pytest.fixture
-def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    clear_credentials_env(monkeypatch)
-    return web_client
-
 
 
 def _create(client: TestClient, document: dict | None = None) -> dict:

@@ -6,19 +6,12 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from studio.builder.library import assistant
 from studio.services import teams as team_service
 
-from .teams_support import HTMX, app_db, clear_credentials_env
-
-
-@pytest.fixture
-def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    clear_credentials_env(monkeypatch)
-    return web_client
+from .teams_support import HTMX, app_db
 
 
 def _team(client: TestClient, label: str = "Crew") -> int:

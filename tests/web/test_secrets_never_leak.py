@@ -27,14 +27,7 @@ from tests.services.helpers import (
     round_robin,
 )
 
-from .teams_support import app_db, clear_credentials_env
-
-
-@pytest.fixture
-def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    clear_credentials_env(monkeypatch)
-    return web_client
-
+from .teams_support import app_db
 
 AZURE_KEY = "azure-planted-QQQ777-never-show-me"
 SETTINGS_KEY = "sk-planted-settings-XYZ123-9999wxyz"

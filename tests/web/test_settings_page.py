@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from studio.services.credentials import load_credentials
-
-from .teams_support import app_db, clear_credentials_env
-
-
-@pytest.fixture
-def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    clear_credentials_env(monkeypatch)
-    return web_client
-
-
-@pytest.fixture
-def db(client: TestClient) -> Iterator[Session]:
-    with app_db(client) as db:
-        yield db
-
 
 KEY = "sk-settings-test-key-0000abcd"
 LABELS = ("OpenAI API key", "OpenAI-compatible base URL", "Azure endpoint", "Azure API key", "Azure API version",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi import FastAPI
@@ -21,20 +21,7 @@ from tests.services.helpers import (
     writer_critic,
 )
 
-from .teams_support import HTMX, app_db, clear_credentials_env
-
-
-@pytest.fixture
-def client(web_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    clear_credentials_env(monkeypatch)
-    return web_client
-
-
-@pytest.fixture
-def db(client: TestClient) -> Iterator[Session]:
-    with app_db(client) as db:
-        yield db
-
+from .teams_support import HTMX
 
 
 def _import(client: TestClient, document: dict | None = None) -> int:
