@@ -54,10 +54,6 @@ def _tool_lists(agent: dict[str, Any]) -> list[list[Any]]:
     return lists
 
 
-def _tool_name(tool: Any) -> str | None:
-    return name_of(tool)
-
-
 class AddTool(BaseAction):
     """Add a tool to an assistant's first workbench (a StaticWorkbench is made if it has none)."""
 
@@ -71,8 +67,8 @@ class AddTool(BaseAction):
         _, agent = agent_at(component, self.target, what="A tool")
         if canonical(agent.get("provider")) != ASSISTANT:
             raise ActionRefused(f"Only an assistant agent uses tools; {name_of(agent)} can't.")
-        taken = {_tool_name(t) for tools in _tool_lists(agent) for t in tools}
-        named(tool, unique_name(_tool_name(tool) or "tool", {t for t in taken if t}))
+        taken = {name_of(t) for tools in _tool_lists(agent) for t in tools}
+        named(tool, unique_name(name_of(tool) or "tool", {t for t in taken if t}))
         config = config_of(agent)
         benches = config.get("workbench")
         if isinstance(benches, list) and benches and isinstance(benches[0], dict):
@@ -101,7 +97,7 @@ class RemoveTool(BaseAction):
         _, agent = agent_at(component, self.target)
         for tools in _tool_lists(agent):
             for i, tool in enumerate(tools):
-                if _tool_name(tool) == self.name:
+                if name_of(tool) == self.name:
                     del tools[i]
                     return done(draft, component, layout)
         raise ActionRefused(f"{name_of(agent)} has no tool named {self.name!r}.")
