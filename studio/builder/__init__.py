@@ -3,6 +3,7 @@ the session that keeps undo/redo on the server. No web imports: the builder page
 
 from __future__ import annotations
 
+from ._termination import termination_parts
 from .actions import (
     Action,
     ActionRefused,
@@ -16,6 +17,7 @@ from .actions import (
     MoveNode,
     MoveParticipant,
     NeedsConfirmation,
+    RemoveTerminationPart,
     RemoveTool,
     Rename,
     ReplaceComponent,
@@ -29,13 +31,16 @@ from .actions import (
 )
 from .draft import (
     TEAM,
+    TEAM_MODEL,
     TERMINATION,
     Draft,
     agent_node,
     edge_node,
+    model_node,
     node_for_path,
     nodes_of,
     parse_node,
+    tool_node,
 )
 from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
 from .layout import auto_layout
@@ -50,6 +55,7 @@ __all__ = [
     "parse_edge_form",
     "parse_form",
     "TEAM",
+    "TEAM_MODEL",
     "TERMINATION",
     "Action",
     "ActionRefused",
@@ -66,6 +72,7 @@ __all__ = [
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",
+    "RemoveTerminationPart",
     "RemoveTool",
     "Rename",
     "ReplaceComponent",
@@ -79,9 +86,12 @@ __all__ = [
     "auto_layout",
     "edge_node",
     "library",
+    "model_node",
     "node_for_path",
     "nodes_of",
     "parse_action",
     "parse_node",
     "search",
+    "termination_parts",
+    "tool_node",
 ]

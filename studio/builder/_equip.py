@@ -14,7 +14,9 @@ from .draft import (
     canonical,
     config_of,
     name_of,
+    owner_node,
     team_provider,
+    tool_lists,
 )
 
 AGENT_PROVIDERS_WITH_MODEL = (ASSISTANT, "autogen_agentchat.agents.CodeExecutorAgent")
@@ -22,7 +24,8 @@ STATIC_WORKBENCH = "autogen_core.tools.StaticWorkbench"
 
 
 class SetModel(BaseAction):
-    """Drop a model onto an agent, or onto a selector team (which picks speakers with it)."""
+    """Drop a model onto an agent, or onto a selector team (which picks speakers with it); dropped on
+    a model node (`agent:a/model`, `team/model`) it replaces that model."""
 
     type: Literal["set_model"] = "set_model"
     target: str
@@ -31,31 +34,22 @@ class SetModel(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         model = expect(self.component, "model")
-        if self.target == TEAM:
+        target = owner_node(self.target)
+        if target == TEAM:
             if team_provider(component) not in (SELECTOR, "autogen_agentchat.teams.MagenticOneGroupChat"):
                 raise ActionRefused("Only a selector team uses a model; drop the model onto an agent.")
             config_of(component)["model_client"] = model
         else:
-            _, agent = agent_at(component, self.target, what="A model")
+            _, agent = agent_at(component, target, what="A model")
             if canonical(agent.get("provider")) not in AGENT_PROVIDERS_WITH_MODEL:
                 raise ActionRefused(f"{name_of(agent)} is a user proxy: it has no model.")
             config_of(agent)["model_client"] = model
         return done(draft, component, layout)
 
 
-def _tool_lists(agent: dict[str, Any]) -> list[list[Any]]:
-    config = config_of(agent)
-    lists = [config["tools"]] if isinstance(config.get("tools"), list) else []
-    benches = config.get("workbench")
-    for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
-        tools = config_of(bench).setdefault("tools", [])
-        if isinstance(tools, list):
-            lists.append(tools)
-    return lists
-
-
 class AddTool(BaseAction):
-    """Add a tool to an assistant's first workbench (a StaticWorkbench is made if it has none)."""
+    """Add a tool to an assistant's first workbench (a StaticWorkbench is made if it has none);
+    `target` is the agent or one of its tools."""
 
     type: Literal["add_tool"] = "add_tool"
     target: str
@@ -64,10 +58,10 @@ class AddTool(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         tool = expect(self.component, "tool")
-        _, agent = agent_at(component, self.target, what="A tool")
+        _, agent = agent_at(component, owner_node(self.target), what="A tool")
         if canonical(agent.get("provider")) != ASSISTANT:
             raise ActionRefused(f"Only an assistant agent uses tools; {name_of(agent)} can't.")
-        taken = {name_of(t) for tools in _tool_lists(agent) for t in tools}
+        taken = {name_of(t) for tools in tool_lists(agent) for t in tools}
         named(tool, unique_name(name_of(tool) or "tool", {t for t in taken if t}))
         config = config_of(agent)
         benches = config.get("workbench")
@@ -95,7 +89,7 @@ class RemoveTool(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         _, agent = agent_at(component, self.target)
-        for tools in _tool_lists(agent):
+        for tools in tool_lists(agent):
             for i, tool in enumerate(tools):
                 if name_of(tool) == self.name:
                     del tools[i]

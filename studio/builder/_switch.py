@@ -13,6 +13,7 @@ from .draft import (
     GRAPH_FLOW,
     SELECTOR,
     SWARM,
+    canonical,
     config_of,
     kind_of,
     name_of,
@@ -49,6 +50,8 @@ def switched(component: dict[str, Any], provider: str, default_model: dict[str, 
                 dropped.append(f"the graph and its {count} edge{'s' if count != 1 else ''}")
         elif value is not None and _differs_from_default(component, key, value):
             dropped.append(_WHAT.get(key, f"the {key.replace('_', ' ')} setting"))
+    if config.get("name") == _default_name(canonical(component.get("provider"))):
+        config["name"] = _default_name(spec.provider)  # AutoGen's default follows; a chosen name stays
     agents = [a for a in config.get("participants") or [] if isinstance(a, dict)]
     if provider == SELECTOR and "model_client" not in config:
         model = next((a["config"]["model_client"] for a in agents
@@ -69,6 +72,11 @@ def switched(component: dict[str, Any], provider: str, default_model: dict[str, 
     new = {"provider": spec.provider, "component_type": "team", "version": spec.version,
            "component_version": spec.version, **new, "config": config}
     return new, dropped
+
+
+def _default_name(provider: str) -> str:
+    """The name AutoGen gives a team of this type when none is set: its class name."""
+    return provider.rsplit(".", 1)[-1]
 
 
 def nested_teams(component: dict[str, Any]) -> list[str]:

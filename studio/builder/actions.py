@@ -27,11 +27,10 @@ from ._base import (
     word,
 )
 from ._equip import AddTool, RemoveTool, SetModel
-from ._refs import combine_terminations, drop_references, rename_references, unique_name
+from ._refs import drop_references, rename_references, unique_name
 from ._switch import TEAM_TYPES, nested_teams, switched
+from ._termination import RemoveTerminationPart, SetTermination
 from .draft import (
-    AND,
-    OR,
     SWARM,
     TEAM,
     TERMINATION,
@@ -39,17 +38,17 @@ from .draft import (
     agent_names,
     canonical,
     config_of,
+    has_item,
     kind_of,
     name_of,
+    nested_at,
     parse_node,
     participants,
     split_path,
     team_provider,
+    tool_lists,
 )
 from .layout import auto_layout
-
-Combine = Literal["replace", "or", "and"]
-
 
 # --- participants -------------------------------------------------------------------------------
 
@@ -92,27 +91,6 @@ class MoveParticipant(BaseAction):
         return done(draft, component, layout)
 
 
-# --- termination --------------------------------------------------------------------------------
-
-
-class SetTermination(BaseAction):
-    """Drop a termination onto the team: replace it, or combine with OR / AND (flattened)."""
-
-    type: Literal["set_termination"] = "set_termination"
-    component: dict[str, Any]
-    combine: Combine = "replace"
-
-    def apply(self, draft: Draft) -> Draft:
-        component, layout = draft.editable()
-        condition = expect(self.component, "termination")
-        config = config_of(component)
-        existing = config.get("termination_condition")
-        if self.combine != "replace" and isinstance(existing, dict):
-            condition = combine_terminations(OR if self.combine == "or" else AND, existing, condition)
-        config["termination_condition"] = condition
-        return done(draft, component, layout)
-
-
 # --- layout -------------------------------------------------------------------------------------
 
 
@@ -127,7 +105,7 @@ class MoveNode(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         parts = parse_node(self.node)
-        if not parts or parts[0] == "edge" or parts[0] == TERMINATION:
+        if not parts or parts[0] not in (TEAM, "agent"):
             raise ActionRefused("Only the team and its agents can be moved.")
         if parts[0] == "agent":
             agent_at(component, self.node)
@@ -149,7 +127,8 @@ class AutoLayout(BaseAction):
 
 
 class Rename(BaseAction):
-    """Rename an agent (everything pointing at it follows) or the team (its label)."""
+    """Rename an agent (everything pointing at it follows), one of its tools (unique within the agent)
+    or the team (its label)."""
 
     type: Literal["rename"] = "rename"
     node: str
@@ -163,6 +142,8 @@ class Rename(BaseAction):
                 raise ActionRefused("A team needs a name.")
             component["label"] = new
             return done(draft, component, layout)
+        if parse_node(self.node)[:1] == ("tool",):
+            return _rename_tool(draft, self.node, new)
         _, agent = agent_at(component, self.node)
         old = name_of(agent) or ""
         if new == old:
@@ -173,8 +154,24 @@ class Rename(BaseAction):
         return done(draft, component, layout)
 
 
+def _rename_tool(draft: Draft, node: str, new: str) -> Draft:
+    component, layout = draft.editable()
+    _, agent_name, old = parse_node(node)
+    tool = nested_at(component, node)
+    if tool is None:
+        raise ActionRefused(f"{agent_name} has no tool named {old!r}.")
+    if not new.isidentifier():
+        raise ActionRefused(f"{new!r} is not a valid tool name: use letters, digits and _ (not first).")
+    taken = [name_of(t) for tools in tool_lists(nested_at(component, f"agent:{agent_name}") or {}) for t in tools]
+    if new != old and new in taken:
+        raise ActionRefused(f"{agent_name} already has a tool named {new!r}: tool names must be unique within an agent.")
+    config_of(tool)["name"] = new
+    return done(draft, component, layout)
+
+
 class DeleteNode(BaseAction):
-    """Delete an agent and everything pointing at it, an edge, or the termination condition."""
+    """Delete an agent and everything pointing at it, an edge, the termination condition, or a
+    model or tool (from its agent or the selector team)."""
 
     type: Literal["delete_node"] = "delete_node"
     node: str
@@ -190,6 +187,14 @@ class DeleteNode(BaseAction):
             return done(draft, component, layout, ["the termination condition"])
         if parts == (TEAM,):
             raise ActionRefused("The team itself can't be deleted.")
+        if parts and parts[0] == "tool":
+            return RemoveTool(target=f"agent:{parts[1]}", name=parts[2]).apply(draft)
+        if parts and parts[0] in ("model", "team_model"):
+            if nested_at(component, self.node) is None:
+                raise ActionRefused("There is no model there.")
+            owner = config_of(component) if parts[0] == "team_model" else config_of(agent_at(component, f"agent:{parts[1]}")[1])
+            del owner["model_client"]
+            return done(draft, component, layout, ["the selector's model" if parts[0] == "team_model" else f"the model of {parts[1]}"])
         i, agent = agent_at(component, self.node)
         del participants(component)[i]
         name = name_of(agent) or ""
@@ -261,21 +266,19 @@ class SetField(BaseAction):
             raise ActionRefused(f"{self.path!r} is not a field path.") from None
         if not path:
             raise ActionRefused("Say which field to set.")
-        if parts and parts[0] == "agent" and path == ["config", "name"]:
+        if parts and parts[0] in ("agent", "tool") and path == ["config", "name"]:
             return Rename(node=self.node, new_name=str(self.value or "")).apply(draft)
         if parts and parts[0] == "edge":
             return _graph.set_edge_field(draft, self.node, path, self.value)
-        if parts == (TEAM,):
-            root = component
-        elif parts == (TERMINATION,):
-            root = config_of(component).get("termination_condition")
-            if not isinstance(root, dict):
-                raise ActionRefused("The team has no termination condition.")
-        else:
-            root = agent_at(component, self.node)[1]
+        if parts and parts[0] == "agent":
+            agent_at(component, self.node)  # refuses, naming the agent, when it is gone
+        root = nested_at(component, self.node)
+        if root is None:
+            raise ActionRefused("The team has no termination condition." if parts == (TERMINATION,)
+                                else f"There is nothing at {self.node!r} any more.")
         holder: Any = root
         for i, key in enumerate(path[:-1]):
-            nxt = holder[key] if _has(holder, key) else None
+            nxt = holder[key] if has_item(holder, key) else None
             if nxt is None and isinstance(key, str) and isinstance(holder, dict):
                 nxt = holder[key] = [] if isinstance(path[i + 1], int) else {}
             if not isinstance(nxt, (dict, list)):
@@ -291,12 +294,6 @@ class SetField(BaseAction):
         else:
             holder[last] = copy.deepcopy(self.value)
         return done(draft, component, layout)
-
-
-def _has(holder: Any, key: str | int) -> bool:
-    if isinstance(holder, dict):
-        return key in holder
-    return isinstance(holder, list) and isinstance(key, int) and 0 <= key < len(holder)
 
 
 class ReplaceComponent(BaseAction):
@@ -324,7 +321,8 @@ DeleteEdge = _graph.DeleteEdge
 SetStartNode = _graph.SetStartNode
 
 Action = Annotated[
-    AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | MoveNode
+    AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
+    | MoveNode
     | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
     | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode,
     Field(discriminator="type"),
@@ -352,6 +350,7 @@ __all__ = [
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",
+    "RemoveTerminationPart",
     "RemoveTool",
     "Rename",
     "ReplaceComponent",

@@ -1,7 +1,9 @@
 """The team being edited: a component plus node positions, and stable node ids to find things by.
 
 Node ids: `"team"` (the team), `"termination"` (its termination condition, shown on the team node),
-`"agent:<name>"` (a participant), `"edge:<source>-><target>"` (a GraphFlow edge).
+`"team/model"` (a selector team's model), `"agent:<name>"` (a participant), `"agent:<name>/model"` (its
+model client), `"agent:<name>/tool:<tool name>"` (one of its tools), `"edge:<source>-><target>"` (a
+GraphFlow edge).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from studio.components import get_spec
 
 TEAM = "team"
 TERMINATION = "termination"
+TEAM_MODEL = "team/model"
 
 ROUND_ROBIN = "autogen_agentchat.teams.RoundRobinGroupChat"
 SELECTOR = "autogen_agentchat.teams.SelectorGroupChat"
@@ -59,17 +62,35 @@ def agent_node(name: str) -> str:
     return f"agent:{name}"
 
 
+def model_node(agent: str) -> str:
+    return f"agent:{agent}/model"
+
+
+def tool_node(agent: str, tool: str) -> str:
+    return f"agent:{agent}/tool:{tool}"
+
+
 def edge_node(source: str, target: str) -> str:
     return f"edge:{source}->{target}"
 
 
 def parse_node(node: str) -> tuple[str, ...]:
-    """`("team",)`, `("termination",)`, `("agent", name)` or `("edge", source, target)`; `()` if malformed."""
+    """`("team",)`, `("termination",)`, `("team_model",)`, `("agent", name)`, `("model", agent)`,
+    `("tool", agent, tool)` or `("edge", source, target)`; `()` if malformed."""
     if node in (TEAM, TERMINATION):
         return (node,)
+    if node == TEAM_MODEL:
+        return ("team_model",)
     kind, _, rest = node.partition(":")
     if kind == "agent" and rest:
-        return ("agent", rest)
+        agent, slash, nested = rest.partition("/")
+        if not slash:
+            return ("agent", rest)
+        if agent and nested == "model":
+            return ("model", agent)
+        if agent and nested.startswith("tool:") and nested[5:]:
+            return ("tool", agent, nested[5:])
+        return ()
     if kind == "edge" and "->" in rest:
         source, _, target = rest.partition("->")
         if source and target:
@@ -157,13 +178,84 @@ def edges(component: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return found
 
 
+def tool_lists(agent: dict[str, Any]) -> list[list[Any]]:
+    """The lists an agent's tools live in: its own `tools` and each workbench's (read only: none made)."""
+    config = agent.get("config") if isinstance(agent.get("config"), dict) else {}
+    lists = [config["tools"]] if isinstance(config.get("tools"), list) else []
+    benches = config.get("workbench")
+    for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
+        tools = (bench.get("config") or {}).get("tools") if isinstance(bench, dict) else None
+        if isinstance(tools, list):
+            lists.append(tools)
+    return lists
+
+
+def tools_of(agent: dict[str, Any]) -> list[dict[str, Any]]:
+    """An agent's tools, in order."""
+    return [t for tools in tool_lists(agent) for t in tools if isinstance(t, dict)]
+
+
+def nested_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
+    """The component a team, termination, agent, model or tool node id names (None if it is gone);
+    the live dict inside `component`, so an action working on a copy can change it in place."""
+    parts = parse_node(node)
+    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    found: Any = None
+    if parts == (TEAM,):
+        found = component
+    elif parts == (TERMINATION,):
+        found = config.get("termination_condition")
+    elif parts == ("team_model",):
+        found = config.get("model_client") if team_provider(component) == SELECTOR else None
+    elif parts and parts[0] in ("agent", "model", "tool"):
+        agent = find_agent(component, parts[1])
+        if agent is not None and parts[0] == "agent":
+            found = agent[1]
+        elif agent is not None and parts[0] == "model":
+            found = (agent[1].get("config") or {}).get("model_client")
+        elif agent is not None:
+            found = next((t for t in tools_of(agent[1]) if name_of(t) == parts[2]), None)
+    return found if isinstance(found, dict) else None
+
+
+def owner_node(node: str) -> str:
+    """The node that holds a nested one (`agent:a/model` -> `agent:a`, `team/model` -> `team`)."""
+    parts = parse_node(node)
+    if parts == ("team_model",):
+        return TEAM
+    if parts and parts[0] in ("model", "tool"):
+        return agent_node(parts[1])
+    return node
+
+
+def renamed_node(node: str, new_name: str) -> str:
+    """The id a node has after its component's `config.name` became `new_name`."""
+    parts = parse_node(node)
+    if parts and parts[0] == "agent":
+        return agent_node(new_name)
+    if parts and parts[0] == "tool":
+        return tool_node(parts[1], new_name)
+    return node
+
+
 def nodes_of(draft: Draft) -> list[str]:
-    """Every node id of the draft: the team, its termination (if any), agents, then edges."""
+    """Every node id of the draft: the team, its termination and model (if any), each agent followed
+    by its model and tools, then edges."""
+    component = draft.component
     ids = [TEAM]
-    if (draft.component.get("config") or {}).get("termination_condition") is not None:
+    if (component.get("config") or {}).get("termination_condition") is not None:
         ids.append(TERMINATION)
-    ids += [agent_node(n) for n in agent_names(draft.component)]
-    ids += [edge_node(s, t) for s, t, _ in edges(draft.component)]
+    if nested_at(component, TEAM_MODEL) is not None:
+        ids.append(TEAM_MODEL)
+    for agent in participants(component):
+        name = name_of(agent)
+        if name is None:
+            continue
+        ids.append(agent_node(name))
+        if isinstance((agent.get("config") or {}).get("model_client"), dict):
+            ids.append(model_node(name))
+        ids += [tool_node(name, t) for t in (name_of(tool) for tool in tools_of(agent)) if t]
+    ids += [edge_node(s, t) for s, t, _ in edges(component)]
     return ids
 
 
@@ -189,9 +281,10 @@ def split_path(path: str) -> list[str | int]:
 def node_for_path(component: dict[str, Any], path: str) -> str:
     """The node a validation problem at `path` concerns (so clicking a problem selects it).
 
-    Anything inside a participant is that agent; inside `graph.nodes.<name>.edges[i]` is that edge,
-    elsewhere in a graph node its agent; inside the termination condition is `"termination"`;
-    everything else is the team.
+    Inside a participant's model client or one of its named tools is that model or tool, anything
+    else inside a participant is that agent; inside `graph.nodes.<name>.edges[i]` is that edge,
+    elsewhere in a graph node its agent; inside the termination condition is `"termination"`; inside
+    a selector team's model client is `"team/model"`; everything else is the team.
     """
     try:
         parts = split_path(path)
@@ -200,10 +293,12 @@ def node_for_path(component: dict[str, Any], path: str) -> str:
     if parts[:2] == ["config", "participants"] and len(parts) > 2 and isinstance(parts[2], int):
         agents = component.get("config", {}).get("participants", [])
         if isinstance(agents, list) and 0 <= parts[2] < len(agents) and name_of(agents[parts[2]]):
-            return agent_node(name_of(agents[parts[2]]) or "")
+            return _inside_agent(agents[parts[2]], parts[3:])
         return TEAM
     if parts[:2] == ["config", "termination_condition"]:
         return TERMINATION
+    if parts[:2] == ["config", "model_client"] and nested_at(component, TEAM_MODEL) is not None:
+        return TEAM_MODEL
     if parts[:3] == ["config", "graph", "nodes"] and len(parts) > 3 and isinstance(parts[3], str):
         source = parts[3]
         if len(parts) > 5 and parts[4] == "edges" and isinstance(parts[5], int):
@@ -215,6 +310,28 @@ def node_for_path(component: dict[str, Any], path: str) -> str:
     return TEAM
 
 
+def _inside_agent(agent: dict[str, Any], rest: list[str | int]) -> str:
+    """The node for a path `rest` inside participant `agent`: its model, a named tool, or the agent."""
+    name = name_of(agent) or ""
+    config = agent.get("config") or {}
+    if rest[:2] == ["config", "model_client"] and isinstance(config.get("model_client"), dict):
+        return model_node(name)
+    holder: Any = agent
+    for i, key in enumerate(rest):
+        holder = holder[key] if has_item(holder, key) else None
+        if key == "tools" and len(rest) > i + 1 and has_item(holder, rest[i + 1]):
+            tool = name_of(holder[rest[i + 1]])
+            return tool_node(name, tool) if tool else agent_node(name)
+    return agent_node(name)
+
+
+def has_item(holder: Any, key: str | int) -> bool:
+    """`holder[key]` exists (a dict key, or an index of a list)."""
+    if isinstance(holder, dict):
+        return key in holder
+    return isinstance(holder, list) and isinstance(key, int) and 0 <= key < len(holder)
+
+
 __all__ = [
     "AND",
     "ASSISTANT",
@@ -224,6 +341,7 @@ __all__ = [
     "SELECTOR",
     "SWARM",
     "TEAM",
+    "TEAM_MODEL",
     "TERMINATION",
     "Draft",
     "agent_names",
@@ -234,12 +352,20 @@ __all__ = [
     "edges",
     "find_agent",
     "graph_of",
+    "has_item",
     "kind_of",
+    "model_node",
     "name_of",
+    "nested_at",
     "node_for_path",
     "nodes_of",
+    "owner_node",
     "parse_node",
     "participants",
+    "renamed_node",
     "split_path",
     "team_provider",
+    "tool_lists",
+    "tool_node",
+    "tools_of",
 ]

@@ -1,4 +1,5 @@
-"""Node positions: a neat layered layout for graphs, a row for the other team types."""
+"""Node positions: a neat layered layout for graphs (layers top to bottom, so a pipeline fits the canvas
+column; each layer centred under the widest), a row for the other team types."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from .draft import TEAM, agent_names, agent_node, edges, graph_of
 X0, Y0 = 80, 200
 """Where the first participant goes; the team node sits above, at (X0, 40)."""
 COLUMN, ROW = 260, 140
+LAYER = 210
+"""Graph layers sit this far apart: room for a condition label between a node and the next."""
 
 
 def graph_layers(component: dict[str, Any]) -> list[list[str]]:
@@ -55,9 +58,12 @@ def auto_layout(component: dict[str, Any]) -> dict[str, Any]:
     """A fresh layout (`{"nodes": {node_id: {"x", "y"}}}`) for the team's nodes, on a grid."""
     positions: dict[str, dict[str, int]] = {TEAM: {"x": X0, "y": 40}}
     if graph_of(component) is not None:
-        for column, layer in enumerate(graph_layers(component)):
-            for row, name in enumerate(layer):
-                positions[agent_node(name)] = {"x": X0 + column * COLUMN, "y": Y0 + row * ROW}
+        layers = graph_layers(component)
+        widest = max((len(layer) for layer in layers), default=0)
+        for depth, layer in enumerate(layers):
+            indent = (widest - len(layer)) * COLUMN // 2
+            for i, name in enumerate(layer):
+                positions[agent_node(name)] = {"x": X0 + indent + i * COLUMN, "y": Y0 + depth * LAYER}
     else:
         for i, name in enumerate(agent_names(component)):
             positions[agent_node(name)] = {"x": X0 + i * COLUMN, "y": Y0}

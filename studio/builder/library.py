@@ -1,5 +1,6 @@
 """The Component library: a built-in template per provider the engine runs, with sensible defaults,
-plus the agents, models, tools and terminations found in the installed gallery templates."""
+the single components shipped in `gallery/components/`, plus the agents, models, tools and terminations
+found in the installed gallery templates."""
 
 from __future__ import annotations
 
@@ -185,8 +186,8 @@ def _item(item_id: str, component: dict[str, Any], description: str | None = Non
                        kind, canonical(component["provider"]), GROUPS.get(kind, "Other"), component)
 
 
-def _parts(team: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The agents, models, tools and terminations inside a team template, depth first."""
+def _parts(component: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The agents, models, tools and terminations in a gallery item (itself included), depth first."""
     def walk(node: Any) -> Iterator[dict[str, Any]]:
         if isinstance(node, dict) and isinstance(node.get("provider"), str):
             if kind_of(node) in ("agent", "model", "tool", "termination"):
@@ -196,16 +197,18 @@ def _parts(team: dict[str, Any]) -> Iterator[dict[str, Any]]:
         elif isinstance(node, list):
             for value in node:
                 yield from walk(value)
-    for value in (team.get("config") or {}).values():
-        yield from walk(value)
+    yield from walk(component)
 
 
 def gallery_items(session: Session) -> list[LibraryItem]:
-    """Components found inside the installed gallery templates, each once."""
+    """The components of the installed galleries (single ones, and those inside team templates); items the
+    engine cannot run are left out."""
     from studio.store.galleries import list_templates
 
     items: list[LibraryItem] = []
     for template in list_templates(session):
+        if template.unsupported:
+            continue
         for part in _parts(template.component):
             digest = hashlib.sha1(json.dumps(part, sort_keys=True).encode()).hexdigest()[:12]
             items.append(_item(f"gallery:{digest}", copy.deepcopy(part), f"From the gallery: {template.label}"))
@@ -213,7 +216,7 @@ def gallery_items(session: Session) -> list[LibraryItem]:
 
 
 def library(session: Session | None = None) -> list[LibraryItem]:
-    """Built-in templates, then gallery components; each component only once (by its JSON)."""
+    """Built-in templates, then the galleries' components; each only once."""
     seen: set[str] = set()
     items = []
     for item in builtin_items() + (gallery_items(session) if session is not None else []):

@@ -104,6 +104,12 @@ class BuilderSession:
         self.team = team
         return team
 
+    def keep_draft(self) -> None:
+        """Acknowledge a change made elsewhere: the draft stays as it is, based on the team's current
+        version (no-op when nothing changed elsewhere)."""
+        if self.changed_elsewhere:
+            drafts.rebase(self.session, self.row, self.team)
+
     def discard(self) -> Draft:
         """Drop the history and start again from the team as last saved."""
         drafts.discard(self.session, self.row)

@@ -112,6 +112,14 @@ def follow_team(session: Session, draft: BuilderDraft, team: Team) -> bool:
     return True
 
 
+def rebase(session: Session, draft: BuilderDraft, team: Team) -> BuilderDraft:
+    """Keep the draft's content but treat the team's current version as its base: `changed_elsewhere`
+    turns False, and no snapshot counts as saved any more (none holds what the team now holds)."""
+    draft.team_updated_at = team.updated_at
+    draft.saved_position = -1
+    return _touch(session, draft)
+
+
 def is_saved(draft: BuilderDraft) -> bool:
     return draft.saved_position == draft.position
 
@@ -137,4 +145,5 @@ def _touch(session: Session, draft: BuilderDraft) -> BuilderDraft:
 
 
 __all__ = ["MAX_HISTORY", "can_redo", "can_undo", "changed_elsewhere", "current", "discard", "follow_team",
-           "get_draft", "get_or_create_draft", "history", "is_saved", "mark_saved", "push", "redo", "undo"]
+           "get_draft", "get_or_create_draft", "history", "is_saved", "mark_saved", "push", "rebase", "redo",
+           "undo"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from studio.builder import (
     TEAM,
-    TERMINATION,
+    TEAM_MODEL,
     ActionRefused,
     AddParticipant,
     AddTool,
@@ -17,8 +17,20 @@ from studio.builder import (
     SetTermination,
     SwitchTeamType,
     parse_node,
+    termination_parts,
 )
-from studio.builder.draft import GRAPH_FLOW, SELECTOR, edges, graph_of, team_provider
+from studio.builder.draft import (
+    GRAPH_FLOW,
+    SELECTOR,
+    edges,
+    graph_of,
+    model_node,
+    nested_at,
+    owner_node,
+    team_provider,
+    tool_node,
+    tools_of,
+)
 from studio.builder.layout import auto_layout
 from studio.components.describe import describe_termination
 
@@ -39,8 +51,10 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
             continue
         agent_config = agent.get("config") or {}
         model = agent_config.get("model_client")
-        tools = [{"title": _title(t), "name": (t.get("config") or {}).get("name") or ""} for t in _tools(agent_config)]
-        agents.append({"name": agent_config.get("name", "?"), "provider": str(agent.get("provider", "")),
+        name = agent_config.get("name", "?")
+        tools = [{"title": _title(t), "name": tool_name, "node": tool_node(name, tool_name) if tool_name else ""}
+                 for t in tools_of(agent) for tool_name in [str((t.get("config") or {}).get("name") or "")]]
+        agents.append({"name": name, "provider": str(agent.get("provider", "")), "model_node": model_node(name),
                        "index": index, "last": index == len(members) - 1,
                        "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
                        "tools": tools, "description": agent_config.get("description", "")})
@@ -48,6 +62,10 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
         "termination": describe_termination(termination) if isinstance(termination, dict) else "",
+        "termination_parts": [describe_termination(p) if isinstance(p, dict) else str(p)
+                              for p in termination_parts(termination) or []],
+        "termination_join": _short(termination.get("provider")).removesuffix("TerminationCondition").upper()
+        if termination_parts(termination) is not None else "",
         "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
         "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
     }
@@ -59,7 +77,7 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
         node = f"agent:{agent['name']}"
         pos = (layout.get("nodes") or {}).get(node) or fallback.get(node) or {"x": 80, "y": 200}
         placed[agent["name"]] = (float(pos["x"]), float(pos["y"]))
-    min_x = min((x for x, _ in placed.values()), default=0) - 40
+    min_x = min((x for x, _ in placed.values()), default=0) - 110  # room for edges that go back up on the left
     min_y = min((y for _, y in placed.values()), default=0) - 40
     result["ox"], result["oy"] = round(min_x), round(min_y)
     for agent in agents:
@@ -78,40 +96,34 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
 
 
 def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
-    """An SVG path between two boxes: a straight-ish curve forwards, an arc below for back edges."""
+    """An SVG path between two boxes and where its label goes. Down to a later layer: bottom to top; back up
+    (a loop's return): around the left side, so it never hides under the edge going down; within a row:
+    side to side, or an arc below when it runs right to left; an edge to itself: a small loop."""
     sx, sy = src
     tx, ty = tgt
     if loop:
         x, y = sx + NODE_W - 30, sy + NODE_H
         return {"d": f"M {x} {y} C {x} {y + 60}, {x + 70} {y + 20}, {sx + NODE_W} {sy + NODE_H - 30}",
-                "lx": x + 30, "ly": y + 50}
-    if tx >= sx + NODE_W:  # forwards: right side to left side
+                "lx": x + 30, "ly": y + 50, "anchor": "middle"}
+    if ty >= sy + NODE_H:  # down
+        x1, y1, x2, y2 = sx + NODE_W / 2 + 16, sy + NODE_H, tx + NODE_W / 2 + 16, ty
+        mid = (y1 + y2) / 2
+        return {"d": f"M {x1} {y1} C {x1} {mid}, {x2} {mid}, {x2} {y2 - 4}", "lx": (x1 + x2) / 2 + 6, "ly": mid + 4,
+                "anchor": "start"}
+    if ty + NODE_H <= sy:  # up
+        x1, y1, x2, y2 = sx, sy + NODE_H / 2, tx, ty + NODE_H / 2
+        bend = min(x1, x2) - 90
+        return {"d": f"M {x1} {y1} C {bend} {y1}, {bend} {y2}, {x2 - 4} {y2}", "lx": bend + 24, "ly": (y1 + y2) / 2,
+                "anchor": "middle"}
+    if tx >= sx + NODE_W:  # right, within a row
         x1, y1, x2, y2 = sx + NODE_W, sy + NODE_H / 2, tx, ty + NODE_H / 2
         mid = (x1 + x2) / 2
-        return {"d": f"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2 - 4} {y2}", "lx": mid, "ly": (y1 + y2) / 2 - 8}
-    if tx + NODE_W <= sx:  # backwards: bottom to bottom, below both boxes
-        x1, x2 = sx + NODE_W / 2, tx + NODE_W / 2
-        low = max(sy, ty) + NODE_H + 60
-        return {"d": f"M {x1} {sy + NODE_H} C {x1} {low}, {x2} {low}, {x2} {ty + NODE_H + 4}",
-                "lx": (x1 + x2) / 2, "ly": low - 12}
-    # same column: bottom of the upper one to top of the lower one (or the reverse)
-    x1, x2 = sx + NODE_W / 2 + 20, tx + NODE_W / 2 + 20
-    if ty > sy:
-        y1, y2 = sy + NODE_H, ty - 4
-    else:
-        y1, y2 = sy, ty + NODE_H + 4
-    return {"d": f"M {x1} {y1} C {x1 + 40} {(y1 + y2) / 2}, {x2 + 40} {(y1 + y2) / 2}, {x2} {y2}",
-            "lx": x1 + 40, "ly": (y1 + y2) / 2}
-
-
-def _tools(agent_config: dict[str, Any]) -> list[dict[str, Any]]:
-    """An agent's tools: its own `tools` and those of its workbench(es)."""
-    found = list(agent_config.get("tools") or [])
-    benches = agent_config.get("workbench")
-    for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
-        if isinstance(bench, dict):
-            found += (bench.get("config") or {}).get("tools") or []
-    return [t for t in found if isinstance(t, dict)]
+        return {"d": f"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2 - 4} {y2}", "lx": mid, "ly": (y1 + y2) / 2 - 8,
+                "anchor": "middle"}
+    x1, x2 = sx + NODE_W / 2, tx + NODE_W / 2  # left (or overlapping), within a row: an arc below both
+    low = max(sy, ty) + NODE_H + 60
+    return {"d": f"M {x1} {sy + NODE_H} C {x1} {low}, {x2} {low}, {x2} {ty + NODE_H + 4}",
+            "lx": (x1 + x2) / 2, "ly": low - 12, "anchor": "middle"}
 
 
 def _condition(condition: Any) -> str:
@@ -137,29 +149,19 @@ def _model_title(model: dict[str, Any]) -> str:
 
 
 def component_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
-    """The component a node id (`team`, `termination`, `agent:NAME`, `edge:A->B`) names, if it exists."""
-    config = component.get("config") or {}
+    """The component (or graph edge) a node id names, if it exists (see `studio.builder.draft`)."""
     parts = parse_node(node)
-    if parts == (TEAM,):
-        return component
-    if parts == (TERMINATION,):
-        found = config.get("termination_condition")
-        return found if isinstance(found, dict) else None
-    if parts and parts[0] == "agent":
-        for agent in config.get("participants") or []:
-            if isinstance(agent, dict) and (agent.get("config") or {}).get("name") == parts[1]:
-                return agent
-        return None
     if parts and parts[0] == "edge":
         for source, target, edge in edges(component):
             if (source, target) == parts[1:]:
                 return edge
-    return None
+        return None
+    return nested_at(component, node)
 
 
 def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
     """The action a library item of `kind` dropped on node `target` means; refused if it fits nowhere."""
-    on_agent = parse_node(target)[:1] == ("agent",)
+    on_agent = parse_node(owner_node(target))[:1] == ("agent",)
     if kind == "agent":
         return AddParticipant(component=component)
     if kind == "termination":
@@ -167,7 +169,7 @@ def drop_action(kind: str, component: dict[str, Any], target: str, combine: str)
     if kind == "team":
         return SwitchTeamType(provider=component["provider"])
     if kind == "model":
-        if on_agent or target == TEAM:
+        if on_agent or target in (TEAM, TEAM_MODEL):
             return SetModel(target=target, component=component)
         raise ActionRefused("Drop a model on an agent or on a selector team.")
     if kind == "tool":

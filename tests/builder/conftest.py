@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+
 from studio.builder import Draft
 from studio.builder.library import builtin_items, get_item
 from studio.components import validate_component

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from studio.builder import (
     ActionRefused,
     AddEdge,
@@ -97,18 +98,18 @@ def test_auto_layout_layers_a_loop_from_the_start_node(graph: Draft) -> None:
     d = AddEdge(source="critic", target="editor", condition="APPROVE").apply(d)
     assert graph_layers(d.component) == [["writer"], ["critic"], ["editor"], ["loner"]]
     nodes = AutoLayout().apply(d).layout["nodes"]
-    xs = [nodes[f"agent:{n}"]["x"] for n in ("writer", "critic", "editor", "loner")]
-    assert xs == sorted(xs) and len(set(xs)) == 4
+    ys = [nodes[f"agent:{n}"]["y"] for n in ("writer", "critic", "editor", "loner")]
+    assert ys == sorted(ys) and len(set(ys)) == 4  # one layer under the other
 
 
-def test_auto_layout_fans_out_in_one_column(graph: Draft) -> None:
+def test_auto_layout_fans_out_in_one_layer_centred_under_its_source(graph: Draft) -> None:
     d = AddParticipant(component=agent("editor")).apply(graph)
     d = AddEdge(source="writer", target="editor").apply(d)
     d = SetStartNode(name=None).apply(d)
     assert graph_layers(d.component) == [["writer"], ["critic", "editor"]]
     nodes = AutoLayout().apply(d).layout["nodes"]
-    assert nodes["agent:critic"]["x"] == nodes["agent:editor"]["x"]
-    assert nodes["agent:critic"]["y"] != nodes["agent:editor"]["y"]
+    assert nodes["agent:critic"]["y"] == nodes["agent:editor"]["y"] > nodes["agent:writer"]["y"]
+    assert nodes["agent:critic"]["x"] < nodes["agent:writer"]["x"] < nodes["agent:editor"]["x"]
 
 
 def test_auto_layout_of_a_cycle_without_start(graph: Draft) -> None:

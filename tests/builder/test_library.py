@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+
 from studio.builder import library, search
 from studio.builder.library import GROUPS, builtin_items, gallery_items
 from studio.components import load_component, providers, validate_component
@@ -67,3 +68,18 @@ def test_search() -> None:
     assert [i.id for i in search(items, "  GraphFlow  team ")] == ["builtin:team:graph"]
     assert search(items, "") == items
     assert search(items, "no such thing") == []
+
+
+def test_single_gallery_components_join_and_unsupported_items_stay_out(engine: Engine) -> None:
+    tool = json.loads((GALLERY / "components" / "tools" / "calculator.json").read_text())
+    surfer = {"provider": "autogen_ext.agents.web_surfer.MultimodalWebSurfer", "component_type": "agent",
+              "label": "Web surfer", "config": {"name": "surfer"}}
+    with session(engine) as db:
+        gallery = upsert_gallery(db, name="mixed")
+        add_template(db, gallery_id=gallery.id, key="tools/calculator", component=tool, component_type="tool")
+        add_template(db, gallery_id=gallery.id, key="surfer", component=surfer, component_type="agent",
+                     unsupported="config.provider: unknown provider")
+        items = library(db)
+    assert [i.component for i in items if i.id.startswith("gallery:") and i.component_type == "tool"] == [tool]
+    assert not [i for i in items if i.provider.endswith("MultimodalWebSurfer")]
+    assert library() == builtin_items()  # without a database: built-ins only

@@ -96,7 +96,7 @@ async def test_graph_flow_review_loop() -> None:
         "publisher": [],
     }
     nodes = draft.layout["nodes"]
-    assert nodes["agent:writer"]["x"] < nodes["agent:reviewer"]["x"] < nodes["agent:publisher"]["x"]
+    assert nodes["agent:writer"]["y"] < nodes["agent:reviewer"]["y"] < nodes["agent:publisher"]["y"]  # layers, top down
     assert_valid(draft.component)
     team = load_component(draft.component)
     result = await team.run(task="Write a slogan")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine
-from studio.builder import ActionRefused, AddParticipant, BuilderSession, MoveNode, Rename, SetField
+
+from studio.builder import (
+    ActionRefused,
+    AddParticipant,
+    BuilderSession,
+    MoveNode,
+    Rename,
+    SetField,
+)
 from studio.builder.draft import agent_names
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError

@@ -207,9 +207,10 @@ def test_a_lossy_switch_asks_first(client: TestClient) -> None:
     _act(client, team_id, {"type": "add_edge", "source": "assistant", "target": "reviewer", "condition": "OK"})
     html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:team:round-robin", "target": "team"},
                        headers=HTMX).text
-    assert "Do it anyway" in html and "This would drop" in html
+    assert "Switch and drop" in html and "This would drop" in html and ">Cancel<" in html
+    assert 'role="alertdialog"' in html and 'aria-describedby="confirm-body"' in html
     assert "GraphFlow" in client.get(f"/builder/{team_id}/export").json()["provider"]
-    confirmed = re.search(r"hx-vals='([^']+)'>Do it anyway", html)
+    confirmed = re.search(r"hx-vals='([^']+)'>Switch and drop", html)
     assert confirmed
     action = json.loads(json.loads(confirmed.group(1).replace("&#34;", '"').replace("&#39;", "'"))["action"])
     assert action["confirm"] is True
@@ -272,3 +273,130 @@ def test_remove_tool_button_on_an_agent_node(client: TestClient) -> None:
     assert node and "Tools</span> none" in node.group(0)
     html = _act(client, team_id, action)
     assert "has no tool named" in html
+
+
+def _export(client: TestClient, team_id: int) -> dict:
+    return client.get(f"/builder/{team_id}/export").json()
+
+
+def test_an_agents_model_and_tools_are_selectable_nodes(client: TestClient) -> None:
+    team_id = _team(client)
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "agent:assistant"},
+                       headers=HTMX).text
+    tool = re.findall(r'aria-label="Tool ([^"]+) of assistant"', html)
+    assert len(tool) == 1 and "Model of assistant:" in html
+    html = client.get(f"/builder/{team_id}/select", params={"node": "agent:assistant/model"}, headers=HTMX).text
+    assert 'name="config.model"' in html and ">Remove model<" in html and 'name="config.system_message"' not in html
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX,
+                       data={"_node": "agent:assistant/model", "config.model": "gpt-4.1-mini"}).text
+    assert _export(client, team_id)["config"]["participants"][0]["config"]["model_client"]["config"]["model"] == "gpt-4.1-mini"
+    assert 'id="selected-node" name="node" value="agent:assistant/model"' in html
+    # a model dropped on the selected model node replaces it
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:model:ollama", "target": "agent:assistant/model"},
+                       headers=HTMX).text
+    assert "llama3.2" in html and "flash-error" not in html
+    # a tool: its form, a rename (the selection follows), a refused duplicate name, Remove tool
+    node = f"agent:assistant/tool:{tool[0]}"
+    html = client.get(f"/builder/{team_id}/select", params={"node": node}, headers=HTMX).text
+    assert 'name="config.source_code"' in html and ">Remove tool<" in html
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX, data={"_node": node, "config.name": "lookup"}).text
+    assert 'value="agent:assistant/tool:lookup"' in html
+    client.post(f"/builder/{team_id}/drop", data={"item": "builtin:tool:function", "target": "agent:assistant"}, headers=HTMX)
+    html = client.post(f"/builder/{team_id}/properties", headers=HTMX,
+                       data={"_node": "agent:assistant/tool:lookup", "config.name": tool[0]}).text
+    assert f"already has a tool named &#39;{tool[0]}&#39;" in html
+    html = _act(client, team_id, _hx_action_text(html, "Remove tool"))
+    assert "Tool lookup of assistant" not in html and f"Tool {tool[0]} of assistant" in html
+
+
+def _hx_action_text(html: str, text: str) -> dict:
+    """The action a properties button (by its text) posts."""
+    found = re.search(rf'hx-vals=\'([^\']+)\'>{re.escape(text)}<', html)
+    assert found, text
+    return json.loads(json.loads(found.group(1))["action"])
+
+
+def test_a_selector_teams_model_is_a_node_and_problems_select_nested_nodes(client: TestClient) -> None:
+    team_id = _team(client)
+    html = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:team:selector", "target": "team"},
+                       headers=HTMX).text
+    assert 'data-node="team/model"' in html and "Selector model" in html
+    html = client.get(f"/builder/{team_id}/select", params={"node": "team/model"}, headers=HTMX).text
+    assert 'name="config.model"' in html and ">Remove model<" in html
+    html = _act(client, team_id, {"type": "set_field", "node": "agent:assistant/model", "path": "config.model", "value": None})
+    assert "node=agent%3Aassistant/model" in html  # the problem's button selects the model node
+    html = _act(client, team_id, {"type": "delete_node", "node": "team/model"})
+    assert 'data-node="team/model"' not in html and "model_client" not in _export(client, team_id)["config"]
+
+
+def test_team_node_duplicate_and_rename(client: TestClient) -> None:
+    team_id = _team(client, "Crew")
+    _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})  # unsaved
+    html = client.get(f"/builder/{team_id}").text
+    assert ">Duplicate team<" in html and 'name="label"' in html and 'name="config.name"' in html
+    response = client.post(f"/builder/{team_id}/duplicate", headers=HTMX)
+    assert response.status_code == 204
+    copy_id = int(response.headers["HX-Redirect"].rsplit("/", 1)[1])
+    assert copy_id != team_id
+    page = client.get(f"/builder/{copy_id}").text
+    assert "Crew (copy)" in page and _agents(page) == ["assistant", "writer"]
+    assert "Duplicated as" in page
+    client.post(f"/builder/{team_id}/properties", headers=HTMX, data={"_node": "team", "label": "Planners",
+                                                                      "config.name": "planners"})
+    exported = _export(client, team_id)
+    assert exported["label"] == "Planners" and exported["config"]["name"] == "planners"
+
+
+def test_termination_node_lists_its_parts_and_removes_one_or_all(client: TestClient) -> None:
+    team_id = _team(client)
+    client.post(f"/builder/{team_id}/drop", data={"item": "builtin:termination:or", "target": "team"}, headers=HTMX)
+    html = client.get(f"/builder/{team_id}/select", params={"node": "termination"}, headers=HTMX).text
+    assert "Stops when any of these hold (OR)" in html and ">Remove termination<" in html
+    parts = re.findall(r'aria-label="Remove part (\d): ([^"]+)"', html)
+    assert [n for n, _ in parts] == ["1", "2"]
+    html = _act(client, team_id, _hx_action(html, f"Remove part 1: {parts[0][1]}"), node="termination")
+    assert "Stops when" not in html and ">Remove termination<" in html  # one condition left, still selected
+    condition = _export(client, team_id)["config"]["termination_condition"]
+    assert condition["provider"].endswith("MaxMessageTermination")
+    html = _act(client, team_id, _hx_action_text(html, "Remove termination"))
+    assert "termination_condition" not in _export(client, team_id)["config"]
+
+
+def test_library_switch_buttons_and_the_combine_choice(client: TestClient) -> None:
+    team_id = _team(client)
+    page = client.get(f"/builder/{team_id}").text
+    assert 'aria-label="Switch team to: Selector team"' in page
+    assert "<legend>When adding a termination</legend>" in page
+    for label in ("Replace", "Combine with OR", "Combine with AND"):
+        assert f"> {label}</label>" in page
+    client.post(f"/builder/{team_id}/drop", data={"item": "builtin:termination:text-mention", "target": "team"}, headers=HTMX)
+    client.post(f"/builder/{team_id}/drop", headers=HTMX,
+                data={"item": "builtin:termination:max-message", "target": "team", "combine": "and"})
+    assert _export(client, team_id)["config"]["termination_condition"]["provider"].endswith("AndTerminationCondition")
+
+
+def test_graph_agents_move_earlier_and_later_from_properties(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    _act(client, team_id, {"type": "add_participant", "component": assistant("reviewer")})
+    html = client.get(f"/builder/{team_id}/select", params={"node": "agent:reviewer"}, headers=HTMX).text
+    assert "Position 2 of 2" in html and re.search(r'id="move-later" disabled', html)
+    html = _act(client, team_id, _hx_action_text(html, "Move earlier"), node="agent:reviewer")
+    names = [p["config"]["name"] for p in _export(client, team_id)["config"]["participants"]]
+    assert names == ["reviewer", "assistant"] and "Position 1 of 2" in html
+
+
+def test_export_as_json_or_scripts_masks_keys(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "set_field", "node": "agent:assistant/model", "path": "config.api_key",
+                           "value": "sk-typed-into-a-form"})
+    as_json = client.get(f"/builder/{team_id}/export")
+    assert as_json.headers["content-type"].startswith("application/json")
+    assert "sk-typed-into-a-form" not in as_json.text and "**********" in as_json.text
+    for format, marker in (("python", "from studio import TaskResult, load_team"),
+                           ("autogen", "Team.load_component(TEAM)")):
+        script = client.get(f"/builder/{team_id}/export", params={"format": format})
+        assert script.status_code == 200 and marker in script.text
+        assert script.headers["content-disposition"].endswith('.py"')
+        assert "sk-typed-into-a-form" not in script.text
+    assert client.get(f"/builder/{team_id}/export", params={"format": "exe"}).status_code == 422

@@ -4,10 +4,11 @@ and toolbar partials out of band (`builder/_update.html`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,9 +33,10 @@ from studio.builder import (
     parse_node,
     search,
 )
-from studio.builder.draft import agent_names
+from studio.builder.draft import agent_names, renamed_node
 from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
+from studio.services import team_scripts
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError
 
@@ -73,11 +75,18 @@ def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response
 
 
 @router.get("/builder/{team_id}/export", name="builder_export")
-def export(db: Db, team_id: int) -> Response:
+def export(db: Db, team_id: int, format: Literal["json", "python", "autogen"] = "json") -> Response:
+    """The team as it is in the builder: AutoGen's JSON, or a script that runs it (Studio's or AutoGen's)."""
     builder = _open(db, team_id)
     filename = team_service.export_filename(builder.team)
-    return Response(team_service.pretty_json(builder.draft.component), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    component = team_service.mask_secrets(builder.draft.component)  # a key typed into a form stays here
+    if format == "json":
+        body, media = team_service.pretty_json(component), "application/json"
+    else:
+        filename = filename.removesuffix(".json") + ("-autogen.py" if format == "autogen" else ".py")
+        script = team_scripts.autogen_script if format == "autogen" else team_scripts.studio_script
+        body, media = script(component, label=builder.team.label, filename=filename), "text/x-python"
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.post("/builder/{team_id}/actions", name="builder_action")
@@ -149,11 +158,29 @@ async def properties(request: Request, db: Db, team_id: int) -> Response:
             if old_value != new_value:
                 builder.apply(SetField(node=node, path=key, value=new_value))
                 if key == "config.name":
-                    node = f"agent:{new_value}"
+                    node = renamed_node(node, str(new_value))
     except ActionRefused as exc:
         flash(request, exc.reason, "error")
         return _update(request, builder, node, form_problems=exc.problems)
     return _update(request, builder, _known(builder, node), form_problems=problems)
+
+
+@router.post("/builder/{team_id}/duplicate", name="builder_duplicate")
+def duplicate(request: Request, db: Db, team_id: int) -> Response:
+    """`Duplicate team`: a new team copied from this one's draft (or, if the draft has errors, from its
+    last saved version), then its builder opens (HX-Redirect)."""
+    builder = _open(db, team_id)
+    label = str(builder.draft.component.get("label") or builder.team.label)
+    copy_ = team_service.duplicate_team(db, builder.team, label=f"{label} (copy)")
+    if builder.has_unsaved_changes:
+        try:
+            component = {**builder.draft.component, "label": copy_.label}
+            copy_ = team_service.save_team_component(db, copy_, component, note="Copied from the builder")
+            copy_ = team_service.save_layout(db, copy_, builder.draft.layout)
+        except InvalidTeamError:
+            flash(request, "The copy has the last saved version: the unsaved changes have errors.", "warning")
+    flash(request, f"Duplicated as “{copy_.label}”.", "success")
+    return Response(status_code=204, headers={"HX-Redirect": f"/builder/{copy_.id}"})
 
 
 @router.post("/builder/{team_id}/json", name="builder_json")
@@ -180,7 +207,33 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
         return _update(request, builder, TEAM, json_problems=exc.problems or [Problem("", exc.reason)],
                        json_text=text)
     flash(request, "Applied the JSON.", "success")
-    return _update(request, builder, TEAM)
+    return _update(request, builder, TEAM, json_reset=True)
+
+
+@router.get("/builder/{team_id}/json", name="builder_json_view")
+def json_view(request: Request, db: Db, team_id: int) -> Response:
+    """`Discard my edits`: the JSON view afresh, replacing whatever the editor holds."""
+    builder = _open(db, team_id)
+    return render(request, "builder/_json.html", _context(builder, TEAM) | {"json_reset": True})
+
+
+@router.post("/builder/{team_id}/keep-draft", name="builder_keep_draft")
+async def keep_draft(request: Request, db: Db, team_id: int) -> Response:
+    """`Keep my draft` after the team changed elsewhere: the draft goes on, the notice goes away."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    builder.keep_draft()
+    flash(request, "Kept your draft; saving it makes a new version after the other change.", "info")
+    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+
+
+@router.post("/builder/{team_id}/discard", name="builder_discard")
+async def discard(request: Request, db: Db, team_id: int) -> Response:
+    """`Load the saved team`: drop the draft and its history, start again from the team as saved."""
+    builder = _open(db, team_id)
+    builder.discard()
+    flash(request, f"Loaded “{builder.team.label}” as saved; your draft was discarded.", "info")
+    return _update(request, builder, TEAM, json_reset=True)
 
 
 @router.post("/builder/{team_id}/undo", name="builder_undo")
@@ -259,11 +312,14 @@ def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:
 def _update(request: Request, builder: BuilderSession, selected: str, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
-            confirm: tuple[str, str] | None = None) -> Response:
-    """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first."""
+            confirm: tuple[str, str] | None = None, json_reset: bool = False) -> Response:
+    """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first.
+
+    The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
+    says this answer is about that text (it was applied, refused, or discarded)."""
     context = _context(builder, selected, form_problems=form_problems, submitted=submitted,
                        json_problems=json_problems, json_text=json_text)
-    extra = {"groups": [], "q": "", "confirm": confirm}
+    extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
     return render(request, "builder/index.html", context | extra, partial="builder/_update.html")
 
 
@@ -300,6 +356,8 @@ def _context(builder: BuilderSession, selected: str, *, form_problems: list[Prob
         "error_count": sum(p.severity == "error" for p in problems),
         "json_text": json_text if json_text is not None else team_service.pretty_json(component),
         "json_problems": json_problems or [],
+        "json_version": hashlib.blake2b(json.dumps(component, sort_keys=True).encode(), digest_size=6).hexdigest(),
+        "changed_elsewhere": builder.changed_elsewhere,
         "can_undo": builder.can_undo,
         "can_redo": builder.can_redo,
         "unsaved": builder.has_unsaved_changes,

@@ -6,8 +6,12 @@ import { initGraph } from "./graph.js";
 
 const builder = document.getElementById("builder");
 
+// A termination replaces the team's, or joins it with OR / AND: Shift / Alt on a drop, else the
+// "When adding a termination" choice in the library (the keyboard way).
+const combineMode = () => document.querySelector('input[name="termination-combine"]:checked')?.value || "replace";
+
 function postDrop(item, target, event) {
-  const combine = event && event.shiftKey ? "or" : event && event.altKey ? "and" : "replace";
+  const combine = event && event.shiftKey ? "or" : event && event.altKey ? "and" : combineMode();
   post("drop", { item, target, combine });
 }
 
@@ -115,7 +119,49 @@ builder.addEventListener("change", (event) => {
   }
 });
 
+// --- the JSON view keeps text the user has not applied ---------------------------------------------
+// While the editor differs from what the server rendered, out-of-band updates keep the editor (and its
+// text) and only mark the view "stale" when the team itself changed; `Discard my edits` reloads it.
+const hasUnappliedEdits = (view) => {
+  const editor = view?.querySelector("#team-json");
+  return Boolean(editor) && (editor.value !== editor.defaultValue || view.dataset.edits !== "none");
+};
+
+builder.addEventListener("input", (event) => {
+  const view = event.target.id === "team-json" && event.target.closest("#json-view");
+  if (view && view.dataset.edits !== "stale") view.dataset.edits = hasUnappliedEdits(view) ? "unapplied" : "none";
+});
+
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const view = event.detail.target;
+  const incoming = event.detail.fragment.querySelector?.("#json-view");
+  if (view.id !== "json-view" || !incoming || incoming.hasAttribute("data-json-reset") || !hasUnappliedEdits(view)) return;
+  const changed = incoming.dataset.jsonVersion !== view.dataset.jsonVersion || view.dataset.edits === "stale";
+  incoming.dataset.edits = changed ? "stale" : "unapplied";
+  incoming.dataset.jsonVersion = view.dataset.jsonVersion; // still the version the edits began from
+  incoming.querySelector("#team-json").replaceWith(view.querySelector("#team-json")); // the live editor, caret and all
+});
+
 // --- keyboard shortcuts and leaving with unsaved changes ------------------------------------------
+document.addEventListener("click", (event) => {
+  if (event.target.id === "confirm-cancel" && confirmOpener?.isConnected) confirmOpener.focus();
+});
+
+// The library list is re-rendered by its search: keep the termination choice the user made.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target?.id === "library-list") builder.dataset.combine = combineMode();
+});
+document.addEventListener("htmx:afterSwap", () => {
+  const kept = builder.dataset.combine && document.querySelector(`input[name="termination-combine"][value="${builder.dataset.combine}"]`);
+  if (kept) kept.checked = true;
+});
+
+// Delete on a focused graph edge deletes it (Undo brings it back).
+builder.addEventListener("keydown", (event) => {
+  const edge = event.key === "Delete" && event.target.closest?.("g.edge");
+  if (edge) postAction({ type: "delete_edge", edge: edge.dataset.node }, "team");
+});
+
 document.addEventListener("keydown", (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "z") return;
   if (event.target.closest?.("input, textarea, select, [contenteditable]")) return; // their own undo
@@ -135,7 +181,21 @@ initGraph(builder);
 // Partials are replaced after every edit: keep keyboard focus on the control it was on (by id).
 let lastFocused = null;
 builder.addEventListener("focusin", (event) => { lastFocused = event.target.id || null; });
+// "Switch the team type?" asks before dropping anything: focus moves into the question, and back to
+// the control that asked once it is answered or cancelled.
+let confirmOpener = null;
 document.addEventListener("htmx:afterSettle", () => {
+  const dialog = document.getElementById("confirm-dialog");
+  if (dialog && !dialog.contains(document.activeElement)) {
+    confirmOpener = document.activeElement;
+    dialog.querySelector("#confirm-yes")?.focus();
+    return;
+  }
+  if (!dialog && confirmOpener?.isConnected && document.activeElement === document.body) {
+    confirmOpener.focus({ preventScroll: true });
+    confirmOpener = null;
+    return;
+  }
   if (lastFocused && (document.activeElement === document.body || !document.activeElement)) {
     document.getElementById(lastFocused)?.focus({ preventScroll: true });
   }

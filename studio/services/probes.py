@@ -1,0 +1,212 @@
+"""Test buttons of the Builder: try one model, tool or agent of a draft on its own, with a time limit.
+
+Each probe injects the stored credentials (`inject_credentials`), loads the component with our
+runtime and runs it once: a model answers a one-line prompt, a tool runs in the sandbox, an agent
+takes one turn. Failures come back as text in the result, never as exceptions, and every text a
+probe returns has the keys it could have seen masked, since model errors may echo them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from studio.components import (
+    ComponentValidationError,
+    UnsupportedComponentError,
+    get_spec,
+    load_component,
+)
+from studio.runtime.cancellation import CancellationToken
+from studio.runtime.models import ModelClientError
+from studio.runtime.models.types import UserMessage
+from studio.runtime.tools import FunctionTool, get_sandbox_limits
+
+from .credentials import AZURE, OPENAI, Credentials, inject_credentials, masked
+
+PROBE_TIMEOUT_SECONDS = 60.0
+"""How long one probe may take before the page gives up on it."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ModelProbe:
+    """A model's reply to one prompt and how long it took, or the error it gave."""
+
+    reply: str | None = None
+    latency_ms: float | None = None
+    usage: dict[str, int] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolProbe:
+    """What one tool call returned (its error text when `is_error`)."""
+
+    result: str
+    is_error: bool
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class AgentProbe:
+    """The messages and events of one turn of an agent alone (as dumps), or why it could not run."""
+
+    messages: list[dict[str, Any]]
+    error: str | None = None
+
+
+class _ProbeFailed(Exception):
+    """The component could not be loaded or run: the message is for the user."""
+
+
+async def probe_model(component: dict[str, Any], prompt: str, *, credentials: Credentials | None = None,
+                      timeout: float = PROBE_TIMEOUT_SECONDS) -> ModelProbe:
+    """Send `prompt` as one user message to the model client `component`."""
+    secrets = _secrets(component, credentials)
+    try:
+        client = _load(component, "model", credentials)
+    except _ProbeFailed as exc:
+        return ModelProbe(error=_redact(str(exc), secrets))
+    started = time.perf_counter()
+    try:
+        result = await _limited(client.create([UserMessage(content=prompt, source="user")]), timeout)
+    except _ProbeFailed as exc:
+        return ModelProbe(error=_redact(str(exc), secrets))
+    finally:
+        await client.close()
+    latency = (time.perf_counter() - started) * 1000
+    content = result.content
+    reply = content if isinstance(content, str) else json.dumps([c.model_dump(mode="json") for c in content])
+    return ModelProbe(reply=_redact(reply, secrets), latency_ms=latency, usage=result.usage.model_dump())
+
+
+async def probe_tool(component: dict[str, Any], arguments: Mapping[str, Any], *,
+                     timeout: float = PROBE_TIMEOUT_SECONDS) -> ToolProbe:
+    """Call the tool `component` once with `arguments`; function tools run in the sandbox."""
+    started = time.perf_counter()
+    try:
+        tool = _load(component, "tool", None)
+    except _ProbeFailed as exc:
+        return ToolProbe(str(exc), True, 0.0)
+    if isinstance(tool, FunctionTool):  # the sandbox kills the worker at the deadline
+        tool.limits = replace(tool.limits or get_sandbox_limits(), timeout=timeout, cpu_seconds=None)
+    try:
+        result = await _limited(tool.run_json(dict(arguments), CancellationToken()), timeout + 5)
+    except _ProbeFailed as exc:
+        content, is_error = str(exc), True
+    else:
+        content, is_error = result.content, result.is_error
+    finally:
+        await tool.close()
+    return ToolProbe(content, is_error, (time.perf_counter() - started) * 1000)
+
+
+async def probe_agent(component: dict[str, Any], task: str, *, credentials: Credentials | None = None,
+                      timeout: float = PROBE_TIMEOUT_SECONDS) -> AgentProbe:
+    """Run one turn of the agent `component` alone on `task`."""
+    secrets = _secrets(component, credentials)
+    try:
+        agent = _load(component, "agent", credentials)
+    except _ProbeFailed as exc:
+        return AgentProbe([], _redact(str(exc), secrets))
+    if hasattr(agent, "input_func"):  # a user proxy would wait for a person nobody asked
+        await agent.close()
+        return AgentProbe([], "A user proxy's turn is a person's reply: try it in the Playground, where it asks you.")
+    try:
+        result = await _limited(agent.run(task=task), timeout)
+    except _ProbeFailed as exc:
+        return AgentProbe([], _redact(str(exc), secrets))
+    finally:
+        await agent.close()
+    dumps = json.loads(_redact(json.dumps([m.dump() for m in result.messages]), secrets))
+    return AgentProbe(dumps)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _load(component: dict[str, Any], kind: str, credentials: Credentials | None) -> Any:
+    """The runtime object of `component` with the stored keys in it; raises `_ProbeFailed` if it can't."""
+    injected = inject_credentials(component, credentials or Credentials())
+    missing = next(_missing_keys(injected), None)
+    if missing:
+        raise _ProbeFailed(f"No {missing} API key: set one in Settings.")
+    try:
+        return load_component(injected, kind=kind)
+    except ComponentValidationError as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        raise _ProbeFailed("The component is not valid: " + "; ".join(map(str, errors))) from None
+    except UnsupportedComponentError as exc:
+        raise _ProbeFailed(str(exc)) from None
+    except (ValueError, ModelClientError) as exc:
+        raise _ProbeFailed(str(exc)) from None
+
+
+def _missing_keys(node: Any) -> Iterator[str]:
+    """"OpenAI" / "Azure" for each model client (at any depth) left without a key after injection.
+
+    An OpenAI client with a base URL is an OpenAI-compatible server, which may need no key: the client
+    itself decides.
+    """
+    if isinstance(node, list):
+        for item in node:
+            yield from _missing_keys(item)
+        return
+    if not isinstance(node, dict):
+        return
+    provider, config = node.get("provider"), node.get("config")
+    if isinstance(provider, str) and isinstance(config, dict):
+        spec = get_spec(provider)
+        canonical = spec.provider if spec else provider
+        if canonical == OPENAI and not config.get("api_key") and not config.get("base_url"):
+            yield "OpenAI"
+        if canonical == AZURE and not config.get("api_key") and not config.get("azure_ad_token"):
+            yield "Azure"
+    for value in node.values():
+        yield from _missing_keys(value)
+
+
+async def _limited(awaitable: Awaitable[T], timeout: float) -> T:
+    """Await with a deadline; a timeout or a failure of the component becomes `_ProbeFailed`."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout)
+    except TimeoutError:
+        raise _ProbeFailed(f"No answer within {timeout:g} s: gave up.") from None
+    except ModelClientError as exc:
+        raise _ProbeFailed(str(exc)) from None
+    except Exception as exc:  # the component's own failure, shown as the real error
+        raise _ProbeFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+def _secrets(component: Any, credentials: Credentials | None) -> list[str]:
+    """Every key a probe could see: the stored ones and those written in the component."""
+    found = [c.value for _, c in (credentials or Credentials()).items() if c.secret and c.value]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("api_key", "azure_ad_token") and isinstance(value, str) and len(value) > 6:
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(component)
+    return found
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, masked(secret))
+    return text
+
+
+__all__ = ["PROBE_TIMEOUT_SECONDS", "AgentProbe", "ModelProbe", "ToolProbe", "probe_agent", "probe_model",
+           "probe_tool"]

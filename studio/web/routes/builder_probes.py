@@ -1,0 +1,87 @@
+"""The Builder's Test buttons: the Test section of the selected model, tool or agent, and its probe.
+
+The section (`builder/_test.html`) is loaded by the properties panel; a probe runs the component as it
+is in the current draft (`studio.services.probes`) and answers with `builder/_probe.html`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from studio.builder import BuilderSession
+from studio.builder.draft import kind_of
+from studio.services import probes
+from studio.services.credentials import load_credentials
+from studio.services.errors import NotFoundError
+from studio.services.tool_arguments import parse_arguments, tool_argument_fields
+
+from ..builder_view import component_at
+from ..deps import DbSession as Db
+from ..templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PROBED_KINDS = ("model", "tool", "agent")
+
+
+@router.get("/builder/{team_id}/probe", name="builder_probe_section")
+def section(request: Request, db: Db, team_id: int, node: str) -> Response:
+    """The Test section of `node`: empty for nodes that have no Test button."""
+    component = _component(db, team_id, node, required=False)
+    kind = kind_of(component)
+    if kind not in PROBED_KINDS:
+        return Response("")
+    context: dict[str, Any] = {"team_id": team_id, "node": node, "kind": kind, "fields": [], "problem": ""}
+    if kind == "tool":
+        try:
+            context["fields"] = tool_argument_fields(component)
+        except ValueError as exc:
+            context["problem"] = str(exc)
+    return render(request, "builder/_test.html", context)
+
+
+@router.post("/builder/{team_id}/probe", name="builder_probe")
+async def probe(request: Request, db: Db, team_id: int) -> Response:
+    """Run the probe of the node named by the form field `node`; the result is always a `_probe.html`."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    node = form.get("node", "")
+    component = _component(db, team_id, node, required=True)
+    kind = kind_of(component)
+    credentials = load_credentials(db)
+    db.commit()  # nothing more to read: don't hold a transaction open while the probe runs
+    result: dict[str, Any] = {"kind": kind}
+    if kind == "model":
+        result["model"] = await probes.probe_model(component, form.get("prompt", ""), credentials=credentials)
+    elif kind == "agent":
+        result["agent"] = await probes.probe_agent(component, form.get("task", ""), credentials=credentials)
+    elif kind == "tool":
+        result |= await _probe_tool(component, form)
+    else:
+        result["error"] = "Only models, tools and agents have a Test button."
+    return render(request, "builder/_probe.html", {"probe": result})
+
+
+async def _probe_tool(component: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    try:
+        fields = tool_argument_fields(component)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    arguments, errors = parse_arguments(fields, form)
+    if errors:
+        return {"arg_errors": errors}
+    return {"tool": await probes.probe_tool(component, arguments)}
+
+
+def _component(db: Db, team_id: int, node: str, *, required: bool) -> dict[str, Any] | None:
+    """The component of `node` in the team's current draft; 404 if the team (or a required node) is missing."""
+    try:
+        draft = BuilderSession.open(db, team_id).draft
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+    found = component_at(draft.component, node)
+    if found is None and required:
+        raise HTTPException(404, f"No node {node!r} in this team: select it again.")
+    return found
