@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from tests.support.openai_server import OpenAIServer
+from tests.support.postgres import pg_database  # noqa: F401 (a fixture for the whole suite)
 
 
 @pytest.fixture

@@ -4,7 +4,12 @@ validation with JSON paths, and load/dump to and from `studio.runtime` objects."
 from __future__ import annotations
 
 from .envelope import MASK, ComponentModel
-from .errors import ComponentError, ComponentValidationError, Problem, UnsupportedComponentError
+from .errors import (
+    ComponentError,
+    ComponentValidationError,
+    Problem,
+    UnsupportedComponentError,
+)
 from .loader import dump_component, load_component, validate_component
 from .registry import ProviderSpec, get_spec, providers, suggest
 

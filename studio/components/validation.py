@@ -17,9 +17,14 @@ from pydantic import BaseModel, ValidationError
 
 from .envelope import ComponentModel
 from .errors import Problem, Severity
-from .registry import UNSUPPORTED_HINTS, ProviderSpec, canonical_provider, get_spec, suggest
+from .registry import (
+    UNSUPPORTED_HINTS,
+    ProviderSpec,
+    canonical_provider,
+    get_spec,
+    suggest,
+)
 from .schemas.common import TAG_PREFIX, ConfigModel, slots_of
-
 
 
 @dataclass(eq=False)

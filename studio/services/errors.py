@@ -51,5 +51,11 @@ class TeamImportError(InvalidTeamError):
         super().__init__(problems, "Nothing was imported: the file has problems.")
 
 
+class GalleryFetchError(ServiceError):
+    """A gallery URL that could not be fetched (scheme, network, timeout, status, not JSON), and why."""
+
+    status_code = 400
+
+
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 100_000 else f"{size:,} bytes"

@@ -11,12 +11,20 @@ but never commit. Nothing here imports the web layer.
 """
 
 from . import drafts
-from .db import current_revision, head_revision, make_engine, migrate, normalise_url, session
+from .db import (
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    normalise_url,
+    session,
+)
 from .galleries import (
     add_template,
     delete_gallery,
     delete_template,
     get_gallery,
+    get_gallery_by_id,
     get_template,
     list_galleries,
     list_templates,
@@ -28,6 +36,7 @@ from .models import (
     ChatSession,
     ChatSessionPublic,
     Gallery,
+    GalleryKind,
     GalleryPublic,
     GalleryTemplate,
     GalleryTemplatePublic,
@@ -57,6 +66,7 @@ from .preferences import (
 )
 from .runs import (
     INTERRUPTED_REASON,
+    add_event,
     append_event,
     create_run,
     create_session,
@@ -95,6 +105,7 @@ __all__ = [
     "ChatSession",
     "ChatSessionPublic",
     "Gallery",
+    "GalleryKind",
     "GalleryPublic",
     "GalleryTemplate",
     "GalleryTemplatePublic",
@@ -126,6 +137,7 @@ __all__ = [
     "update_team",
     # sessions, runs, events
     "INTERRUPTED_REASON",
+    "add_event",
     "append_event",
     "create_run",
     "create_session",
@@ -142,6 +154,7 @@ __all__ = [
     "delete_gallery",
     "delete_template",
     "get_gallery",
+    "get_gallery_by_id",
     "get_template",
     "list_galleries",
     "list_templates",

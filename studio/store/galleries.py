@@ -13,14 +13,22 @@ from .db import forget_cascaded
 from .models import Gallery, GalleryTemplate
 
 
-def upsert_gallery(session: Session, *, name: str, description: str = "", source: str = "") -> Gallery:
-    """The gallery called `name`, created or updated with this description and source."""
+def upsert_gallery(session: Session, *, name: str, description: str = "", source: str = "",
+                   kind: str | None = None, url: str | None = None, meta: dict[str, Any] | None = None) -> Gallery:
+    """The gallery called `name`, created or updated with this description and source (and kind, url, meta
+    when given)."""
     gallery = get_gallery(session, name)
     if gallery is None:
         gallery = Gallery(name=name, description=description, source=source)
     else:
         gallery.description = description
         gallery.source = source
+    if kind is not None:
+        gallery.kind = kind
+    if url is not None:
+        gallery.url = url
+    if meta is not None:
+        gallery.meta = copy.deepcopy(meta)
     session.add(gallery)
     session.flush()
     return gallery
@@ -28,6 +36,10 @@ def upsert_gallery(session: Session, *, name: str, description: str = "", source
 
 def get_gallery(session: Session, name: str) -> Gallery | None:
     return session.exec(select(Gallery).where(Gallery.name == name)).first()
+
+
+def get_gallery_by_id(session: Session, gallery_id: int) -> Gallery | None:
+    return session.get(Gallery, gallery_id)
 
 
 def list_galleries(session: Session) -> list[Gallery]:
@@ -50,8 +62,12 @@ def add_template(
     label: str | None = None,
     description: str | None = None,
     tags: list[str] | None = None,
+    component_type: str = "team",
+    unsupported: str = "",
+    trusted: bool = False,
+    demo: dict[str, Any] | None = None,
 ) -> GalleryTemplate:
-    """Add a template, or replace the one with the same `key` in that gallery.
+    """Add a template (or single component), or replace the one with the same `key` in that gallery.
 
     Label and description default to the component's own.
     """
@@ -68,6 +84,10 @@ def add_template(
     )
     template.tags = list(tags or [])
     template.component = copy.deepcopy(component)
+    template.component_type = component_type
+    template.unsupported = unsupported
+    template.trusted = trusted
+    template.demo = copy.deepcopy(demo)
     session.add(template)
     session.flush()
     return template
@@ -83,11 +103,15 @@ def list_templates(
     gallery_id: int | None = None,
     search: str | None = None,
     tag: str | None = None,
+    component_type: str | None = None,
 ) -> list[GalleryTemplate]:
-    """Templates by label; `search` matches label or description (any case), `tag` one tag."""
+    """Templates by label; `search` matches label or description (any case), `tag` one tag,
+    `component_type` one kind of item (team, agent, ...)."""
     query = select(GalleryTemplate)
     if gallery_id is not None:
         query = query.where(GalleryTemplate.gallery_id == gallery_id)
+    if component_type is not None:
+        query = query.where(GalleryTemplate.component_type == component_type)
     if search and search.strip():
         needle = search.strip()
         query = query.where(
@@ -113,6 +137,7 @@ __all__ = [
     "delete_gallery",
     "delete_template",
     "get_gallery",
+    "get_gallery_by_id",
     "get_template",
     "list_galleries",
     "list_templates",

@@ -10,6 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from .types import JSONDocument, JSONValue, UTCDateTime, utcnow
@@ -147,7 +149,12 @@ class RunBase(SQLModel):
 
 
 class Run(RunBase, table=True):
-    """One `run_stream` of a team within a session."""
+    """One `run_stream` of a team within a session.
+
+    `fresh_start`: the team began a new conversation (no earlier state); `notice` says why when the
+    session had earlier runs (a reset, a changed team, a server restart). `recording` holds the model
+    and user replies the run received (`studio.playground.recording`), written when it ends.
+    """
 
     __tablename__ = "run"
     __table_args__ = (
@@ -160,6 +167,13 @@ class Run(RunBase, table=True):
     session_id: int = _parent("chat_session")
     started_at: datetime = _created()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # No foreign key: adding one makes SQLite copy the table; a replayed run may since be deleted.
+    replay_of: int | None = Field(default=None, description="The run this one replayed.")
+    fresh_start: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    notice: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    recording: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONValue, sa_column_kwargs={"server_default": "{}"}, repr=False
+    )
 
 
 class RunPublic(RunBase):
@@ -167,6 +181,9 @@ class RunPublic(RunBase):
     session_id: int
     started_at: datetime
     finished_at: datetime | None
+    replay_of: int | None = None
+    fresh_start: bool = True
+    notice: str = ""
 
 
 class RunEventBase(SQLModel):
@@ -196,10 +213,26 @@ class RunEventPublic(RunEventBase):
 # --- galleries --------------------------------------------------------------------------------
 
 
+class GalleryKind(StrEnum):
+    """Where a gallery came from: shipped with Studio, imported from a file or URL, or the user's own."""
+
+    BUILT_IN = "built-in"
+    IMPORTED = "imported"
+    USER = "user"
+
+
 class GalleryBase(SQLModel):
     name: str = Field(unique=True)
     description: str = Field(default="", sa_type=Text)
     source: str = Field(default="", description="Where the templates came from: a path or a URL.")
+    url: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""},
+                     description="The gallery file's own `url` (AutoGen Studio's format), \"\" when none.")
+    meta: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONValue, sa_column_kwargs={"server_default": "{}"},
+        description="AutoGen Studio's `metadata`: author, version, description, tags, license, homepage, category.",
+    )
+    kind: str = Field(default=GalleryKind.IMPORTED, sa_type=String(16),
+                      sa_column_kwargs={"server_default": GalleryKind.IMPORTED.value})
 
 
 class Gallery(GalleryBase, table=True):
@@ -220,9 +253,19 @@ class GalleryTemplateBase(SQLModel):
     description: str = Field(default="", sa_type=Text)
     tags: list[str] = Field(default_factory=list, sa_type=JSONValue)
     component: dict[str, Any] = Field(sa_type=JSONDocument)
+    component_type: str = Field(default="team", sa_type=String(16), sa_column_kwargs={"server_default": "team"},
+                                description="team, agent, model, tool, termination or workbench.")
+    unsupported: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""},
+                             description="Why the engine cannot run it (with the JSON path); \"\" if it can.")
+    trusted: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()},
+                          description="Its tool code was accepted by the user (built-in items are trusted).")
+    demo: dict[str, Any] | None = Field(default=None, sa_type=JSONDocument, repr=False,
+                                        description="The demo recording (scripted replies), or None.")
 
 
 class GalleryTemplate(GalleryTemplateBase, table=True):
+    """An item of a gallery: a team template or a single component."""
+
     __tablename__ = "gallery_template"
     __table_args__ = (UniqueConstraint("gallery_id", "key"),)
 
@@ -308,6 +351,7 @@ __all__ = [
     "ChatSession",
     "ChatSessionPublic",
     "Gallery",
+    "GalleryKind",
     "GalleryPublic",
     "GalleryTemplate",
     "GalleryTemplatePublic",

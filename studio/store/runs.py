@@ -47,10 +47,21 @@ def delete_session(session: Session, chat: ChatSession) -> None:
     forget_cascaded(session)
 
 
-def create_run(session: Session, *, session_id: int, task: str) -> Run:
+def create_run(
+    session: Session,
+    *,
+    session_id: int,
+    task: str,
+    replay_of: int | None = None,
+    fresh_start: bool = True,
+    notice: str = "",
+) -> Run:
     """A new run, `running` from now; the session counts as active."""
     now = utcnow()
-    run = Run(session_id=session_id, task=task, status=RunStatus.RUNNING, started_at=now)
+    run = Run(
+        session_id=session_id, task=task, status=RunStatus.RUNNING, started_at=now,
+        replay_of=replay_of, fresh_start=fresh_start, notice=notice,
+    )
     session.add(run)
     chat = session.get(ChatSession, session_id)
     if chat is not None:
@@ -77,21 +88,53 @@ def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
     """
     assert run.id is not None
     last = session.exec(select(func.max(RunEvent.seq)).where(RunEvent.run_id == run.id)).one()
+    prompt, completion = _usage(event)
+    if prompt or completion:
+        run.prompt_tokens += prompt
+        run.completion_tokens += completion
+        session.add(run)
+    return _add_event(session, run.id, (last or 0) + 1, event)
+
+
+def add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
+    """Store `event` as the run's event number `seq`, for a writer that keeps count itself.
+
+    The playground's run task does: it writes each event in its own short transaction without loading
+    the run or reading the last seq first. Token totals are added in SQL, so they are right mid-run.
+    """
+    prompt, completion = _usage(event)
+    if prompt or completion:
+        session.exec(
+            update(Run)
+            .where(col(Run.id) == run_id)
+            .values(
+                prompt_tokens=col(Run.prompt_tokens) + prompt,
+                completion_tokens=col(Run.completion_tokens) + completion,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return _add_event(session, run_id, seq, event)
+
+
+def _add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
     row = RunEvent(
-        run_id=run.id,
-        seq=(last or 0) + 1,
+        run_id=run_id,
+        seq=seq,
         type=str(event.get("type") or ""),
         source=str(event.get("source") or ""),
         data=event,
     )
-    usage = event.get("models_usage")
-    if isinstance(usage, dict):
-        run.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        run.completion_tokens += int(usage.get("completion_tokens") or 0)
-        session.add(run)
     session.add(row)
     session.flush()
     return row
+
+
+def _usage(event: dict[str, Any]) -> tuple[int, int]:
+    """(prompt, completion) tokens an event's `models_usage` reports, zeros when it has none."""
+    usage = event.get("models_usage")
+    if not isinstance(usage, dict):
+        return 0, 0
+    return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
 
 
 def list_events(
@@ -115,14 +158,17 @@ def finish_run(
     status: RunStatus | str,
     stop_reason: str = "",
     error: str | None = None,
+    recording: dict[str, Any] | None = None,
 ) -> Run:
-    """Record how a run ended: `complete`, `error`, `stopped` or `interrupted`."""
+    """Record how a run ended: `complete`, `error`, `stopped` or `interrupted` (and what it recorded)."""
     status = RunStatus(status)
     if status not in FINAL_STATUSES:
         raise ValueError(f"a finished run cannot be {status.value!r}")
     run.status = status
     run.stop_reason = stop_reason
     run.error = error
+    if recording is not None:
+        run.recording = recording
     run.finished_at = utcnow()
     session.add(run)
     session.flush()
@@ -143,6 +189,7 @@ def mark_interrupted_runs(session: Session) -> int:
 
 __all__ = [
     "INTERRUPTED_REASON",
+    "add_event",
     "append_event",
     "create_run",
     "create_session",

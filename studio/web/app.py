@@ -20,14 +20,15 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from studio.settings import Settings, get_settings
+from studio.http.body_limit import BodySizeLimitMiddleware
+from studio.playground import RunManager
 from studio.services.gallery import seed_gallery_once
+from studio.settings import Settings, get_settings
 from studio.store import make_engine, migrate, session
 from studio.store.runs import mark_interrupted_runs
 
 from . import errors
 from .auth import API_DOCS_PATH, GuardMiddleware, session_mark, verify_csrf
-from .body_limit import BodySizeLimitMiddleware
 from .routes import include_routers
 from .templating import SWAGGER_UI_DIR, make_environment
 
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jinja = make_environment(settings.frontend_dir / "templates")
 
     errors.install(app)  # adds the innermost middleware: the catch-all
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=errors.error_response)
     app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax"
@@ -85,14 +86,18 @@ def _api_schema(app: FastAPI) -> dict[str, Any]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the database and prepare it."""
+    """Open the database and prepare it; start the run manager, and on shutdown end its runs first."""
     settings: Settings = app.state.settings
     engine = make_engine(settings.resolved_database_url)
+    runs: RunManager | None = None
     try:
         await run_in_threadpool(_prepare_database, engine, settings)
         app.state.engine = engine
+        app.state.runs = runs = RunManager(engine, settings)
         yield
     finally:
+        if runs is not None:
+            await runs.aclose()
         engine.dispose()
 
 

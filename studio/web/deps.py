@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from studio.playground import RunManager
 from studio.settings import Settings
 from studio.store import session as store_session
 
@@ -34,9 +35,15 @@ def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
         yield db
 
 
+def get_runs(request: Request) -> RunManager:
+    """The app's run manager (started with the app: see `app._lifespan`)."""
+    return request.app.state.runs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 # scope="function": commit before the response is sent, so a redirect never outruns the write.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
+RunsDep = Annotated[RunManager, Depends(get_runs)]
 
-__all__ = ["DbSession", "EngineDep", "SettingsDep", "get_db", "get_engine", "get_settings"]
+__all__ = ["DbSession", "EngineDep", "RunsDep", "SettingsDep", "get_db", "get_engine", "get_runs", "get_settings"]

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-
 from studio.components import load_component
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "autogen"

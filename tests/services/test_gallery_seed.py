@@ -2,7 +2,7 @@ import json
 import shutil
 from pathlib import Path
 
-from studio.services.gallery import BUILT_IN, seed_gallery_once
+from studio.services.gallery import BUILT_IN, read_demo, seed_gallery_once
 from studio.settings import Settings
 from studio.store import galleries, make_engine, migrate, session
 
@@ -19,36 +19,61 @@ def setup(tmp_path: Path) -> tuple[Settings, object]:
 
 
 def keys(engine) -> list[str]:
+    """The keys of the seeded team templates."""
     with session(engine) as db:
-        return [t.key for t in galleries.list_templates(db)]
+        return [t.key for t in galleries.list_templates(db, component_type="team")]
+
+
+def shipped_components() -> list[str]:
+    return sorted(f"{p.parent.name}/{p.stem}" for p in (GALLERY / "components").glob("*/*.json"))
 
 
 def test_seeds_the_shipped_templates_once(tmp_path):
     settings, engine = setup(tmp_path)
-    shipped = sorted(p.stem for p in GALLERY.glob("*.json"))
-    assert seed_gallery_once(engine, settings) == len(shipped)
-    assert sorted(keys(engine)) == shipped
+    shipped = sorted(p.stem for p in (GALLERY / "teams").glob("*.json"))
+    assert len(shipped) >= 12
+    assert seed_gallery_once(engine, settings) == len(shipped) + len(shipped_components())
+    assert sorted(keys(engine)) == shipped  # gallery/writer-critic.json (the old location) is not seeded again
     assert seed_gallery_once(engine, settings) == 0
     with session(engine) as db:
-        assert galleries.get_gallery(db, BUILT_IN) is not None
+        built_in = galleries.get_gallery(db, BUILT_IN)
+        assert built_in is not None and built_in.kind == "built-in" and built_in.meta["author"] == "Studio"
+        template = next(t for t in galleries.list_templates(db) if t.key == "travel-swarm")
+        assert "swarm" in template.tags and "tags" not in template.component
+        assert template.trusted and template.demo is not None and "triage_agent" in template.demo["models"]
+        components = [t for t in galleries.list_templates(db) if t.component_type != "team"]
+        assert sorted(t.key for t in components) == shipped_components()
+        assert all(t.key.split("/")[0] == t.component_type + "s" and t.trusted for t in components)
+        assert sorted(t.key for t in galleries.list_templates(db, tag="graph")) == [
+            "content-pipeline", "parallel-review", "review-loop"]
 
 
 def test_a_deleted_template_does_not_come_back_but_new_ones_arrive(tmp_path):
     settings, engine = setup(tmp_path)
     seed_gallery_once(engine, settings)
     with session(engine) as db:
-        first = galleries.list_templates(db)[0]
+        first = galleries.list_templates(db, component_type="team")[0]
         deleted = first.key
         galleries.delete_template(db, first)
-    (settings.gallery_dir / "zz-new.json").write_text((GALLERY / "writer-critic.json").read_text())
+    (settings.gallery_dir / "teams" / "zz-new.json").write_text((GALLERY / "teams" / "writer-critic.json").read_text())
     assert seed_gallery_once(engine, settings) == 1
     assert deleted not in keys(engine) and "zz-new" in keys(engine)
 
 
 def test_invalid_files_are_skipped_and_logged(tmp_path, caplog):
     settings, engine = setup(tmp_path)
-    (settings.gallery_dir / "broken.json").write_text("{not json")
-    (settings.gallery_dir / "agent.json").write_text(json.dumps({"provider": "UserProxyAgent", "config": {"name": "u"}}))
+    (settings.gallery_dir / "teams" / "broken.json").write_text("{not json")
+    (settings.gallery_dir / "teams" / "agent.json").write_text(json.dumps({"provider": "UserProxyAgent", "config": {"name": "u"}}))
     seed_gallery_once(engine, settings)
     assert "broken" not in keys(engine) and "agent" not in keys(engine)
     assert "broken.json skipped" in caplog.text and "agent.json skipped" in caplog.text
+
+
+def test_read_demo_returns_the_shipped_recording_or_none(tmp_path):
+    settings, _ = setup(tmp_path)
+    demo = read_demo(settings, "travel-swarm")
+    assert demo is not None and demo["demo"] is True and "triage_agent" in demo["models"]
+    assert read_demo(settings, "no-such-template") is None
+    assert read_demo(settings, "../teams/travel-swarm") is None
+    (settings.gallery_dir / "demos" / "bad.json").write_text("[1, 2")
+    assert read_demo(settings, "bad") is None

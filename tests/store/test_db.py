@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from studio.store import create_team, get_team, make_engine, migrate, normalise_url, session
+
+from studio.store import (
+    create_team,
+    get_team,
+    make_engine,
+    migrate,
+    normalise_url,
+    session,
+)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
+
 from studio.store import BuilderDraftStep, create_team, delete_team, drafts, session
 
 

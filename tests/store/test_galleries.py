@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+
 from studio.store import (
     Gallery,
     add_template,
@@ -62,3 +63,22 @@ def test_deleting_a_gallery_deletes_its_templates(db: Session) -> None:
     db.commit()
     assert get_template(db, template.id) is None
     assert list_templates(db) == []
+
+
+def test_gallery_kind_meta_and_item_columns(db: Session, writer_critic: dict) -> None:
+    gallery = upsert_gallery(db, name="mine", kind="user", url="https://x/g.json", meta={"author": "me"})
+    assert (gallery.kind, gallery.url, gallery.meta) == ("user", "https://x/g.json", {"author": "me"})
+    assert upsert_gallery(db, name="plain").kind == "imported" and get_gallery(db, "plain").url == ""
+    team = add_template(db, gallery_id=gallery.id, key="t", component=writer_critic, trusted=True,
+                        demo={"demo": True, "models": {"writer": []}})
+    tool = add_template(db, gallery_id=gallery.id, key="tool", component={"provider": "x"}, label="Calc",
+                        component_type="tool", unsupported="provider: unknown provider 'x'")
+    db.commit()
+    db.expire_all()
+    team, tool = get_template(db, team.id), get_template(db, tool.id)
+    assert (team.component_type, team.unsupported, team.trusted) == ("team", "", True)
+    assert team.demo == {"demo": True, "models": {"writer": []}}
+    assert (tool.component_type, tool.trusted, tool.demo) == ("tool", False, None)
+    assert tool.unsupported.startswith("provider:")
+    assert [t.key for t in list_templates(db, component_type="tool")] == ["tool"]
+    assert [t.key for t in list_templates(db, gallery_id=gallery.id, component_type="team")] == ["t"]

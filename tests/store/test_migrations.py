@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
+
 from studio.store import (
+    Gallery,
+    GalleryTemplate,
     Run,
     current_revision,
     get_secret,
@@ -41,7 +44,7 @@ TABLES = {
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0003_builder_draft"
+    assert current_revision(blank_engine) == head_revision() == "0005_gallery_items"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()
@@ -101,6 +104,7 @@ def test_upgrade_from_the_first_revision_keeps_data(blank_engine: Engine, writer
         assert [v.component for v in list_versions(db, 1)] == [{"v": 1}]
         run = db.get(Run, 1)
         assert run is not None and (run.prompt_tokens, run.completion_tokens) == (3, 4)
+        assert (run.recording, run.fresh_start, run.notice, run.replay_of) == ({}, True, "", None)  # revision 4
         assert [e.data["content"] for e in list_events(db, 1)] == ["go"]
         assert get_setting(db, "model") == {"name": "gpt-4o"}
         assert get_secret(db, "OPENAI_API_KEY") == "sk-x"
@@ -110,8 +114,32 @@ def test_upgrade_from_the_first_revision_keeps_data(blank_engine: Engine, writer
         assert get_team(db, 1).layout == {"writer": {"x": 1, "y": 2}}
 
 
+def test_upgrade_to_revision_5_marks_the_seeded_gallery_built_in_and_trusted(blank_engine: Engine) -> None:
+    migrate(blank_engine, "0004_run_recording")
+    meta = MetaData()
+    meta.reflect(blank_engine)
+    t = meta.tables
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with blank_engine.begin() as conn:
+        for gallery_id, name in ((1, "Built-in"), (2, "Other")):
+            conn.execute(t["gallery"].insert(), {"id": gallery_id, "name": name, "description": "",
+                                                 "source": "", "created_at": now})
+            conn.execute(t["gallery_template"].insert(), {"id": gallery_id, "gallery_id": gallery_id, "key": "k",
+                                                          "label": "K", "description": "", "tags": ["a"],
+                                                          "component": {"provider": "p"}})
+    migrate(blank_engine)
+    with Session(blank_engine) as db:
+        galleries = {g.name: g for g in db.exec(select(Gallery))}
+        assert {name: (g.kind, g.url, g.meta) for name, g in galleries.items()} == {
+            "Built-in": ("built-in", "", {}), "Other": ("imported", "", {})}
+        items = {i.gallery_id: i for i in db.exec(select(GalleryTemplate))}
+        assert {i.gallery_id: (i.trusted, i.component_type, i.unsupported, i.demo) for i in items.values()} == {
+            1: (True, "team", "", None), 2: (False, "team", "", None)}
+
+
 def test_downgrade_to_base_removes_the_tables(engine: Engine) -> None:
     from alembic import command
+
     from studio.store.db import _alembic_config
 
     with engine.begin() as conn:

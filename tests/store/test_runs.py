@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+
 from studio.store import (
     INTERRUPTED_REASON,
     Run,
     RunEventPublic,
+    RunPublic,
     RunStatus,
+    add_event,
     append_event,
     create_run,
     create_session,
@@ -74,6 +78,36 @@ def test_token_usage_adds_up_from_the_events(db: Session, run: Run) -> None:
     db.expire_all()
     loaded = get_run(db, run.id)
     assert (loaded.prompt_tokens, loaded.completion_tokens) == (17, 8)
+
+
+def test_add_event_stores_the_given_seq_and_adds_tokens_in_sql(db: Session, run: Run) -> None:
+    db.commit()
+    add_event(db, run.id, 1, _message(1, usage=(10, 5)))
+    add_event(db, run.id, 2, _message(2))
+    add_event(db, run.id, 3, _message(3, usage=(7, 3)))
+    db.commit()
+    db.expire_all()
+    assert [(e.seq, e.data["content"]) for e in list_events(db, run.id)] == [
+        (1, "message 1"), (2, "message 2"), (3, "message 3")
+    ]
+    loaded = get_run(db, run.id)
+    assert (loaded.prompt_tokens, loaded.completion_tokens) == (17, 8)
+    with pytest.raises(IntegrityError):  # a second writer of the same seq clashes, never reorders
+        add_event(db, run.id, 3, _message(4))
+    db.rollback()
+
+
+def test_a_run_notes_a_fresh_start_and_keeps_its_recording(db: Session, run: Run) -> None:
+    assert (run.fresh_start, run.notice, run.replay_of, run.recording) == (True, "", None, {})
+    replay = create_run(db, session_id=run.session_id, task="again", replay_of=run.id,
+                        fresh_start=False, notice="why")
+    recording = {"version": 1, "models": {"writer": [{"content": "hi"}]}, "user": {}}
+    finish_run(db, replay, status="complete", recording=recording)
+    db.commit()
+    db.expire_all()
+    loaded = get_run(db, replay.id)
+    assert (loaded.replay_of, loaded.fresh_start, loaded.notice, loaded.recording) == (run.id, False, "why", recording)
+    assert RunPublic.model_validate(loaded).notice == "why"
 
 
 def test_finish_run_records_the_ending(db: Session, run: Run) -> None:

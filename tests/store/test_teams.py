@@ -9,6 +9,7 @@ from datetime import UTC
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
+
 from studio.store import (
     ChatSession,
     Run,

@@ -132,6 +132,11 @@ class SelectorGroupChat(BaseGroupChat):
             raise RuntimeError("The selector model must answer with a participant's name, not a tool call.")
         return result.content
 
+    async def close(self) -> None:
+        """The agents' resources, then the selector's own model client."""
+        await super().close()
+        await self.model_client.close()
+
     async def reset_state(self) -> None:
         await self.model_context.clear()
         self._previous = None

@@ -14,8 +14,8 @@ import datetime
 import decimal
 import functools
 import pathlib
-import uuid
 import textwrap
+import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass

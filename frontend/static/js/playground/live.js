@@ -1,0 +1,117 @@
+// The Playground's live trace, where htmx and its SSE extension stop: streamed chunks typed into a
+// placeholder as text, an event never shown twice (and a reconnect asking only for what is missing),
+// the task box cleared after a run starts, Ctrl+Enter to submit, and the trace kept scrolled to its end.
+
+const runOf = (element) => element.closest("[data-run-id]");
+
+// -- events: once each, in order --------------------------------------------------------------------
+
+function seenAlready(run, seq) {
+  return seq <= Number(run.dataset.lastSeq || 0);
+}
+
+function remember(run, seq) {
+  run.dataset.lastSeq = String(seq);
+  // htmx reconnects a failed stream from this attribute: resume after the last event shown.
+  const url = new URL(run.getAttribute("sse-connect"), window.location.href);
+  url.searchParams.set("after", String(seq));
+  run.setAttribute("sse-connect", url.pathname + url.search);
+}
+
+function settle(html) {
+  // The stored event ends its agent's "typing" placeholder (see _chunk.html / _event.html).
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const settles = template.content.querySelector("[data-settles]")?.dataset.settles;
+  if (settles) document.getElementById(settles)?.remove();
+}
+
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const message = event.detail;
+  const run = runOf(event.target);
+  if (!run || message.type !== "event") return;
+  const seq = Number(message.lastEventId);
+  if (seq && seenAlready(run, seq)) {
+    event.preventDefault();
+    return;
+  }
+  if (seq) remember(run, seq);
+  settle(message.data);
+  keepAtEnd.before();
+});
+
+document.addEventListener("htmx:sseMessage", () => keepAtEnd.after());
+
+// -- streamed chunks: text only, into the agent's placeholder ----------------------------------------
+
+function typeChunk(run, message) {
+  let chunk;
+  try {
+    chunk = JSON.parse(message.data);
+  } catch {
+    return;
+  }
+  const live = run.querySelector(".run-live");
+  if (!live) return;
+  let text = document.getElementById(chunk.text_id);
+  if (!text) {
+    live.insertAdjacentHTML("beforeend", chunk.placeholder);
+    text = document.getElementById(chunk.text_id);
+  }
+  keepAtEnd.before();
+  text?.append(document.createTextNode(chunk.content));
+  keepAtEnd.after();
+}
+
+document.addEventListener("htmx:sseOpen", (event) => {
+  const run = runOf(event.target);
+  const source = event.detail.source;
+  if (!run || !source || source.playgroundChunks) return;
+  source.playgroundChunks = true;
+  source.addEventListener("chunk", (message) => typeChunk(run, message));
+});
+
+// -- scrolled to the end while the reader is there ---------------------------------------------------
+
+const keepAtEnd = {
+  atEnd: false,
+  before() {
+    const doc = document.scrollingElement || document.documentElement;
+    this.atEnd = doc.scrollHeight - doc.scrollTop - doc.clientHeight < 80;
+  },
+  after() {
+    if (!this.atEnd) return;
+    const doc = document.scrollingElement || document.documentElement;
+    doc.scrollTop = doc.scrollHeight;
+  },
+};
+
+// -- the task box --------------------------------------------------------------------------------------
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.target.closest?.("[data-task-form]");
+  if (!form || event.target !== form || !event.detail.successful) return;
+  form.reset();
+  document.getElementById("task-problems")?.replaceChildren();
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const box = event.target.closest?.("textarea");
+  const form = box?.form;
+  if (form && (form.matches("[data-task-form]") || form.matches(".question"))) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+// -- flow arrows filter the run's trace in place (the server renders the filtered events) ---------------
+
+document.addEventListener("click", (event) => {
+  const arrow = event.target.closest?.("a.flow__edge");
+  const events = arrow && runOf(arrow)?.querySelector(".run-events");
+  if (!events || !window.htmx) return;
+  event.preventDefault();
+  window.htmx.ajax("GET", arrow.getAttribute("href"), { target: events, swap: "innerHTML" });
+  runOf(arrow).querySelectorAll("a.flow__edge").forEach((edge) => edge.classList.toggle("is-active", edge === arrow));
+});

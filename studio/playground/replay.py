@@ -1,0 +1,134 @@
+"""Turn a recording back into a run: the team component with replay model clients, and the user replies.
+
+The recording is `Recorder.data()` (see `recording.py`): model replies keyed by agent name,
+`__selector__` for a selector team's model, `<team>/` prefixed per level of nesting.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+from studio.components import dump_component, load_component
+from studio.components.providers.base import runtime_class
+from studio.components.registry import get_spec
+from studio.runtime.cancellation import CancellationToken
+
+SELECTOR_KEY = "__selector__"
+REPLAY_PROVIDER = "autogen_ext.models.replay.ReplayChatCompletionClient"
+USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
+_MODEL_INFO_FIELDS = ("vision", "function_calling", "json_output", "family", "structured_output",
+                      "multiple_system_messages")
+
+
+def replay_inputs(recording: dict[str, Any]) -> dict[str, list[str]]:
+    """The recorded user replies per user proxy name (copies: consuming them leaves the recording intact)."""
+    return {name: list(replies) for name, replies in (recording.get("user") or {}).items()}
+
+
+def scripted_input(replies: list[str]) -> Callable[[str, CancellationToken | None], Any]:
+    """A user proxy `input_func` that answers with `replies` in order, failing clearly once they run out."""
+    pending = list(replies)
+
+    async def answer(prompt: str, cancellation_token: CancellationToken | None = None) -> str:
+        if not pending:
+            raise RuntimeError(f"the recording has no more user replies: all {len(replies)} were used")
+        return pending.pop(0)
+
+    return answer
+
+
+def replay_component(component: dict[str, Any], recording: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the team component whose recorded model clients replay the recording.
+
+    Each model client with recorded replies becomes a `ReplayChatCompletionClient` holding them (function
+    calls, usage and thoughts kept) and the original client's `model_info`, so capability checks behave the
+    same; its config, API key included, is dropped. Clients with nothing recorded (never called) get an
+    empty replay client, so the exported file holds no secret and calls no live model.
+    """
+    replayed = copy.deepcopy(component)
+    _replace_models(replayed, recording.get("models") or {}, prefix="")
+    return replayed
+
+
+def export_as_test(component: dict[str, Any], recording: dict[str, Any], *, label: str,
+                   task: str | None = None) -> str:
+    """The replay component as pretty, stable JSON text, labelled, that `studio run FILE` reproduces.
+
+    The run's `task` (when given) goes in the description with the command to run. A team with a user
+    proxy still asks for its user's replies: `studio run` reads them from stdin, one per line, in the
+    order recorded (`replay_inputs`). The file is written in canonical form (every field AutoGen's loader
+    requires), by loading the replay component and dumping it back.
+    """
+    replayed = dump_component(load_component(replay_component(component, recording), kind="team"))
+    replayed["label"] = label
+    if task is not None:
+        replayed["description"] = f"Replays a recorded run. Reproduce it with: studio run FILE --task {shlex.quote(task)}"
+    return json.dumps(replayed, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _replace_models(team: dict[str, Any], models: dict[str, list[Any]], prefix: str) -> None:
+    config = team.setdefault("config", {})
+    if isinstance(config.get("model_client"), dict):
+        config["model_client"] = _replay_client(config["model_client"], models.get(prefix + SELECTOR_KEY, []))
+    for participant in config.get("participants") or []:
+        if not isinstance(participant, dict):
+            continue
+        kind = _component_type(participant)
+        pconfig = participant.get("config") or {}
+        if kind == "team":
+            _replace_models(participant, models, prefix + _team_name(participant) + "/")
+        elif isinstance(pconfig.get("model_client"), dict):
+            key = prefix + str(pconfig.get("name", ""))
+            pconfig["model_client"] = _replay_client(pconfig["model_client"], models.get(key, []))
+
+
+def _replay_client(original: dict[str, Any], replies: list[Any]) -> dict[str, Any]:
+    """A replay client envelope with `replies` and the model info `original` would have had at run time."""
+    config: dict[str, Any] = {"chat_completions": [_reply(r) for r in replies]}
+    config["model_info"] = _model_info(original)
+    envelope = {
+        "provider": REPLAY_PROVIDER,
+        "component_type": "model",
+        "version": 1,
+        "component_version": 1,
+        "label": "ReplayChatCompletionClient",
+        "config": config,
+    }
+    if original.get("description"):
+        envelope["description"] = original["description"]
+    return envelope
+
+
+def _reply(reply: Any) -> Any:
+    """A recorded result as AutoGen's loader wants it: `usage` and `cached` present, no null extras."""
+    if isinstance(reply, str):
+        return reply
+    result = {k: v for k, v in dict(reply).items() if v is not None}
+    result.setdefault("usage", {"prompt_tokens": 0, "completion_tokens": 0})
+    result.setdefault("cached", False)
+    return result
+
+
+def _model_info(original: dict[str, Any]) -> dict[str, Any]:
+    """The model info the runtime resolves for `original` (explicit, or known from the model name)."""
+    client = load_component(original, kind="model")
+    info = dict(client.model_info)
+    return {k: info[k] for k in _MODEL_INFO_FIELDS if k in info}
+
+
+def _component_type(node: dict[str, Any]) -> str | None:
+    spec = get_spec(str(node.get("provider", "")))
+    return spec.component_type if spec else node.get("component_type")
+
+
+def _team_name(team: dict[str, Any]) -> str:
+    """The name the runtime gives a nested team: its config name, else its class's default."""
+    name = (team.get("config") or {}).get("name")
+    if name:
+        return str(name)
+    spec = get_spec(str(team.get("provider", "")))
+    return runtime_class(spec.runtime).DEFAULT_NAME if spec and spec.runtime else ""

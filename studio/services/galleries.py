@@ -1,0 +1,319 @@
+"""Galleries: list and filter items, import (file, pasted JSON or URL) and export AutoGen Studio gallery files,
+add the user's own items, copy a template into a new team, trust imported tool code.
+
+Seeding the built-in gallery is `studio.services.gallery`; the file format is `gallery_files`; tool trust is
+`tool_trust`. Imports are all or nothing and never store a key.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from studio.components import Problem
+from studio.store import galleries as store
+from studio.store.models import Gallery, GalleryKind, GalleryTemplate, Team
+
+from . import teams, tool_trust
+from .errors import (
+    GalleryFetchError,
+    InvalidTeamError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServiceError,
+)
+from .gallery import BUILT_IN, INDEX_ID, read_demo, without_tags
+from .gallery_files import (
+    GROUPS,
+    gallery_document,
+    read_gallery_file,
+    read_item,
+    slug,
+    team_type,
+)
+
+USER_GALLERY = "My gallery"
+
+
+@dataclass
+class ImportedGallery:
+    """The gallery an import created, its items, and warnings worth showing (keys not stored)."""
+
+    gallery: Gallery
+    items: list[GalleryTemplate]
+    notices: list[Problem] = field(default_factory=list)
+
+    @property
+    def unsupported(self) -> list[GalleryTemplate]:
+        return [item for item in self.items if item.unsupported]
+
+
+def list_galleries(db: Session) -> list[Gallery]:
+    """Every gallery: the built-in one first, then the user's, then imported ones, by name."""
+    order = {GalleryKind.BUILT_IN: 0, GalleryKind.USER: 1}
+    return sorted(store.list_galleries(db), key=lambda g: (order.get(g.kind, 2), g.name.lower()))
+
+
+def get_gallery(db: Session, gallery_id: Any) -> Gallery:
+    """The gallery, or `NotFoundError`."""
+    gallery = store.get_gallery_by_id(db, _id(gallery_id))
+    if gallery is None:
+        raise NotFoundError(f"No gallery with id {gallery_id}.")
+    return gallery
+
+
+def gallery_items(db: Session, *, gallery_id: int | None = None, component_type: str | None = None,
+                  team_type: str | None = None, tag: str | None = None, q: str | None = None) -> list[GalleryTemplate]:
+    """Items by label, filtered: `team_type` is a team's class name (`Swarm`, `GraphFlow`...), `q` searches
+    label and description."""
+    items = store.list_templates(db, gallery_id=gallery_id, search=q, tag=tag or None,
+                                 component_type=component_type or None)
+    if team_type:
+        items = [i for i in items if i.component_type == "team" and item_team_type(i) == team_type]
+    return items
+
+
+def item_team_type(item: GalleryTemplate) -> str:
+    """The team type of a team item (its provider's class name), "" for other items."""
+    return team_type(item.component) if item.component_type == "team" else ""
+
+
+def get_item(db: Session, item_id: Any) -> GalleryTemplate:
+    """The gallery item, or `NotFoundError`."""
+    item = store.get_template(db, _id(item_id))
+    if item is None:
+        raise NotFoundError(f"No gallery item with id {item_id}.")
+    return item
+
+
+def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: str = "") -> ImportedGallery:
+    """Import an AutoGen Studio gallery file as a new gallery (named as in the file, made unique).
+
+    All or nothing: `TeamImportError` lists every problem with its JSON path and saves nothing;
+    `PayloadTooLargeError` over the body limit. Unsupported items are kept intact and marked; tool code
+    is not trusted until `trust_item`.
+    """
+    read = read_gallery_file(raw, max_bytes=teams.max_body_bytes())
+    gallery = store.upsert_gallery(db, name=_unique_name(db, read.name), source=source,
+                                   description=str(read.metadata.get("description") or ""),
+                                   kind=GalleryKind.IMPORTED, url=read.url, meta=read.metadata)
+    keys: set[str] = set()
+    items = []
+    for item in read.items:
+        tool_trust.note_imported_code(db, item.component)
+        key = _unique_key(keys, f"{item.component_type}-{slug(item.label)}")
+        items.append(store.add_template(
+            db, gallery_id=gallery.id, key=key, component=item.component, label=item.label,
+            description=item.description, tags=item.tags, component_type=item.component_type,
+            unsupported=item.unsupported, trusted=not tool_trust.blocked_tool_code(db, item.component)))
+    return ImportedGallery(gallery, items, read.notices)
+
+
+def fetch_gallery(url: str, *, timeout: float = 10.0, max_bytes: int | None = None) -> bytes:
+    """The body of a gallery file at an http(s) URL, checked to be JSON.
+
+    Raises `GalleryFetchError` (other scheme, unreachable, timeout, an error status, not JSON) and
+    `PayloadTooLargeError` beyond `max_bytes` (default: the body limit).
+    """
+    limit = teams.max_body_bytes() if max_bytes is None else max_bytes
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise GalleryFetchError(f"Only http:// and https:// addresses can be fetched, not {url!r}.")
+    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    try:
+        with opener.open(urllib.request.Request(url.strip(), headers={"Accept": "application/json"}),
+                         timeout=timeout) as response:
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise PayloadTooLargeError(int(declared), limit)
+            body = response.read(limit + 1)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise GalleryFetchError(f"{url} answered {exc.code} {exc.reason}.") from None
+    except TimeoutError:
+        raise GalleryFetchError(f"{url} did not answer within {timeout:g} seconds.") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise GalleryFetchError(f"{url} did not answer within {timeout:g} seconds.") from None
+        raise GalleryFetchError(f"{url} could not be reached: {exc.reason}.") from None
+    except OSError as exc:
+        raise GalleryFetchError(f"{url} could not be read: {exc}.") from None
+    if len(body) > limit:
+        raise PayloadTooLargeError(len(body), limit)
+    try:
+        json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise GalleryFetchError(f"{url} did not return JSON: it is not a gallery file.") from None
+    return body
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) addresses only."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise GalleryFetchError(f"{req.full_url} redirected to {newurl!r}, which is not http(s).")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def export_gallery(db: Session, gallery_id: Any) -> dict[str, Any]:
+    """The gallery as one AutoGen Studio gallery file: items as stored (unsupported ones intact), keys masked."""
+    gallery = get_gallery(db, gallery_id)
+    items = store.list_templates(db, gallery_id=gallery.id)
+    items.sort(key=lambda i: i.id)
+    tags = sorted({tag for item in items for tag in item.tags})
+    metadata = {"description": gallery.description, "tags": tags, **gallery.meta}
+    built_in = gallery.kind == GalleryKind.BUILT_IN
+    return gallery_document(
+        gallery_id=INDEX_ID if built_in else f"gallery-{slug(gallery.name)}", name=gallery.name,
+        url=gallery.url, metadata=metadata, items=[(i.component_type, _exported(i)) for i in items])
+
+
+def _exported(item: GalleryTemplate) -> dict[str, Any]:
+    """The item's component, with its tags written beside the envelope as our gallery files carry them."""
+    if item.component_type == "team" and item.tags and "tags" not in item.component:
+        return {**item.component, "tags": list(item.tags)}
+    return item.component
+
+
+def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str = USER_GALLERY,
+                   label: str | None = None, description: str = "", tags: tuple[str, ...] | list[str] = ()
+                   ) -> GalleryTemplate:
+    """Add a team or a single component to the user's gallery (created when missing), keys masked.
+
+    Raises `InvalidTeamError` with every problem when the component is invalid. Its tool code stays as
+    trusted as it was (code from an untrusted import stays untrusted).
+    """
+    if not isinstance(component, dict):
+        raise InvalidTeamError([Problem("", "expected a component object ({provider, config})")],
+                               "Only a component can be added to a gallery.")
+    kind = str(component.get("component_type") or "")
+    if kind not in GROUPS.values():
+        raise InvalidTeamError([Problem("component_type", f"expected one of {', '.join(GROUPS.values())}")],
+                               "Only a component can be added to a gallery.")
+    item, problems = read_item(without_tags(component), kind)
+    if item is None:
+        raise InvalidTeamError(problems, f"The {kind} is not valid.")
+    gallery = store.get_gallery(db, gallery_name) or store.upsert_gallery(
+        db, name=gallery_name, description="Teams and components you added.", kind=GalleryKind.USER)
+    if gallery.kind != GalleryKind.USER:
+        raise ServiceError(f"{gallery_name!r} is not one of your galleries: choose another name.")
+    label = " ".join((label or item.label).split())[:200] or item.label
+    existing = {t.key for t in store.list_templates(db, gallery_id=gallery.id)}
+    return store.add_template(
+        db, gallery_id=gallery.id, key=_unique_key(existing, f"{kind}-{slug(label)}"), component=item.component,
+        label=label, description=description or item.description, tags=[str(t) for t in tags],
+        component_type=kind, unsupported=item.unsupported,
+        trusted=not tool_trust.blocked_tool_code(db, item.component))
+
+
+def use_template(db: Session, item_id: Any) -> Team:
+    """A new team copied from a team item, with the item's label and description (no tags).
+
+    Refuses (`ServiceError`) an item that is not a team or that the engine cannot run, saying why. A team
+    copied from an untrusted item keeps its tool code blocked until the item is trusted.
+    """
+    item = get_item(db, item_id)
+    if item.component_type != "team":
+        raise ServiceError(f"{item.label!r} is {_article(item.component_type)}, not a team: add it to a team "
+                           "in the Builder instead.")
+    if item.unsupported:
+        raise ServiceError(f"{item.label!r} cannot be used: {item.unsupported}")
+    component = without_tags(copy.deepcopy(item.component))
+    component["label"], component["description"] = item.label, item.description
+    return teams.import_teams(db, component).teams[0]
+
+
+def untrusted_tool_code(component: dict[str, Any], db: Session | None = None) -> list[tuple[str, str]]:
+    """(JSON path, source) of the FunctionTool code in `component` that needs the user's trust.
+
+    Without `db`, every tool's code (what an untrusted item asks the user to review); with `db`, only code
+    that came from an import and is not trusted yet.
+    """
+    if db is None:
+        return tool_trust.tool_code(component)
+    return tool_trust.blocked_tool_code(db, component)
+
+
+def trust_item(db: Session, item_id: Any) -> GalleryTemplate:
+    """Accept the item's tool code: it (and every team holding the same code) may run."""
+    item = get_item(db, item_id)
+    tool_trust.trust_code(db, item.component)
+    item.trusted = True
+    db.add(item)
+    db.flush()
+    return item
+
+
+def demo_of(db: Session, item_id: Any) -> dict[str, Any] | None:
+    """The item's demo recording; for a built-in item seeded before demos were stored, the shipped file's."""
+    item = get_item(db, item_id)
+    if item.demo is not None:
+        return copy.deepcopy(item.demo)
+    gallery = store.get_gallery_by_id(db, item.gallery_id)
+    if gallery is not None and gallery.kind == GalleryKind.BUILT_IN and item.component_type == "team":
+        from studio.settings import get_settings
+
+        return read_demo(get_settings(), item.key)
+    return None
+
+
+def delete_gallery(db: Session, gallery_id: Any) -> None:
+    """Delete a gallery and its items; the built-in one cannot be deleted (delete its templates instead)."""
+    gallery = get_gallery(db, gallery_id)
+    if gallery.kind == GalleryKind.BUILT_IN or gallery.name == BUILT_IN:
+        raise ServiceError("The built-in gallery cannot be deleted.")
+    store.delete_gallery(db, gallery)
+
+
+def _unique_name(db: Session, name: str) -> str:
+    candidate, n = name, 2
+    while store.get_gallery(db, candidate) is not None:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def _unique_key(taken: set[str], key: str) -> str:
+    candidate, n = key, 2
+    while candidate in taken:
+        candidate, n = f"{key}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"No gallery item or gallery with id {value!r}.") from None
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
+__all__ = [
+    "USER_GALLERY",
+    "ImportedGallery",
+    "add_to_gallery",
+    "delete_gallery",
+    "demo_of",
+    "export_gallery",
+    "fetch_gallery",
+    "gallery_items",
+    "get_gallery",
+    "get_item",
+    "import_gallery",
+    "item_team_type",
+    "list_galleries",
+    "trust_item",
+    "untrusted_tool_code",
+    "use_template",
+]

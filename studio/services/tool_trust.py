@@ -1,0 +1,92 @@
+"""Trust in tool code: FunctionTool source from an imported gallery must be accepted before it runs.
+
+Two sets of source hashes live in the preferences: `tools.imported` (code that arrived in an imported
+gallery) and `tools.trusted` (code the user accepted, and all built-in code). A run is refused only for
+code that is imported and not trusted, so code the user types in the builder is never blocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session
+
+from studio.components import get_spec
+from studio.store import preferences
+
+from .team_files import join_path
+
+TRUSTED_KEY = "tools.trusted"
+IMPORTED_KEY = "tools.imported"
+FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
+UNTRUSTED_MESSAGE = "This team has tool code from an imported gallery that you have not trusted yet"
+
+
+def tool_code(component: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """(JSON path of the tool, its source code) of every FunctionTool in a component, at any depth."""
+    found: list[tuple[str, str]] = []
+    if isinstance(component, dict):
+        provider = component.get("provider")
+        spec = get_spec(provider) if isinstance(provider, str) else None
+        config = component.get("config")
+        if spec is not None and spec.provider == FUNCTION_TOOL and isinstance(config, dict):
+            source = config.get("source_code")
+            if isinstance(source, str):
+                found.append((prefix, source))
+        for key, value in component.items():
+            found += tool_code(value, join_path(prefix, key if key.isidentifier() else f"[{json.dumps(key)}]"))
+    elif isinstance(component, list):
+        for i, value in enumerate(component):
+            found += tool_code(value, f"{prefix}[{i}]")
+    return found
+
+
+def code_hash(source: str) -> str:
+    """The identity of a tool's code: sha256 of its source, surrounding blank space ignored."""
+    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()
+
+
+def hashes_of(component: Any) -> set[str]:
+    return {code_hash(source) for _, source in tool_code(component)}
+
+
+def _read(db: Session, key: str) -> set[str]:
+    value = preferences.get_setting(db, key, default=[])
+    return {h for h in value if isinstance(h, str)} if isinstance(value, list) else set()
+
+
+def _add(db: Session, key: str, hashes: Iterable[str]) -> None:
+    current = _read(db, key)
+    merged = current | set(hashes)
+    if merged != current:
+        preferences.set_setting(db, key, sorted(merged))
+
+
+def trust_code(db: Session, component: Any) -> None:
+    """Accept every tool code in `component` (built-in items, or the user's decision)."""
+    _add(db, TRUSTED_KEY, hashes_of(component))
+
+
+def note_imported_code(db: Session, component: Any) -> None:
+    """Remember the tool code of an imported component that is not trusted yet."""
+    _add(db, IMPORTED_KEY, hashes_of(component) - _read(db, TRUSTED_KEY))
+
+
+def blocked_tool_code(db: Session, component: Any) -> list[tuple[str, str]]:
+    """(JSON path, source) of the tools in `component` whose code came from an import and is not trusted."""
+    blocked = _read(db, IMPORTED_KEY) - _read(db, TRUSTED_KEY)
+    return [(path, source) for path, source in tool_code(component) if code_hash(source) in blocked]
+
+
+__all__ = [
+    "UNTRUSTED_MESSAGE",
+    "blocked_tool_code",
+    "code_hash",
+    "hashes_of",
+    "note_imported_code",
+    "tool_code",
+    "trust_code",
+]
