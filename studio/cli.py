@@ -1,4 +1,5 @@
-"""The `studio` command: validate and run team JSON files headless, or serve the web studio.
+"""The `studio` command: validate and run team JSON files headless, serve them as an HTTP API, or serve the
+web studio.
 
 Imports stay inside the commands, so `studio ui` starts fast."""
 
@@ -35,6 +36,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--task", required=True, help="the task to give the team")
     run.add_argument("--jsonl", action="store_true", help="print one JSON object per message/event, then the TaskResult")
     run.set_defaults(handler=_run)
+
+    serve = commands.add_parser("serve", help="serve team JSON files as an HTTP API (OpenAI-compatible too)")
+    serve.add_argument("path", type=Path, help="a team JSON file, or a folder of them (each served by its file name)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8084, help="port to listen on (default 8084)")
+    serve.add_argument("--api-key", help="require `Authorization: Bearer KEY` (default: STUDIO_SERVE_API_KEY)")
+    serve.set_defaults(handler=_serve)
+
+    export = commands.add_parser("export", help="print a saved team as JSON or as a Python script that runs it")
+    export.add_argument("team_id", type=int, help="the team's id (shown on the Teams page and in /api/teams)")
+    export.add_argument("--format", choices=("json", "python", "autogen"), default="json",
+                        help="json: AutoGen's component; python: a script on Studio's runtime; autogen: a script for AutoGen")
+    export.add_argument("--home", type=Path, help="Studio's data directory (default ~/.studio)")
+    export.add_argument("--database-url", help="SQLAlchemy database URL (default: SQLite in the home directory)")
+    export.set_defaults(handler=_export)
 
     ui = commands.add_parser("ui", help="serve the web studio (builder, playground, gallery)")
     ui.add_argument("--host", help="address to listen on (default 127.0.0.1; others need STUDIO_AUTH_TOKEN)")
@@ -112,6 +128,63 @@ def _ui(args: argparse.Namespace) -> int:
 
     overrides = {"host": args.host, "port": args.port, "home": args.home, "database_url": args.database_url}
     return serve({k: v for k, v in overrides.items() if v is not None}, open_browser=args.open)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .serve import CatalogError, RunLimits, TeamCatalog, create_serve_app
+    from .settings import Settings, is_loopback
+
+    settings = Settings()
+    try:
+        catalog = TeamCatalog.from_path(args.path)
+    except CatalogError as e:
+        print("studio serve: cannot serve:\n" + "\n".join(f"  {p}" for p in e.problems), file=sys.stderr)
+        return 1
+    key = args.api_key or (settings.serve_api_key.get_secret_value() if settings.serve_api_key else None)
+    if not key and not is_loopback(args.host):
+        print(f"studio serve: listening on {args.host} needs an API key (--api-key or STUDIO_SERVE_API_KEY)",
+              file=sys.stderr)
+        return 2
+    limits = RunLimits(settings.serve_max_concurrent_runs, settings.serve_run_timeout_seconds)
+    app = create_serve_app(catalog, api_key=key, limits=limits, max_body_bytes=settings.max_body_bytes)
+    names = ", ".join(t.name for t in catalog)
+    print(f"Serving {names} at http://{args.host}:{args.port}  (POST /teams/NAME/runs, /v1/chat/completions; "
+          f"{'bearer key required' if key else 'no key required'}; Ctrl-C to stop)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .services import team_scripts, teams
+    from .services.errors import NotFoundError
+    from .settings import Settings
+    from .store import make_engine, migrate, session
+
+    overrides = {"home": args.home, "database_url": args.database_url}
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    url = settings.resolved_database_url
+    if settings.database_url is None and not (settings.home / "studio.db").exists():
+        print(f"studio export: no studio database in {settings.home} (start `studio ui` once, or pass --home)",
+              file=sys.stderr)
+        return 1
+    engine = make_engine(url)
+    migrate(engine)  # as `studio ui` would on start: an older database reads like a current one
+    with session(engine) as db:
+        try:
+            team = teams.get_team(db, args.team_id)
+        except NotFoundError:
+            known = ", ".join(f"{t.id} ({t.label})" for t in teams.list_teams(db)) or "none"
+            print(f"studio export: no team {args.team_id}; teams: {known}", file=sys.stderr)
+            return 1
+        component, filename, label = teams.export_team(team), teams.export_filename(team), team.label
+    if args.format == "json":
+        sys.stdout.write(teams.pretty_json(component))
+    else:
+        script = team_scripts.studio_script if args.format == "python" else team_scripts.autogen_script
+        sys.stdout.write(script(component, label=label, filename=filename.removesuffix(".json") + ".py"))
+    return 0
 
 
 def _read(path: Path) -> str:

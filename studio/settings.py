@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     input_timeout_seconds: float = Field(
         default=600, gt=0, description="How long a run waits for a user's reply before giving up."
     )
+    serve_api_key: SecretStr | None = Field(
+        default=None, description="Bearer key that `studio serve` requires (its `--api-key` wins). Unset: none."
+    )
+    serve_max_concurrent_runs: int = Field(
+        default=8, gt=0, description="Runs `studio serve` takes at once; more are refused with a 429."
+    )
+    serve_run_timeout_seconds: float = Field(
+        default=300, gt=0, description="A run of `studio serve` is cancelled after this long."
+    )
     gallery_dir: Path = Field(
         default=_REPO / "gallery", description="Directory of team templates seeded into the gallery."
     )

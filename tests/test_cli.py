@@ -124,3 +124,75 @@ def test_run_refuses_an_invalid_file_without_running(tmp_path):
     done = studio("run", str(path), "--task", "x")
     assert done.returncode == 1
     assert "line 1" in done.stderr and "Traceback" not in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_runs_until_stopped(tmp_path):
+    import time
+    import urllib.request
+
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "studio.cli", "serve", str(GALLERY_TEAM), "--port", str(port)],
+                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    assert json.load(response)["teams"] == 1
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "studio serve did not start"
+                time.sleep(0.1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/teams/writer-critic/runs", method="POST",
+                                         data=json.dumps({"task": "A haiku"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = json.load(response)
+        assert [m["source"] for m in body["messages"]][:3] == ["user", "writer", "critic"]
+        assert body["stop_reason"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert "Serving writer-critic at http://127.0.0.1:" in err
+
+
+def test_serve_refuses_invalid_teams_and_open_hosts_without_a_key(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"provider": "RoundRobinGroupChat", "config": {"participants": []}}')
+    refused = studio("serve", str(bad))
+    assert refused.returncode == 1 and "bad.json" in refused.stderr and "config.participants" in refused.stderr
+    open_host = studio("serve", str(GALLERY_TEAM), "--host", "0.0.0.0")
+    assert open_host.returncode == 2 and "needs an API key" in open_host.stderr
+
+
+def test_export_prints_a_saved_team_as_json_or_scripts(tmp_path):
+    from studio.services import teams
+    from studio.store import make_engine, migrate, session
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
+    migrate(engine)
+    with session(engine) as db:
+        team = teams.import_team(db, GALLERY_TEAM.read_text())
+        team_id, expected = team.id, teams.export_team(team)
+    engine.dispose()
+
+    exported = studio("export", str(team_id), "--home", str(tmp_path))
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout) == expected
+    script = studio("export", str(team_id), "--home", str(tmp_path), "--format", "python")
+    assert script.stdout.startswith("#!/usr/bin/env python3") and "from studio import TaskResult, load_team" in script.stdout
+    autogen = studio("export", str(team_id), "--home", str(tmp_path), "--format", "autogen")
+    assert "Team.load_component(TEAM)" in autogen.stdout
+
+    missing = studio("export", "999", "--home", str(tmp_path))
+    assert missing.returncode == 1 and f"teams: {team_id} (Writer and critic)" in missing.stderr
+    nowhere = studio("export", "1", "--home", str(tmp_path / "empty"))
+    assert nowhere.returncode == 1 and "no studio database" in nowhere.stderr

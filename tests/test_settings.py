@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import studio
 from pydantic import ValidationError
+
+import studio
 from studio.settings import Settings, get_settings, is_loopback
 
 REPO = Path(studio.__file__).parents[1]

@@ -6,8 +6,11 @@ A declared `Content-Length` over the limit is refused before the app runs. A bod
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -31,10 +34,20 @@ def format_size(size: int) -> str:
     return f"{size:,} bytes"
 
 
+Respond = Callable[[Request, int, str], Response]
+
+
+def json_error(request: Request, status: int, message: str) -> Response:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """`respond(request, status, message)` renders a refusal before the app runs (JSON by default)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, respond: Respond = json_error) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.respond = respond
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,13 +74,11 @@ class BodySizeLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, declared: str) -> None:
-        from .errors import error_response
-
         request = Request(scope)
         if declared.isdigit():
-            response = error_response(request, 413, too_large_message(self.max_bytes))
+            response = self.respond(request, 413, too_large_message(self.max_bytes))
         else:
-            response = error_response(request, 400, "The Content-Length header is not a number.")
+            response = self.respond(request, 400, "The Content-Length header is not a number.")
         response.headers["Connection"] = "close"  # the unread body must not be taken for a next request
         await response(scope, receive, send)
 

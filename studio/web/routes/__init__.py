@@ -14,11 +14,14 @@ ROUTER_MODULES = (
     "login",
     "teams",
     "builder",
+    "builder_probes",
     "playground",
     "gallery",
     "settings",
     "api_teams",
     "api_settings",
+    "api_galleries",
+    "api_serve",
 )
 
 

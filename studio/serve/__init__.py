@@ -1,0 +1,18 @@
+"""`studio serve`: one team JSON file, or a folder of them, as an HTTP service without the database or the UI.
+
+    POST /teams/{name}/runs           {"task": ...} -> the run's messages and stop reason (`"stream": true`: SSE)
+    GET  /teams, GET /health
+    POST /v1/chat/completions         OpenAI-compatible (model = team name), streaming too
+    GET  /v1/models
+
+`catalog` reads and validates the teams, `runner` runs one with the service's limits, `routes` is the HTTP
+surface (also mounted by the studio UI under `/api/serve` for saved teams), `app` puts them together.
+"""
+
+from __future__ import annotations
+
+from .app import create_serve_app
+from .catalog import CatalogError, ServedTeam, TeamCatalog
+from .runner import Busy, RunLimits, TeamRunner
+
+__all__ = ["Busy", "CatalogError", "RunLimits", "ServedTeam", "TeamCatalog", "TeamRunner", "create_serve_app"]

@@ -1,0 +1,57 @@
+"""The `studio serve` application: a catalog of teams behind `serve_router`, with an optional bearer
+token, a request size limit, and OpenAI-shaped errors under `/v1`."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from studio.http.body_limit import BodySizeLimitMiddleware
+
+from .catalog import TeamCatalog
+from .errors import error_for
+from .routes import serve_router
+from .runner import RunLimits, TeamRunner
+
+OPEN_PATHS = frozenset({"/health"})
+
+
+def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits: RunLimits | None = None,
+                     max_body_bytes: int = 5 * 1024 * 1024) -> FastAPI:
+    app = FastAPI(title="Studio team service", docs_url="/docs", redoc_url=None)
+    runner = TeamRunner(limits or RunLimits())
+    app.state.runner = runner
+    app.include_router(serve_router(lambda: catalog, lambda: runner))
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, respond=error_for)
+    if api_key:
+        app.add_middleware(_BearerToken, api_key=api_key)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "body"  # drop the leading "body"
+        return error_for(request, 422, f"{where}: {first['msg']}", param=where)
+
+    return app
+
+
+class _BearerToken:
+    """Every path but `/health` needs `Authorization: Bearer <api key>` (compared in constant time)."""
+
+    def __init__(self, app: ASGIApp, api_key: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {api_key}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in OPEN_PATHS:
+            given = dict(scope["headers"]).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                response = error_for(Request(scope), 401, "Missing or wrong API key: send `Authorization: Bearer <key>`.")
+                response.headers["WWW-Authenticate"] = "Bearer"
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

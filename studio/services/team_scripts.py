@@ -1,0 +1,86 @@
+"""Team JSON as runnable Python scripts: one that runs it with Studio's Python API, one with AutoGen.
+
+Each script carries the JSON inside it (keys masked as in every export), takes the task as its first
+argument and prints the trace; model keys come from the environment (`OPENAI_API_KEY`, ...)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_HEADER = '''#!/usr/bin/env python3
+"""Run the team "{label}" with {engine}.
+
+    {install}
+    OPENAI_API_KEY=... python {filename} "Your task"
+
+Exported from Studio. The team JSON below is AutoGen's declarative format; API keys are not in it.
+"""
+
+import asyncio
+import json
+import sys
+
+{imports}
+
+TEAM = json.loads({literal})
+'''
+
+_STUDIO = '''
+
+async def main(task: str) -> int:
+    team = load_team(TEAM)
+    result = None
+    try:
+        async for item in team.run_stream(task=task):
+            if isinstance(item, TaskResult):
+                result = item
+            else:
+                print(f"---------- {item.type} ({item.source}) ----------\\n{item.to_text()}", flush=True)
+    finally:
+        await team.close()
+    print(f"Stop reason: {result.stop_reason}")
+    return 1 if result.stop_reason.startswith("Error:") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(" ".join(sys.argv[1:]) or input("Task: "))))
+'''
+
+_AUTOGEN = '''
+
+async def main(task: str) -> None:
+    team = Team.load_component(TEAM)
+    await Console(team.run_stream(task=task))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(" ".join(sys.argv[1:]) or input("Task: ")))
+'''
+
+
+def studio_script(component: dict[str, Any], *, label: str, filename: str) -> str:
+    """A script running the team on Studio's runtime (`from studio import load_team`)."""
+    return _script(component, label=label, filename=filename, engine="Studio's runtime",
+                   install="pip install <this studio checkout>",
+                   imports="from studio import TaskResult, load_team") + _STUDIO
+
+
+def autogen_script(component: dict[str, Any], *, label: str, filename: str) -> str:
+    """A script running the team in AutoGen 0.7 (`Team.load_component`, printed by AutoGen's Console)."""
+    return _script(component, label=label, filename=filename, engine="AutoGen (autogen-agentchat 0.7)",
+                   install='pip install "autogen-agentchat==0.7.5" "autogen-ext[openai]==0.7.5"',
+                   imports="from autogen_agentchat.base import Team\nfrom autogen_agentchat.ui import Console") + _AUTOGEN
+
+
+def _script(component: dict[str, Any], *, label: str, filename: str, engine: str, install: str, imports: str) -> str:
+    safe_label = label.replace('"', "'").replace("\\", "/")  # it goes inside the docstring
+    return _HEADER.format(label=safe_label, engine=engine, install=install, filename=filename, imports=imports,
+                          literal=_literal(json.dumps(component, indent=4, ensure_ascii=False)))
+
+
+def _literal(text: str) -> str:
+    """A Python string literal of `text`: a readable raw triple-quoted block when that is exact, else repr."""
+    if "'''" not in text:
+        return f"r'''\n{text}\n'''"
+    return repr(text)

@@ -1,0 +1,51 @@
+"""Saved teams served the way `studio serve` serves files, under `/api/serve`: runs as JSON or SSE and an
+OpenAI-compatible `/api/serve/v1/chat/completions`. A team's name here is its id; the keys saved in
+Settings are added at run time, as in the Playground."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlmodel import Session
+
+from studio.serve import RunLimits, ServedTeam, TeamRunner
+from studio.serve.routes import serve_router
+from studio.services import credentials
+from studio.store import get_team, list_teams
+
+from ..deps import DbSession
+
+
+class SavedTeams:
+    """The studio's teams as a `TeamSource`, named by id."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def get(self, name: str) -> ServedTeam | None:
+        team = get_team(self.db, int(name)) if name.isdigit() else None
+        if team is None:
+            return None
+        component = credentials.inject_credentials(team.component, credentials.load_credentials(self.db))
+        return ServedTeam(str(team.id), component, team.label, team.description)
+
+    def __iter__(self) -> Iterator[ServedTeam]:
+        return iter([ServedTeam(str(t.id), t.component, t.label, t.description) for t in list_teams(self.db)])
+
+
+def saved_teams(db: DbSession) -> SavedTeams:
+    return SavedTeams(db)
+
+
+def team_runner(request: Request) -> TeamRunner:
+    """One runner per app, with the `studio serve` limits from the settings."""
+    state = request.app.state
+    if getattr(state, "serve_runner", None) is None:
+        settings = state.settings
+        state.serve_runner = TeamRunner(RunLimits(settings.serve_max_concurrent_runs,
+                                                  settings.serve_run_timeout_seconds))
+    return state.serve_runner
+
+
+router = serve_router(saved_teams, team_runner, prefix="/api/serve", tags=["serve"])

@@ -1,0 +1,56 @@
+"""Exported scripts run the team: the Studio one on our runtime, the AutoGen one in autogen-agentchat."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.services.team_scripts import autogen_script, studio_script
+
+ROOT = Path(__file__).resolve().parents[2]
+TEAM = json.loads((ROOT / "gallery" / "writer-critic.json").read_text(encoding="utf-8"))
+
+
+def run_script(path: Path, task: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(path), task], capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.parametrize("make", [studio_script, autogen_script])
+def test_the_script_carries_the_exact_json(make) -> None:
+    source = make(TEAM, label='A "quoted" \\ label', filename="team.py")
+    tree = ast.parse(source)
+    assigned = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "TEAM")  # type: ignore[attr-defined]
+    assert json.loads(assigned.value.args[0].value) == TEAM  # type: ignore[attr-defined]
+    assert "A 'quoted' / label" in ast.get_docstring(tree)  # type: ignore[operator]
+
+
+def test_json_that_would_end_a_raw_block_falls_back_to_an_exact_literal() -> None:
+    team = json.loads(json.dumps(TEAM))
+    team["description"] = "tricky ''' quotes \\ and a backslash"
+    tree = ast.parse(studio_script(team, label="x", filename="x.py"))
+    assigned = next(n for n in tree.body if isinstance(n, ast.Assign))
+    assert json.loads(assigned.value.args[0].value) == team  # type: ignore[attr-defined]
+
+
+def test_the_studio_script_runs_the_team(tmp_path: Path) -> None:
+    path = tmp_path / "team.py"
+    path.write_text(studio_script(TEAM, label="Writer and critic", filename="team.py"), encoding="utf-8")
+    done = run_script(path, "A haiku about the sea")
+    assert done.returncode == 0, done.stderr
+    assert "---------- TextMessage (writer) ----------" in done.stdout
+    assert "Stop reason: " in done.stdout
+
+
+@pytest.mark.compat
+def test_the_autogen_script_runs_the_team_in_autogen(tmp_path: Path) -> None:
+    pytest.importorskip("autogen_agentchat", reason="needs the compat extra (autogen-agentchat 0.7.5)")
+    path = tmp_path / "team.py"
+    path.write_text(autogen_script(TEAM, label="Writer and critic", filename="team.py"), encoding="utf-8")
+    done = run_script(path, "A haiku about the sea")
+    assert done.returncode == 0, done.stderr
+    assert "---------- TextMessage (writer) ----------" in done.stdout  # AutoGen's Console prints this header
