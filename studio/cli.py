@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a team JSON file on a task and print its trace")
     run.add_argument("file", type=Path, help="a team JSON file (AutoGen's format)")
-    run.add_argument("--task", required=True, help="the task to give the team")
+    run.add_argument("--task", help="the task to give the team (default: the --replay recording's task)")
+    run.add_argument("--replay", type=Path, metavar="RECORDING",
+                     help="answer with a recording's model replies instead of calling models: a gallery demo "
+                          "(gallery/demos/*.json) or a Playground recording; no API key needed")
     run.add_argument("--jsonl", action="store_true", help="print one JSON object per message/event, then the TaskResult")
     run.set_defaults(handler=_run)
 
@@ -77,17 +81,30 @@ def _validate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .components import ComponentValidationError, load_component
 
-    if not args.task.strip():
-        print("error: --task is empty", file=sys.stderr)
+    data, replies = _read_json(args.file), {}
+    if args.replay:
+        from .playground.recording import replay_component, replay_inputs
+
+        recording = _read_json(args.replay)
+        data, replies = replay_component(data, recording), replay_inputs(recording)
+        args.task = args.task or recording.get("task")
+    if not (args.task or "").strip():
+        print("error: --task is empty" if args.task is not None else "error: give a --task", file=sys.stderr)
         return 2
     try:
-        team = load_component(_read(args.file))
+        team = load_component(data)
     except ComponentValidationError as e:
         print(e, file=sys.stderr)
         return 1
     if not hasattr(team, "run_stream"):
         print(f"error: {args.file} is not a team or an agent", file=sys.stderr)
         return 1
+    if replies and hasattr(team, "participants"):
+        from .playground.human_input import user_proxies
+        from .playground.replay import scripted_input
+
+        for key, proxy in user_proxies(team):
+            proxy.input_func = scripted_input(replies.get(key, []))
     return asyncio.run(_run_team(team, args.task, jsonl=args.jsonl))
 
 
@@ -185,6 +202,13 @@ def _export(args: argparse.Namespace) -> int:
         script = team_scripts.studio_script if args.format == "python" else team_scripts.autogen_script
         sys.stdout.write(script(component, label=label, filename=filename.removesuffix(".json") + ".py"))
     return 0
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(_read(path))
+    except ValueError as e:
+        raise SystemExit(f"error: {path} is not valid JSON: {e}") from None
 
 
 def _read(path: Path) -> str:

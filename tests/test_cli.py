@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GALLERY_TEAM = ROOT / "gallery" / "writer-critic.json"
+GALLERY_TEAM = ROOT / "tests" / "fixtures" / "writer-critic.json"  # replay clients: runs offline
 
 
 def studio(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -196,3 +196,24 @@ def test_export_prints_a_saved_team_as_json_or_scripts(tmp_path):
     assert missing.returncode == 1 and f"teams: {team_id} (Writer and critic)" in missing.stderr
     nowhere = studio("export", "1", "--home", str(tmp_path / "empty"))
     assert nowhere.returncode == 1 and "no studio database" in nowhere.stderr
+
+
+def test_run_replays_a_gallery_demo_offline_with_its_task_and_user_replies():
+    gallery = ROOT / "gallery"
+    done = studio("run", str(gallery / "teams" / "human-in-the-loop.json"),
+                  "--replay", str(gallery / "demos" / "human-in-the-loop.json"), "--jsonl")
+    assert done.returncode == 0, done.stderr
+    items = [json.loads(line) for line in done.stdout.splitlines()]
+    demo = json.loads((gallery / "demos" / "human-in-the-loop.json").read_text())
+    assert items[0]["content"] == demo["task"]  # the recording's task, as none was given
+    replies = [i["content"] for i in items if i["type"] == "TextMessage" and i["source"] == "user"][1:]
+    assert replies == demo["user"]["user"]  # the user proxy was answered from the recording, not stdin
+    assert items[-1]["stop_reason"] == "Text 'TERMINATE' mentioned"
+
+
+def test_run_needs_a_task_and_valid_json(tmp_path):
+    assert "give a --task" in studio("run", str(GALLERY_TEAM)).stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    refused = studio("run", str(bad), "--task", "x")
+    assert refused.returncode == 1 and "is not valid JSON" in refused.stderr

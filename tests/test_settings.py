@@ -38,7 +38,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.max_body_bytes == 5 * 1024 * 1024
     assert settings.input_timeout_seconds == 600
     assert settings.gallery_dir == REPO / "gallery"
-    assert (settings.gallery_dir / "writer-critic.json").exists()
+    assert (settings.gallery_dir / "teams" / "writer-critic.json").exists()
     assert settings.frontend_dir == REPO / "frontend"
     assert settings.requires_auth is False
 

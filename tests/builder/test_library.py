@@ -44,7 +44,7 @@ def test_ids_are_unique_and_components_are_copied() -> None:
 
 
 def test_gallery_components_are_found_once(engine: Engine) -> None:
-    team = json.loads((GALLERY / "writer-critic.json").read_text())
+    team = json.loads((GALLERY / "teams" / "writer-critic.json").read_text())
     with session(engine) as db:
         gallery = upsert_gallery(db, name="built-in")
         add_template(db, gallery_id=gallery.id, key="a", component=team)

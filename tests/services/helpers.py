@@ -10,7 +10,7 @@ from typing import Any
 from studio.components import dump_component, load_component
 
 ROOT = Path(__file__).resolve().parents[2]
-WRITER_CRITIC = ROOT / "gallery" / "writer-critic.json"
+WRITER_CRITIC = ROOT / "tests" / "fixtures" / "writer-critic.json"
 AUTOGEN_FIXTURES = ROOT / "tests" / "fixtures" / "autogen"
 PLANTED_KEY = "sk-planted-XYZ123-never-show-me-0000abcd"
 

@@ -33,7 +33,7 @@ def test_seeds_the_shipped_templates_once(tmp_path):
     shipped = sorted(p.stem for p in (GALLERY / "teams").glob("*.json"))
     assert len(shipped) >= 12
     assert seed_gallery_once(engine, settings) == len(shipped) + len(shipped_components())
-    assert sorted(keys(engine)) == shipped  # gallery/writer-critic.json (the old location) is not seeded again
+    assert sorted(keys(engine)) == shipped
     assert seed_gallery_once(engine, settings) == 0
     with session(engine) as db:
         built_in = galleries.get_gallery(db, BUILT_IN)

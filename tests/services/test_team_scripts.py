@@ -13,7 +13,7 @@ import pytest
 from studio.services.team_scripts import autogen_script, studio_script
 
 ROOT = Path(__file__).resolve().parents[2]
-TEAM = json.loads((ROOT / "gallery" / "writer-critic.json").read_text(encoding="utf-8"))
+TEAM = json.loads((ROOT / "tests" / "fixtures" / "writer-critic.json").read_text(encoding="utf-8"))
 
 
 def run_script(path: Path, task: str) -> subprocess.CompletedProcess[str]:

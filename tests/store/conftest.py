@@ -48,5 +48,5 @@ def writer_critic() -> dict:
     """A real team component from the gallery."""
     import json
 
-    path = Path(__file__).parents[2] / "gallery" / "writer-critic.json"
+    path = Path(__file__).parents[1] / "fixtures" / "writer-critic.json"
     return json.loads(path.read_text())

@@ -232,7 +232,7 @@ def test_local_studio_refuses_cross_site_writes(client: TestClient) -> None:
 def test_data_survives_a_restart_and_active_runs_are_marked_interrupted(make_app):
     from studio.store import runs, session, teams
 
-    gallery_team = json.loads((ROOT / "gallery" / "writer-critic.json").read_text())
+    gallery_team = json.loads((ROOT / "tests" / "fixtures" / "writer-critic.json").read_text())
     with TestClient(make_app()) as client:
         engine = client.app.state.engine
         with session(engine) as db:

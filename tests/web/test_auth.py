@@ -169,7 +169,7 @@ def test_a_large_pasted_team_passes_the_csrf_check_when_signed_in(client: TestCl
 
     sign_in(client)
     page = client.get("/teams/import").text
-    team = json.loads((Path(__file__).resolve().parents[2] / "gallery" / "writer-critic.json").read_text())
+    team = json.loads((Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "writer-critic.json").read_text())
     team["description"] = "long " * 300_000  # 1.5 MB: over the 1 MB a form field may have by default
     response = client.post("/teams/import", data={"text": json.dumps(team), "csrf_token": csrf_of(page)})
     assert response.status_code == 200
