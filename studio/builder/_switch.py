@@ -10,6 +10,7 @@ from pydantic_core import PydanticUndefined
 from studio.components import get_spec
 
 from .draft import (
+    ASSISTANT,
     GRAPH_FLOW,
     SELECTOR,
     SWARM,
@@ -67,11 +68,23 @@ def switched(component: dict[str, Any], provider: str, default_model: dict[str, 
                       for i, n in enumerate(names)},
             "default_start_node": names[0] if names else None,
         }
+    if provider == SWARM:
+        _hand_off_to_each_other(agents)
     new = {k: copy.deepcopy(v) for k, v in component.items() if k not in ("provider", "config", "version",
                                                                        "component_version")}
     new = {"provider": spec.provider, "component_type": "team", "version": spec.version,
            "component_version": spec.version, **new, "config": config}
     return new, dropped
+
+
+def _hand_off_to_each_other(agents: list[dict[str, Any]]) -> None:
+    """Assistants without handoffs get one to every other participant: a Swarm moves only by handoffs,
+    and its first speaker must be able to make one (AutoGen refuses the team otherwise)."""
+    names = [name_of(a) for a in agents]
+    for agent, name in zip(agents, names):
+        config = agent.get("config")
+        if canonical(agent.get("provider")) == ASSISTANT and isinstance(config, dict) and not config.get("handoffs"):
+            config["handoffs"] = [n for n in names if n and n != name]
 
 
 def _default_name(provider: str) -> str:

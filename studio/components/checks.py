@@ -103,6 +103,9 @@ def check_swarm(team: Node, report: Report) -> None:
     if first and first.spec and first.provider not in (ASSISTANT, USER_PROXY):
         report(first.path, f"the first participant of a Swarm speaks first and must be able to hand off; "
                f"{first.spec.name} cannot (use an AssistantAgent or a UserProxyAgent)", "error")
+    elif first and first.provider == ASSISTANT and not first.raw_config.get("handoffs"):
+        report(first.at("handoffs"), "the first participant of a Swarm speaks first and must be able to hand "
+               "off: give it at least one handoff", "error")
     names = {name for _, _, name in members}
     sure, maybe = _handoff_stoppers(team.child("termination_condition"))
     for _, agent, _ in members:

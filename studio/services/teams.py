@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
 
 from studio.components import Problem, validate_component
+from studio.http.names import slug
 from studio.store import teams as store
 from studio.store.models import Team, TeamVersion
 
@@ -26,6 +26,7 @@ from .errors import (
     NotFoundError,
     PayloadTooLargeError,
     TeamImportError,
+    row_id,
 )
 from .team_files import (
     canonical_component,
@@ -84,14 +85,19 @@ def import_team(session: Session, raw: bytes | str | dict[str, Any] | list[Any],
 
 def export_team(team: Team) -> dict[str, Any]:
     """The team's canonical AutoGen JSON (load + dump of the stored component), keys masked."""
-    canonical, _ = canonical_component(team.component)
-    return canonical if canonical is not None else mask_secrets(team.component)
+    return export_component(team.component)
+
+
+def export_component(component: dict[str, Any]) -> dict[str, Any]:
+    """A team component as it leaves the studio: canonical (every field AutoGen's loader requires, filled in
+    by load + dump), keys masked; one with errors comes out as written, keys masked."""
+    canonical, _ = canonical_component(component)
+    return canonical if canonical is not None else mask_secrets(component)
 
 
 def export_filename(team: Team) -> str:
     """`writer-and-critic.json`: the label as a file name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", team.label.lower()).strip("-")[:80]
-    return f"{slug or f'team-{team.id}'}.json"
+    return f"{slug(team.label, f'team-{team.id}')}.json"
 
 
 def empty_team_component(label: str, model: str | None = None) -> dict[str, Any]:
@@ -150,9 +156,10 @@ def create_empty_team(session: Session, *, label: str) -> Team:
 
 def get_team(session: Session, team_id: Any) -> Team:
     """The team, or `NotFoundError`."""
-    team = store.get_team(session, team_id)
+    missing = f"No team with id {team_id}."
+    team = store.get_team(session, row_id(team_id, missing))
     if team is None:
-        raise NotFoundError(f"No team with id {team_id}.")
+        raise NotFoundError(missing)
     return team
 
 

@@ -108,3 +108,14 @@ def test_switching_type_keeps_a_chosen_name(round_robin: Draft) -> None:
     round_robin.component["config"]["name"] = "trip_planners"
     d = apply(SwitchTeamType(provider=SELECTOR, confirm=True), round_robin)
     assert d.component["config"]["name"] == "trip_planners"
+
+
+def test_switching_to_a_swarm_gives_assistants_handoffs_to_each_other() -> None:
+    from studio.builder import SwitchTeamType
+    from studio.components import validate_component
+
+    from .test_scenarios import haiku_team
+
+    draft = SwitchTeamType(provider="autogen_agentchat.teams.Swarm", confirm=True).apply(haiku_team())
+    assert [a["config"]["handoffs"] for a in draft.component["config"]["participants"]] == [["critic"], ["writer"]]
+    assert [p for p in validate_component(draft.component, kind="team") if p.severity == "error"] == []

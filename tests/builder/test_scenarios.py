@@ -1,5 +1,5 @@
 """The issue's two browser scenarios, built purely through actions: the exported JSON validates,
-loads with `load_component` and runs (on replay clients)."""
+loads with `load_component` and runs (on replay clients). tests/compat runs the same teams in AutoGen."""
 
 from __future__ import annotations
 
@@ -42,9 +42,10 @@ def assert_valid(component: dict[str, Any]) -> None:
     assert [str(p) for p in validate_component(component, kind="team") if p.severity == "error"] == []
 
 
-async def test_two_agent_round_robin_with_a_model_a_tool_and_text_mention_or_max_message() -> None:
+def haiku_team() -> Draft:
+    """Two agents in a round robin, a model each, a tool, TERMINATE mentioned OR a message limit."""
     assistant = template("builtin:agent:assistant")
-    draft = build(
+    return build(
         Draft(empty_team_component("Haiku team")),
         DeleteNode(node="agent:assistant"),
         AddParticipant(component=assistant),
@@ -59,20 +60,12 @@ async def test_two_agent_round_robin_with_a_model_a_tool_and_text_mention_or_max
         SetTermination(component=template("builtin:termination:max-message"), combine="or"),
         AutoLayout(),
     )
-    component = draft.component
-    assert agent_names(component) == ["writer", "critic"]
-    assert component["config"]["termination_condition"]["provider"] == "autogen_agentchat.base.OrTerminationCondition"
-    assert "nodes" not in component and set(draft.layout["nodes"]) == {"team", "agent:writer", "agent:critic"}
-    assert_valid(component)
-    team = load_component(component)
-    result = await team.run(task="Write a haiku about the sea")
-    assert [m.source for m in result.messages] == ["user", "writer", "critic"]
-    assert "TERMINATE" in result.stop_reason
 
 
-async def test_graph_flow_review_loop() -> None:
+def review_loop() -> Draft:
+    """A GraphFlow: writer -> reviewer, back to the writer on REJECT, on to the publisher on APPROVE."""
     assistant = template("builtin:agent:assistant")
-    draft = build(
+    return build(
         Draft(empty_team_component("Review loop")),
         SwitchTeamType(provider="autogen_agentchat.teams.GraphFlow"),
         Rename(node="agent:assistant", new_name="writer"),
@@ -89,6 +82,23 @@ async def test_graph_flow_review_loop() -> None:
         SetStartNode(name="writer"),
         AutoLayout(),
     )
+
+
+async def test_two_agent_round_robin_with_a_model_a_tool_and_text_mention_or_max_message() -> None:
+    draft = haiku_team()
+    component = draft.component
+    assert agent_names(component) == ["writer", "critic"]
+    assert component["config"]["termination_condition"]["provider"] == "autogen_agentchat.base.OrTerminationCondition"
+    assert "nodes" not in component and set(draft.layout["nodes"]) == {"team", "agent:writer", "agent:critic"}
+    assert_valid(component)
+    team = load_component(component)
+    result = await team.run(task="Write a haiku about the sea")
+    assert [m.source for m in result.messages] == ["user", "writer", "critic"]
+    assert "TERMINATE" in result.stop_reason
+
+
+async def test_graph_flow_review_loop() -> None:
+    draft = review_loop()
     graph = draft.component["config"]["graph"]
     assert {k: [(e["target"], e["condition"]) for e in n["edges"]] for k, n in graph["nodes"].items()} == {
         "writer": [("reviewer", None)],

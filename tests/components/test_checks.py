@@ -52,7 +52,7 @@ def test_selector_needs_two_participants() -> None:
 
 @pytest.mark.parametrize("provider", [ROUND_ROBIN, SWARM])
 def test_team_that_may_never_stop_is_a_warning(provider: str) -> None:
-    doc = team(provider, assistant("a"), termination_condition=None)
+    doc = team(provider, assistant("a", handoffs=["b"]), assistant("b", handoffs=["a"]), termination_condition=None)
     assert problems(doc) == [
         ("warning", "config.termination_condition",
          "no termination condition and no max_turns: the team may never stop")

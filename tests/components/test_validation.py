@@ -235,3 +235,13 @@ def test_slot_of_wrong_type() -> None:
     assert problems(doc) == [
         ("error", "config.termination_condition", "expected a component object ({provider, config, ...})")
     ]
+
+
+def test_a_swarm_whose_first_assistant_cannot_hand_off_is_refused_at_its_handoffs() -> None:
+    model = {"provider": "autogen_ext.models.replay.ReplayChatCompletionClient", "config": {"chat_completions": []}}
+    team = {"provider": "autogen_agentchat.teams.Swarm", "config": {"participants": [
+        {"provider": "autogen_agentchat.agents.AssistantAgent", "config": {"name": "a", "model_client": model}},
+        {"provider": "autogen_agentchat.agents.AssistantAgent",
+         "config": {"name": "b", "model_client": model, "handoffs": ["a"]}}]}}
+    errors = [p for p in validate_component(team) if p.severity == "error"]
+    assert [p.path for p in errors] == ["config.participants[0].config.handoffs"]

@@ -79,7 +79,7 @@ def export(db: Db, team_id: int, format: Literal["json", "python", "autogen"] = 
     """The team as it is in the builder: AutoGen's JSON, or a script that runs it (Studio's or AutoGen's)."""
     builder = _open(db, team_id)
     filename = team_service.export_filename(builder.team)
-    component = team_service.mask_secrets(builder.draft.component)  # a key typed into a form stays here
+    component = team_service.export_component(builder.draft.component)  # AutoGen's complete form, keys masked
     if format == "json":
         body, media = team_service.pretty_json(component), "application/json"
     else:
@@ -169,16 +169,9 @@ async def properties(request: Request, db: Db, team_id: int) -> Response:
 def duplicate(request: Request, db: Db, team_id: int) -> Response:
     """`Duplicate team`: a new team copied from this one's draft (or, if the draft has errors, from its
     last saved version), then its builder opens (HX-Redirect)."""
-    builder = _open(db, team_id)
-    label = str(builder.draft.component.get("label") or builder.team.label)
-    copy_ = team_service.duplicate_team(db, builder.team, label=f"{label} (copy)")
-    if builder.has_unsaved_changes:
-        try:
-            component = {**builder.draft.component, "label": copy_.label}
-            copy_ = team_service.save_team_component(db, copy_, component, note="Copied from the builder")
-            copy_ = team_service.save_layout(db, copy_, builder.draft.layout)
-        except InvalidTeamError:
-            flash(request, "The copy has the last saved version: the unsaved changes have errors.", "warning")
+    copy_, from_draft = _open(db, team_id).duplicate()
+    if not from_draft:
+        flash(request, "The copy has the last saved version: the unsaved changes have errors.", "warning")
     flash(request, f"Duplicated as “{copy_.label}”.", "success")
     return Response(status_code=204, headers={"HX-Redirect": f"/builder/{copy_.id}"})
 
