@@ -195,12 +195,9 @@ def _export(args: argparse.Namespace) -> int:
             known = ", ".join(f"{t.id} ({t.label})" for t in teams.list_teams(db)) or "none"
             print(f"studio export: no team {args.team_id}; teams: {known}", file=sys.stderr)
             return 1
-        component, filename, label = teams.export_team(team), teams.export_filename(team), team.label
-    if args.format == "json":
-        sys.stdout.write(teams.pretty_json(component))
-    else:
-        script = team_scripts.studio_script if args.format == "python" else team_scripts.autogen_script
-        sys.stdout.write(script(component, label=label, filename=filename.removesuffix(".json") + ".py"))
+        stem = teams.export_filename(team).removesuffix(".json")
+        file = team_scripts.export_file(teams.export_team(team), label=team.label, stem=stem, format=args.format)
+    sys.stdout.write(file.body)
     return 0
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from studio.store import make_engine, migrate
 from tests.support.openai_server import OpenAIServer
 from tests.support.postgres import pg_database  # noqa: F401 (a fixture for the whole suite)
 
@@ -15,3 +18,12 @@ def openai_server() -> Iterator[OpenAIServer]:
     """A scripted OpenAI chat-completions server on 127.0.0.1 (see tests/support/openai_server.py)."""
     with OpenAIServer() as server:
         yield server
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated SQLite database in the test's temporary directory."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()

@@ -5,6 +5,7 @@ survive a reload), validation after every change, and saving as a new team versi
     draft, problems = builder.apply(AddParticipant(component=assistant("writer")))
     builder.undo(); builder.redo()
     builder.save()        # a new team version; the layout is stored on the team
+    builder.duplicate()   # a new team from the draft
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session
 
 from studio.components import Problem, validate_component
 from studio.services import teams as team_service
+from studio.services.errors import InvalidTeamError
 from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
@@ -103,6 +105,20 @@ class BuilderSession:
         drafts.mark_saved(self.session, self.row, team)
         self.team = team
         return team
+
+    def duplicate(self) -> tuple[Team, bool]:
+        """A new team, "<label> (copy)", made from the draft with its layout; `(copy, True)`. When the draft
+        has unsaved changes with errors the copy has the last saved version instead: `(copy, False)`."""
+        label = str(self._draft.component.get("label") or self.team.label)
+        copy = team_service.duplicate_team(self.session, self.team, label=f"{label} (copy)")
+        if not self.has_unsaved_changes:
+            return copy, True
+        component = {**self._draft.component, "label": copy.label}
+        try:
+            saved = team_service.save_team_component(self.session, copy, component, note="Copied from the builder")
+        except InvalidTeamError:
+            return copy, False
+        return team_service.save_layout(self.session, saved, self._draft.layout), True
 
     def keep_draft(self) -> None:
         """Acknowledge a change made elsewhere: the draft stays as it is, based on the team's current

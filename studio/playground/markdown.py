@@ -30,7 +30,8 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# `breaks`: a single newline is a line break, as in chat (a model's haiku keeps its lines).
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
 _markdown.enable(["table", "strikethrough"])
 
 

@@ -4,10 +4,11 @@ Design:
 - A run is an asyncio task owned by the `RunManager` (one per app), not by any HTTP request: closing the
   page does not stop it. `start` validates first (empty task, invalid team: `RunRefused`, no run row),
   then creates the `Run` row and the task.
-- Database first, then publish: each message/event of `run_stream` is written in its own short
-  transaction (in a worker thread, so the event loop never waits on the database) with the next `seq`,
-  and only then handed to the live followers. Streamed chunks (`ModelClientStreamingChunkEvent`) are
-  never stored: followers see them live as `Update(kind="chunk")` and they settle into the final message.
+- Database first, then publish: each message/event of `run_stream` is stored with the next `seq` (by the
+  `EventWriter`, in a worker thread, so the event loop never waits on the database; events of runs
+  arriving together share one short transaction), and only then handed to the live followers. Streamed
+  chunks (`ModelClientStreamingChunkEvent`) are never stored: followers see them live as
+  `Update(kind="chunk")` and they settle into the final message.
 - `follow(run_id, after_seq)` subscribes before it reads the database, then yields the stored events
   after `after_seq`, then the live ones, skipping any seq it already yielded, and ends with one
   `Update(kind="end")`. Every event therefore arrives exactly once and in order, whether the follower
@@ -50,6 +51,7 @@ from studio.store.models import RunEvent, RunPublic, RunStatus
 
 from .broker import Broker, Update
 from .conversations import Conversations, Prepared, RunRefused
+from .event_writer import EventWriter
 from .human_input import HumanInput, Question, user_proxies
 from .recording import Recorder
 from .replay import scripted_input
@@ -97,6 +99,7 @@ class RunManager:
         self._broker = Broker()
         self._active: dict[int, _ActiveRun] = {}
         self._conversations = Conversations(engine)
+        self._events = EventWriter(engine)
 
     # -- starting -------------------------------------------------------------------------------------
 
@@ -181,7 +184,7 @@ class RunManager:
         """Store one message or event, then publish it (and the question it asks, if it does)."""
         data = item.dump()
         active.seq += 1
-        row = await asyncio.to_thread(self._write_event, active.run_id, active.seq, data)
+        row = await self._events.write(active.run_id, active.seq, data)
         self._broker.publish(active.run_id, Update("event", seq=row.seq, event=row, data=row.data))
         if isinstance(item, ErrorEvent):
             active.last_error = item.content
@@ -192,10 +195,6 @@ class RunManager:
             question = active.human.question
             if question is not None:
                 self._broker.publish(active.run_id, Update("question", seq=row.seq, data=question.dump()))
-
-    def _write_event(self, run_id: int, seq: int, data: dict[str, Any]) -> RunEvent:
-        with db_session(self._engine) as db:
-            return store.add_event(db, run_id, seq, data)
 
     def _outcome(self, active: _ActiveRun, result: TaskResult | None) -> Outcome:
         reason = (result.stop_reason if result else None) or ""

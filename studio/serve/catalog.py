@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studio.components import get_spec, validate_component
+from studio.http.names import slug
 
 
 class CatalogError(Exception):
@@ -31,11 +31,6 @@ class ServedTeam:
     def of(cls, name: str, component: dict[str, Any]) -> ServedTeam:
         """Labelled and described by the component itself."""
         return cls(name, component, str(component.get("label") or name), str(component.get("description") or ""))
-
-
-def slug(text: str) -> str:
-    """A URL-safe team name: `Writer and critic` -> `writer-and-critic`."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "team"
 
 
 class TeamCatalog:
@@ -64,7 +59,7 @@ class TeamCatalog:
                 errors = [f"a {spec.component_type} is not a team or an agent: nothing to run"]
             problems += [f"{file}: {e}" for e in errors]
             if not errors:
-                teams.append(ServedTeam.of(slug(file.stem), component))
+                teams.append(ServedTeam.of(slug(file.stem, "team"), component))
         names = [t.name for t in teams]
         problems += [f"{path}: two files are served as {n!r}" for n in sorted({n for n in names if names.count(n) > 1})]
         if problems:

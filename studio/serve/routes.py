@@ -143,7 +143,7 @@ def _task_of(messages: list[ChatMessage]) -> str:
     for message in reversed(messages):
         if message.role == "user":
             if isinstance(message.content, list):
-                return "\n".join(str(p.get("text", "")) for p in message.content if p.get("type") == "text").strip()
+                return "\n".join(str(p.get("text") or "") for p in message.content if p.get("type") == "text").strip()
             return (message.content or "").strip()
     return ""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
@@ -172,10 +172,25 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
     return result
 
 
-def _inject(node: Any, creds: Credentials) -> None:
+def _inject(component: dict[str, Any], creds: Credentials) -> None:
+    for canonical, config in model_clients(component):
+        if config.get("api_key") not in (None, "", MASK):
+            continue
+        if canonical == OPENAI:
+            _fill(config, "api_key", creds.openai_api_key, replace_mask=True)
+            _fill(config, "base_url", creds.openai_base_url)
+        else:
+            _fill(config, "api_key", creds.azure_api_key, replace_mask=True)
+            _fill(config, "azure_endpoint", creds.azure_endpoint)
+            _fill(config, "api_version", creds.azure_api_version)
+
+
+def model_clients(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(OPENAI or AZURE, its config) for each OpenAI / Azure model client at any depth of `node`, the config
+    itself (not a copy), so a caller can fill it in."""
     if isinstance(node, list):
         for item in node:
-            _inject(item, creds)
+            yield from model_clients(item)
         return
     if not isinstance(node, dict):
         return
@@ -183,16 +198,10 @@ def _inject(node: Any, creds: Credentials) -> None:
     if isinstance(provider, str) and isinstance(config, dict):
         spec = get_spec(provider)
         canonical = spec.provider if spec else provider
-        if canonical in (OPENAI, AZURE) and config.get("api_key") in (None, "", MASK):
-            if canonical == OPENAI:
-                _fill(config, "api_key", creds.openai_api_key, replace_mask=True)
-                _fill(config, "base_url", creds.openai_base_url)
-            else:
-                _fill(config, "api_key", creds.azure_api_key, replace_mask=True)
-                _fill(config, "azure_endpoint", creds.azure_endpoint)
-                _fill(config, "api_version", creds.azure_api_version)
+        if canonical in (OPENAI, AZURE):
+            yield canonical, config
     for value in node.values():
-        _inject(value, creds)
+        yield from model_clients(value)
 
 
 def _fill(config: dict[str, Any], key: str, credential: Credential, *, replace_mask: bool = False) -> None:
@@ -210,5 +219,6 @@ __all__ = [
     "inject_credentials",
     "load_credentials",
     "masked",
+    "model_clients",
     "save_credentials",
 ]

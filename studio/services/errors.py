@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from studio.components import Problem
 
@@ -55,6 +56,21 @@ class GalleryFetchError(ServiceError):
     """A gallery URL that could not be fetched (scheme, network, timeout, status, not JSON), and why."""
 
     status_code = 400
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest id a row can have (a 64-bit integer, in SQLite and PostgreSQL)
+
+
+def row_id(value: Any, missing: str) -> int:
+    """`value` as a row id to look up; `NotFoundError(missing)` when no row can have it (not a number, < 1,
+    or too large for the database, which would otherwise fail with an error of its own)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFoundError(missing) from None
+    if not 0 < number <= MAX_ROW_ID:
+        raise NotFoundError(missing)
+    return number
 
 
 def _mb(size: int) -> str:

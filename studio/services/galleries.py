@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 from sqlmodel import Session
 
 from studio.components import Problem
+from studio.http.names import slug
 from studio.store import galleries as store
-from studio.store.models import Gallery, GalleryKind, GalleryTemplate, Team
+from studio.store import runs as runs_store
+from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
 
 from . import teams, tool_trust
 from .errors import (
@@ -28,6 +30,7 @@ from .errors import (
     NotFoundError,
     PayloadTooLargeError,
     ServiceError,
+    row_id,
 )
 from .gallery import BUILT_IN, INDEX_ID, read_demo, without_tags
 from .gallery_files import (
@@ -35,7 +38,6 @@ from .gallery_files import (
     gallery_document,
     read_gallery_file,
     read_item,
-    slug,
     team_type,
 )
 
@@ -63,9 +65,10 @@ def list_galleries(db: Session) -> list[Gallery]:
 
 def get_gallery(db: Session, gallery_id: Any) -> Gallery:
     """The gallery, or `NotFoundError`."""
-    gallery = store.get_gallery_by_id(db, _id(gallery_id))
+    missing = f"No gallery with id {gallery_id}."
+    gallery = store.get_gallery_by_id(db, row_id(gallery_id, missing))
     if gallery is None:
-        raise NotFoundError(f"No gallery with id {gallery_id}.")
+        raise NotFoundError(missing)
     return gallery
 
 
@@ -87,9 +90,10 @@ def item_team_type(item: GalleryTemplate) -> str:
 
 def get_item(db: Session, item_id: Any) -> GalleryTemplate:
     """The gallery item, or `NotFoundError`."""
-    item = store.get_template(db, _id(item_id))
+    missing = f"No gallery item with id {item_id}."
+    item = store.get_template(db, row_id(item_id, missing))
     if item is None:
-        raise NotFoundError(f"No gallery item with id {item_id}.")
+        raise NotFoundError(missing)
     return item
 
 
@@ -108,7 +112,7 @@ def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: st
     items = []
     for item in read.items:
         tool_trust.note_imported_code(db, item.component)
-        key = _unique_key(keys, f"{item.component_type}-{slug(item.label)}")
+        key = _unique_key(keys, f"{item.component_type}-{slug(item.label, 'item')}")
         items.append(store.add_template(
             db, gallery_id=gallery.id, key=key, component=item.component, label=item.label,
             description=item.description, tags=item.tags, component_type=item.component_type,
@@ -172,7 +176,7 @@ def export_gallery(db: Session, gallery_id: Any) -> dict[str, Any]:
     metadata = {"description": gallery.description, "tags": tags, **gallery.meta}
     built_in = gallery.kind == GalleryKind.BUILT_IN
     return gallery_document(
-        gallery_id=INDEX_ID if built_in else f"gallery-{slug(gallery.name)}", name=gallery.name,
+        gallery_id=INDEX_ID if built_in else f"gallery-{slug(gallery.name, 'item')}", name=gallery.name,
         url=gallery.url, metadata=metadata, items=[(i.component_type, _exported(i)) for i in items])
 
 
@@ -208,7 +212,7 @@ def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str 
     label = " ".join((label or item.label).split())[:200] or item.label
     existing = {t.key for t in store.list_templates(db, gallery_id=gallery.id)}
     return store.add_template(
-        db, gallery_id=gallery.id, key=_unique_key(existing, f"{kind}-{slug(label)}"), component=item.component,
+        db, gallery_id=gallery.id, key=_unique_key(existing, f"{kind}-{slug(label, 'item')}"), component=item.component,
         label=label, description=description or item.description, tags=[str(t) for t in tags],
         component_type=kind, unsupported=item.unsupported,
         trusted=not tool_trust.blocked_tool_code(db, item.component))
@@ -229,6 +233,17 @@ def use_template(db: Session, item_id: Any) -> Team:
     component = without_tags(copy.deepcopy(item.component))
     component["label"], component["description"] = item.label, item.description
     return teams.import_teams(db, component).teams[0]
+
+
+def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]]:
+    """`Try demo`: a new team from the template, labelled "(demo)", a playground session for it, and the demo
+    recording to run there (scripted replies: no model called); `NotFoundError` for a template without one."""
+    item = get_item(db, item_id)
+    demo = demo_of(db, item.id)
+    if demo is None:
+        raise NotFoundError(f"The template “{item.label}” has no demo.")
+    team = teams.rename_team(db, use_template(db, item.id), label=f"{item.label} (demo)")
+    return runs_store.create_session(db, team_id=team.id, name="Demo"), demo
 
 
 def untrusted_tool_code(component: dict[str, Any], db: Session | None = None) -> list[tuple[str, str]]:
@@ -288,13 +303,6 @@ def _unique_key(taken: set[str], key: str) -> str:
     return candidate
 
 
-def _id(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFoundError(f"No gallery item or gallery with id {value!r}.") from None
-
-
 def _article(kind: str) -> str:
     return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
@@ -305,6 +313,7 @@ __all__ = [
     "add_to_gallery",
     "delete_gallery",
     "demo_of",
+    "demo_session",
     "export_gallery",
     "fetch_gallery",
     "gallery_items",

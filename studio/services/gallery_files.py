@@ -8,7 +8,6 @@ is not an error: it is kept exactly as given, with a one-line `unsupported` reas
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,10 +166,5 @@ def gallery_document(*, gallery_id: str, name: str, url: str, metadata: dict[str
                          "components": components})
 
 
-def slug(text: str, fallback: str = "item") -> str:
-    """`writer-and-critic`: lower-case words joined by dashes, for keys and ids."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or fallback
-
-
 __all__ = ["GROUPS", "GalleryFile", "GalleryItem", "gallery_document", "read_gallery_file", "read_item",
-           "slug", "team_type"]
+           "team_type"]

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from studio.components import (
     ComponentValidationError,
     UnsupportedComponentError,
-    get_spec,
     load_component,
 )
 from studio.runtime.cancellation import CancellationToken
@@ -26,7 +25,7 @@ from studio.runtime.models import ModelClientError
 from studio.runtime.models.types import UserMessage
 from studio.runtime.tools import FunctionTool, get_sandbox_limits
 
-from .credentials import AZURE, OPENAI, Credentials, inject_credentials, masked
+from .credentials import AZURE, OPENAI, Credentials, inject_credentials, masked, model_clients
 
 PROBE_TIMEOUT_SECONDS = 60.0
 """How long one probe may take before the page gives up on it."""
@@ -148,28 +147,17 @@ def _load(component: dict[str, Any], kind: str, credentials: Credentials | None)
         raise _ProbeFailed(str(exc)) from None
 
 
-def _missing_keys(node: Any) -> Iterator[str]:
+def _missing_keys(component: dict[str, Any]) -> Iterator[str]:
     """"OpenAI" / "Azure" for each model client (at any depth) left without a key after injection.
 
     An OpenAI client with a base URL is an OpenAI-compatible server, which may need no key: the client
     itself decides.
     """
-    if isinstance(node, list):
-        for item in node:
-            yield from _missing_keys(item)
-        return
-    if not isinstance(node, dict):
-        return
-    provider, config = node.get("provider"), node.get("config")
-    if isinstance(provider, str) and isinstance(config, dict):
-        spec = get_spec(provider)
-        canonical = spec.provider if spec else provider
+    for canonical, config in model_clients(component):
         if canonical == OPENAI and not config.get("api_key") and not config.get("base_url"):
             yield "OpenAI"
         if canonical == AZURE and not config.get("api_key") and not config.get("azure_ad_token"):
             yield "Azure"
-    for value in node.values():
-        yield from _missing_keys(value)
 
 
 async def _limited(awaitable: Awaitable[T], timeout: float) -> T:

@@ -6,7 +6,13 @@ argument and prints the trace; model keys come from the environment (`OPENAI_API
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .team_files import mask_secrets
+from .teams import pretty_json
+
+ExportFormat = Literal["json", "python", "autogen"]
 
 _HEADER = '''#!/usr/bin/env python3
 """Run the team "{label}" with {engine}.
@@ -59,6 +65,24 @@ if __name__ == "__main__":
 '''
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    body: str
+    filename: str
+    media_type: str
+
+
+def export_file(component: dict[str, Any], *, label: str, stem: str, format: ExportFormat) -> ExportFile:
+    """The team as a download named after `stem`: AutoGen's JSON (`stem.json`), or a script running it with
+    Studio (`stem.py`) or AutoGen (`stem-autogen.py`); keys masked in every one."""
+    component = mask_secrets(component)
+    if format == "json":
+        return ExportFile(pretty_json(component), f"{stem}.json", "application/json")
+    filename = f"{stem}-autogen.py" if format == "autogen" else f"{stem}.py"
+    script = autogen_script if format == "autogen" else studio_script
+    return ExportFile(script(component, label=label, filename=filename), filename, "text/x-python")
+
+
 def studio_script(component: dict[str, Any], *, label: str, filename: str) -> str:
     """A script running the team on Studio's runtime (`from studio import load_team`)."""
     return _script(component, label=label, filename=filename, engine="Studio's runtime",
@@ -74,6 +98,7 @@ def autogen_script(component: dict[str, Any], *, label: str, filename: str) -> s
 
 
 def _script(component: dict[str, Any], *, label: str, filename: str, engine: str, install: str, imports: str) -> str:
+    component = mask_secrets(component)  # a script is an export: no key in it, whoever calls
     safe_label = label.replace('"', "'").replace("\\", "/")  # it goes inside the docstring
     return _HEADER.format(label=safe_label, engine=engine, install=install, filename=filename, imports=imports,
                           literal=_literal(json.dumps(component, indent=4, ensure_ascii=False)))

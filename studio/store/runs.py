@@ -40,6 +40,14 @@ def list_sessions(session: Session, *, team_id: int | None = None) -> list[ChatS
     return list(session.exec(query))
 
 
+def rename_session(session: Session, chat: ChatSession, name: str) -> ChatSession:
+    """Give a session a name ("" lets pages call it "Session N")."""
+    chat.name = name
+    session.add(chat)
+    session.flush()
+    return chat
+
+
 def delete_session(session: Session, chat: ChatSession) -> None:
     """Delete a session with its runs and their events."""
     session.delete(chat)
@@ -87,13 +95,13 @@ def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
     An event's `models_usage` is added to the run's token totals, so they are right mid-run too.
     """
     assert run.id is not None
-    last = session.exec(select(func.max(RunEvent.seq)).where(RunEvent.run_id == run.id)).one()
+    last = last_seq(session, run.id)
     prompt, completion = _usage(event)
     if prompt or completion:
         run.prompt_tokens += prompt
         run.completion_tokens += completion
         session.add(run)
-    return _add_event(session, run.id, (last or 0) + 1, event)
+    return _add_event(session, run.id, last + 1, event)
 
 
 def add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
@@ -135,6 +143,11 @@ def _usage(event: dict[str, Any]) -> tuple[int, int]:
     if not isinstance(usage, dict):
         return 0, 0
     return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+
+
+def last_seq(session: Session, run_id: int) -> int:
+    """The seq of the run's newest stored event; 0 when it has none (seqs run 1, 2, 3... with no gaps)."""
+    return session.exec(select(func.max(RunEvent.seq)).where(RunEvent.run_id == run_id)).one() or 0
 
 
 def list_events(
@@ -197,8 +210,10 @@ __all__ = [
     "finish_run",
     "get_chat_session",
     "get_run",
+    "last_seq",
     "list_events",
     "list_runs",
     "list_sessions",
     "mark_interrupted_runs",
+    "rename_session",
 ]

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from studio.playground import Question, RunManager
 from studio.playground.flow import flow
@@ -78,12 +77,13 @@ def open_session_for_team(db: Session, team: Team) -> ChatSession:
     return existing[0] if existing else store.create_session(db, team_id=team.id)
 
 
+def session_name(typed: str) -> str:
+    """A session name as typed, its whitespace tidied, at most 200 characters ("" means "Session N")."""
+    return " ".join(typed.split())[:200]
+
+
 def rename_session(db: Session, chat: ChatSession, name: str) -> ChatSession:
-    """Give a session a name ("" goes back to "Session N")."""
-    chat.name = " ".join(name.split())[:200]
-    db.add(chat)
-    db.flush()
-    return chat
+    return store.rename_session(db, chat, session_name(name))
 
 
 def team_or_none(db: Session, team_id: int) -> Team | None:
@@ -112,7 +112,7 @@ def run_view(db: Session, run: Run, manager: RunManager) -> RunView:
 def trace_page(db: Session, run: Run, *, before_seq: int | None) -> TracePage:
     """The `PAGE_SIZE` events before `before_seq` (None: the newest ones)."""
     assert run.id is not None
-    last = before_seq - 1 if before_seq is not None else _last_seq(db, run.id)
+    last = before_seq - 1 if before_seq is not None else store.last_seq(db, run.id)
     start = max(0, last - PAGE_SIZE)
     events = store.list_events(db, run.id, after_seq=start, limit=last - start) if last > 0 else []
     return _page(run, events)
@@ -133,11 +133,6 @@ def _page(run: Run, events: Sequence[RunEvent]) -> TracePage:
     return TracePage(run.id, trace_items(events, run), events[0].seq, events[-1].seq)
 
 
-def _last_seq(db: Session, run_id: int) -> int:
-    """The seq of a run's newest stored event (seqs are 1, 2, 3... with no gaps)."""
-    return db.exec(select(func.max(RunEvent.seq)).where(RunEvent.run_id == run_id)).one() or 0
-
-
 __all__ = [
     "PAGE_SIZE",
     "RunView",
@@ -148,6 +143,7 @@ __all__ = [
     "rename_session",
     "run_view",
     "run_views",
+    "session_name",
     "session_rows",
     "session_title",
     "team_or_none",

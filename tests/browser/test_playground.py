@@ -28,6 +28,7 @@ from tests.support.playground_teams import (
 )
 
 from .conftest import StudioServer
+from .shots import shoot
 
 SHOTS = Path("/tmp/studio-shots/playground")
 RUN_TIMEOUT_MS = 15_000
@@ -98,8 +99,15 @@ def test_run_a_team_and_watch_its_trace_arrive_live(page: Page) -> None:
     expect(run.locator(".run-events > article.event")).to_have_count(2)  # critic's two answers to writer
     assert _seqs(run) == [3, 5] and page.evaluate("window.__samePage") is True  # filtered in place
     _shot(page, "2b-flow-filtered")
+    active = run.locator("a.flow__edge.is-active")
+    expect(active).to_have_count(1)
+    expect(active).to_have_attribute("aria-current", "true")
+    shoot(page, "flow-filtered", dark=True, element=f"#{run.get_attribute('id')}")
     run.get_by_role("button", name="Show all turns").click()
     expect(run.locator(".run-events > article.event")).to_have_count(5)
+    expect(run.locator("a.flow__edge.is-active")).to_have_count(0)  # no arrow stays highlighted
+    expect(run.locator("a.flow__edge[aria-current]")).to_have_count(0)
+    shoot(page, "flow-all-turns", dark=True, element=f"#{run.get_attribute('id')}")
     page.emulate_media(color_scheme="dark")
     _shot(page, "2-run-complete-dark")
     page.emulate_media(color_scheme="light")
@@ -159,6 +167,85 @@ def test_a_tool_result_arrives_live_beside_its_call(page: Page, openai_server: O
     expect(call.locator(".tool-result")).to_contain_text("3")  # the result joined its call in place
     assert run.locator('.run-events > article[data-type="ToolCallExecutionEvent"]').count() == 0
     _shot(page, "4c-tool-call")
+
+
+# Counts, in every page the test opens, the most elements ever shown at once for one seq (a duplicate that
+# came and went would be missed by looking only at the end).
+MOST_PER_SEQ = """
+window.__mostPerSeq = 0;
+new MutationObserver(() => {
+  const counts = {};
+  for (const el of document.querySelectorAll(".run-events article[data-seq]")) {
+    const key = el.closest(".run").id + ":" + el.dataset.seq;
+    counts[key] = (counts[key] || 0) + 1;
+  }
+  window.__mostPerSeq = Math.max(window.__mostPerSeq, ...Object.values(counts), 0);
+}).observe(document, { subtree: true, childList: true });
+"""
+
+
+def _each_seq_once(run) -> None:
+    seqs = _seqs(run)
+    assert seqs == sorted(set(seqs)), seqs
+    assert run.page.evaluate("window.__mostPerSeq") == 1
+
+
+def test_a_tool_demo_shows_each_call_once_with_its_results_live(page: Page) -> None:
+    page.add_init_script(MOST_PER_SEQ)
+    page.goto("/gallery")
+    page.get_by_role("article", name="Assistant with tools").get_by_role("button", name="Try demo").click()
+    expect(page).to_have_url(re.compile(r"/playground/sessions/\d+"))
+    _status(page, "complete")
+    run = _last_run(page)
+    call = run.locator('[data-seq="3"]')
+    expect(call).to_have_count(1)
+    expect(call).to_have_attribute("data-type", "ToolCallRequestEvent")
+    for result in ("350 F = 176.67 C", "45 days", "100.0"):
+        expect(call.locator(".tool-result", has_text=result)).to_be_visible()
+    expect(run.locator(".tool-result--pending")).to_have_count(0)
+    _each_seq_once(run)
+    shoot(page, "tool-demo", dark=True, element=f"#{run.get_attribute('id')}")
+
+
+def test_parallel_tool_calls_of_a_streaming_agent_join_their_call_in_place(page: Page) -> None:
+    page.add_init_script(MOST_PER_SEQ)
+    calls = {"finish_reason": "function_calls", "cached": False, "usage": {"prompt_tokens": 5, "completion_tokens": 3},
+             "content": [{"id": "call_1", "name": "add", "arguments": '{"a": 1, "b": 2}'},
+                         {"id": "call_2", "name": "add", "arguments": '{"a": 30, "b": 40}'}]}
+    model = {"provider": "autogen_ext.models.replay.ReplayChatCompletionClient", "component_type": "model",
+             "config": {"chat_completions": [calls, "That makes 3 and 70."]}}
+    team = replay_teams.team("RoundRobinGroupChat", [replay_teams.assistant("calculator", model, tools=True,
+                             stream=True)], termination_condition=replay_teams.max_messages(3), label="Parallel")
+    _open_session(page, _team(page, team))
+    _run(page, "Add 1 and 2, and 30 and 40")
+    _status(page, "complete")
+    run = _last_run(page)
+    call = run.locator('[data-seq="2"]')
+    expect(call).to_have_count(1)
+    expect(call.locator(".tool-result")).to_have_text([re.compile(r"Result.*\b3\b", re.S),
+                                                       re.compile(r"Result.*\b70\b", re.S)])
+    _each_seq_once(run)
+
+
+def test_a_haiku_keeps_its_lines_and_the_token_table_lines_up(page: Page) -> None:
+    _open_session(page, _team(page, replay_team("Grey waves fold in\nsalt wind carries the gull's cry\nthe tide keeps its time",
+                                                label="Haiku")))
+    _run(page, "A haiku about the sea")
+    _status(page, "complete")
+    run = _last_run(page)
+    haiku = run.locator('article[data-source="assistant"] .markdown')
+    expect(haiku.locator("br")).to_have_count(2)
+    assert haiku.inner_text().splitlines() == ["Grey waves fold in", "salt wind carries the gull's cry",
+                                               "the tide keeps its time"]
+    table = run.locator(".run-summary__agents")
+    for column in range(2, 6):  # each number's right edge is its header's
+        header = table.locator(f"thead th:nth-child({column})")
+        cell = table.locator(f"tbody tr:first-child td:nth-child({column})")
+        assert header.evaluate("el => getComputedStyle(el).textAlign") == "right"
+        edges = [el.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el);"
+                             " return r.getBoundingClientRect().right; }") for el in (header, cell)]
+        assert abs(edges[0] - edges[1]) < 1.5, (column, edges)
+    shoot(page, "haiku-and-summary", dark=True, element=f"#{run.get_attribute('id')}")
 
 
 def test_answer_a_user_proxy(page: Page) -> None:

@@ -1,18 +1,14 @@
-"""Builder fixtures: drafts made from the library's templates, and a migrated SQLite database."""
+"""Builder fixtures: drafts made from the library's templates (the database `engine` is the suite's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
 from studio.builder import Draft
 from studio.builder.library import builtin_items, get_item
 from studio.components import validate_component
-from studio.store import make_engine, migrate
 
 
 def template(item_id: str) -> dict[str, Any]:
@@ -49,10 +45,3 @@ def swarm() -> Draft:
     """writer and critic handing off to each other."""
     return Draft(template("builtin:team:swarm"))
 
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()

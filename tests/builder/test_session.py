@@ -137,3 +137,17 @@ def test_a_change_made_elsewhere_keeps_unsaved_work(engine: Engine) -> None:
     with session(engine) as db:
         builder = BuilderSession.open(db, team_id)
         assert not builder.changed_elsewhere and not builder.has_unsaved_changes
+
+
+def test_duplicate_copies_the_draft_or_else_the_saved_team(engine: Engine) -> None:
+    team_id = make_team(engine)
+    with session(engine) as db:
+        builder = BuilderSession.open(db, team_id)
+        builder.apply(AddParticipant(component=agent("editor")))
+        copy, from_draft = builder.duplicate()
+        assert from_draft and copy.id != team_id and copy.label.endswith(" (copy)")
+        assert agent_names(copy.component) == ["writer", "critic", "editor"]
+        builder.apply(SetField(node="team", path="config.max_turns", value=0))  # an error: not copied
+        copy, from_draft = builder.duplicate()
+        assert not from_draft and agent_names(copy.component) == ["writer", "critic"]
+        assert builder.has_unsaved_changes  # the original draft goes on

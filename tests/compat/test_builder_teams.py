@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("autogen_agentchat", reason="differential tests need AutoGen 0.7.5: pip install -e '.[compat]'")
 
-from studio.builder import Draft, SwitchTeamType
+from studio.builder import SwitchTeamType
 from studio.builder.library import builtin_items
 from studio.components import load_component
 from studio.services.teams import export_component

@@ -57,6 +57,16 @@ def test_code_blocks_and_formatting_are_kept() -> None:
     assert '<a href="https://example.com" rel="noopener noreferrer nofollow">docs</a>' in html
 
 
+def test_single_line_breaks_are_kept_as_in_chat() -> None:
+    assert str(render_markdown("line one\nline two")) == "<p>line one<br>\nline two</p>\n"  # a haiku keeps its lines
+
+
+def test_line_breaks_leave_code_blocks_and_lists_alone() -> None:
+    html = str(render_markdown("Steps:\n- one\n- two\n\n```\na = 1\nb = 2\n```"))
+    assert "<p>Steps:</p>" in html and "<li>one</li>\n<li>two</li>" in html
+    assert "<pre><code>a = 1\nb = 2\n</code></pre>" in html and html.count("<br>") == 0
+
+
 def test_markdown_images_become_links_that_load_nothing() -> None:
     html = str(render_markdown("![chart](https://example.com/chart.png)"))
     assert "<img" not in html

@@ -240,7 +240,7 @@ async def test_an_unexpected_failure_ends_the_run_as_error_and_the_manager_keeps
     def broken(*args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(manager, "_write_event", broken)
+    monkeypatch.setattr("studio.playground.event_writer.store.add_event", broken)
     run_id = await manager.start(session_id, "Hi")
     await finished(manager, run_id)
     run = run_row(engine, run_id)

@@ -214,8 +214,20 @@ def test_run_summary_counts_and_renders() -> None:
     section = next(attrs for tag, attrs in Elements(html).tags if tag == "section")
     assert section["data-run-status"] == "complete"
     assert "Text &#39;TERMINATE&#39; mentioned" in html and "1 min 15 s" in html
-    assert '<tr data-agent="writer"><th scope="row">writer</th><td>1</td><td>12</td><td>7</td><td>19</td></tr>' in html
+    assert ('<tr data-agent="writer"><th scope="row">writer</th><td class="num">1</td><td class="num">12</td>'
+            '<td class="num">7</td><td class="num">19</td></tr>') in html
     assert "(1 failed)" in html
+
+
+def test_tokens_by_agent_numbers_line_up_under_their_headers() -> None:
+    recorder = tool_run()
+    recorder.add(SelectSpeakerEvent(source="SelectorGroupChatManager", content=["reviewer"]))
+    run = FakeRun(status="complete", prompt_tokens=100, completion_tokens=20)
+    html = render("playground/_summary.html", summary=run_summary(run, recorder.events))
+    cells = [(tag, attrs) for tag, attrs in Elements(html).tags if tag in ("th", "td")]
+    headers = [attrs.get("class") for tag, attrs in cells if attrs.get("scope") == "col"]
+    assert headers == [None, "num", "num", "num", "num"]  # Agent reads left; the counts right, like their cells
+    assert {attrs.get("class") for tag, attrs in cells if tag == "td"} == {"num"}
 
 
 def test_summary_has_no_status_attribute_while_running() -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from studio.http.names import slug
 from studio.serve import CatalogError, TeamCatalog
-from studio.serve.catalog import slug
 
 from .conftest import replay_team, write_team
 
@@ -57,4 +57,4 @@ def test_two_files_with_the_same_name_are_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "expected"), [("Writer and critic", "writer-and-critic"), ("--", "team"),
                                                  ("v2_final", "v2-final")])
 def test_slug(text: str, expected: str) -> None:
-    assert slug(text) == expected
+    assert slug(text, "team") == expected

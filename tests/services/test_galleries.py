@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -28,6 +25,7 @@ from studio.services.errors import (
 from studio.services.team_files import mask_secrets
 from studio.store import galleries as store
 from studio.store import list_teams
+from tests.support.file_server import file_server
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = json.loads((ROOT / "gallery" / "index.json").read_text(encoding="utf-8"))
@@ -150,37 +148,17 @@ def test_items_filter_by_type_team_type_tag_and_search(db: Session) -> None:
 # --- fetching --------------------------------------------------------------------------------------
 
 
-class _Handler(BaseHTTPRequestHandler):
-    routes: ClassVar[dict[str, tuple[int, bytes]]] = {}
-
-    def do_GET(self) -> None:
-        if self.path == "/slow":
-            time.sleep(1.0)
-        status, body = self.routes.get(self.path, (404, b"not found"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def http_server() -> Iterator[str]:
     """A loopback HTTP server with /gallery.json, /big.json, /page.html and /slow."""
-    _Handler.routes = {
+    routes = {
         "/gallery.json": (200, json.dumps(AGS).encode()),
         "/big.json": (200, b"[" + b"1," * 5000 + b"1]"),
         "/page.html": (200, b"<html>hello</html>"),
         "/slow": (200, b"{}"),
     }
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with file_server(routes, slow={"/slow": 1.0}) as url:
+        yield url
 
 
 def test_fetch_gallery_returns_the_body_and_it_imports(db: Session, http_server: str) -> None:

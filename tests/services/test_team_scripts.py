@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.services.team_scripts import autogen_script, studio_script
+from studio.components import MASK
+from studio.services.team_scripts import autogen_script, export_file, studio_script
+from tests.services.helpers import PLANTED_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM = json.loads((ROOT / "tests" / "fixtures" / "writer-critic.json").read_text(encoding="utf-8"))
@@ -54,3 +56,24 @@ def test_the_autogen_script_runs_the_team_in_autogen(tmp_path: Path) -> None:
     done = run_script(path, "A haiku about the sea")
     assert done.returncode == 0, done.stderr
     assert "---------- TextMessage (writer) ----------" in done.stdout  # AutoGen's Console prints this header
+
+
+@pytest.mark.parametrize(("format", "filename", "media_type"), [
+    ("json", "writer-and-critic.json", "application/json"),
+    ("python", "writer-and-critic.py", "text/x-python"),
+    ("autogen", "writer-and-critic-autogen.py", "text/x-python"),
+])
+def test_an_export_file_is_named_by_format_and_never_holds_a_key(format: str, filename: str, media_type: str) -> None:
+    keyed = json.loads(json.dumps(TEAM))
+    keyed["config"]["participants"][0]["config"]["model_client"]["config"]["api_key"] = PLANTED_KEY
+    file = export_file(keyed, label="Writer and critic", stem="writer-and-critic", format=format)  # type: ignore[arg-type]
+    assert (file.filename, file.media_type) == (filename, media_type)
+    assert PLANTED_KEY not in file.body and MASK in file.body
+    assert ("python " + filename) in file.body or format == "json"
+
+
+def test_a_script_masks_keys_whoever_calls_it() -> None:
+    keyed = json.loads(json.dumps(TEAM))
+    keyed["config"]["participants"][0]["config"]["model_client"]["config"]["api_key"] = PLANTED_KEY
+    for script in (studio_script, autogen_script):
+        assert PLANTED_KEY not in script(keyed, label="x", filename="x.py")

@@ -26,6 +26,7 @@ from studio.store import (
     list_sessions,
     mark_interrupted_runs,
 )
+from studio.store import runs as runs_store
 
 
 @pytest.fixture
@@ -152,3 +153,22 @@ def test_sessions_by_team_and_deleting_one_drops_its_runs(db: Session, run: Run)
     assert get_chat_session(db, chat.id) is None
     assert get_run(db, run.id) is None
     assert list_events(db, run.id) == []
+
+
+def test_rename_session_stores_the_new_name(db: Session, run: Run) -> None:
+    chat = get_chat_session(db, run.session_id)
+    assert chat is not None and chat.name == "first chat"
+    assert runs_store.rename_session(db, chat, "Sea haiku").name == "Sea haiku"
+    db.commit()
+    db.expire_all()
+    assert get_chat_session(db, run.session_id).name == "Sea haiku"
+
+
+def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) -> None:
+    assert runs_store.last_seq(db, run.id) == 0
+    other = create_run(db, session_id=run.session_id, task="Another")
+    for n in range(1, 4):
+        append_event(db, run, _message(n))
+    append_event(db, other, _message(9))
+    db.commit()
+    assert (runs_store.last_seq(db, run.id), runs_store.last_seq(db, other.id)) == (3, 1)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from studio.store import galleries as store
+from tests.support.file_server import file_server
 
 from .teams_support import app_db
 
@@ -55,26 +53,10 @@ def test_import_upload_and_problems_with_paths(client: TestClient) -> None:
     assert len(client.get("/api/galleries").json()) == 1  # nothing saved by the failures
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        found = self.path == "/gallery.json"
-        body = json.dumps(AGS).encode() if found else b"missing"
-        self.send_response(200 if found else 404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def http_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with file_server({"/gallery.json": (200, json.dumps(AGS).encode())}) as url:
+        yield url
 
 
 def test_import_from_a_url(client: TestClient, http_server: str) -> None:

@@ -39,3 +39,14 @@ def test_the_openai_endpoint_uses_the_key_saved_in_settings(client: TestClient, 
     assert reply.json()["choices"][0]["message"]["content"] == "Hello from the model. TERMINATE"
     assert openai_server.chat_requests[0].headers["authorization"] == "Bearer sk-saved-in-settings"
     assert "sk-saved-in-settings" not in reply.text
+
+
+def test_ids_too_large_for_the_database_are_not_found(client: TestClient) -> None:
+    """An id past 64 bits is a 404 naming it, not a database overflow (a 500)."""
+    huge = "9" * 30
+    for method, url in (("post", f"/api/serve/teams/{huge}/runs"), ("get", f"/api/teams/{huge}"),
+                        ("get", f"/builder/{huge}"), ("get", f"/gallery/items/{huge}"),
+                        ("get", f"/api/galleries/{huge}")):
+        response = client.request(method, url, json={"task": "Go"} if method == "post" else None)
+        assert response.status_code == 404, url
+        assert huge in response.text or "No team called" in response.text, url

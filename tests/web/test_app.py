@@ -29,8 +29,8 @@ def add_test_routes(app: FastAPI) -> None:
 
     def flashing(request: Request) -> object:
         flash(request, "Saved <everything>", "success")
-        context = {"title": "Flashed", "summary": "A page that flashes.", "status_code": 200, "messages": ["part"]}
-        return render(request, "home/coming_soon.html", context, partial="errors/_error.html")
+        context = {"title": "Flashed", "status_code": 200, "messages": ["part"]}
+        return render(request, "errors/error.html", context, partial="errors/_error.html")
 
     def numbered(n: int) -> dict[str, int]:
         return {"n": n}

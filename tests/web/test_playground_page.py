@@ -355,3 +355,10 @@ def test_a_flow_arrow_filters_the_trace_to_its_turns(client: TestClient) -> None
                                  "/playground/runs/999/trace", "/playground/sessions/999/rename"])
 def test_unknown_ids_are_404_not_500(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 404
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(client) -> None:
+    huge = 2**70
+    for path in (f"/playground/sessions/{huge}", f"/playground/runs/{huge}/events"):
+        response = client.get(path)
+        assert response.status_code == 404, path

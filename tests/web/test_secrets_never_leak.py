@@ -26,6 +26,7 @@ from tests.services.helpers import (
     openai_client,
     round_robin,
 )
+from tests.support.openai_server import OpenAIServer
 
 from .teams_support import app_db
 
@@ -153,5 +154,46 @@ def test_a_planted_key_never_leaks(client: TestClient, caplog: pytest.LogCapture
                 _assert_clean(f"table {table}", dump)
 
     # Logs, every logger at DEBUG.
+    _assert_clean("log output", caplog.text)
+    _assert_clean("log records", "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records))
+
+
+def test_the_run_elsewhere_surfaces_never_show_a_planted_key(client: TestClient, openai_server: OpenAIServer,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """Builder script exports, probes, `/api/serve` runs (JSON, SSE, OpenAI-shaped) and the galleries a keyed
+    team is added to stay clean, even when the model server echoes the key back in its error."""
+    echo = f"Incorrect API key provided: {PLANTED_KEY}"
+    team = round_robin(assistant("writer", openai_client(api_key=PLANTED_KEY, base_url=openai_server.base_url)),
+                       label="Keyed team")
+    team_id = client.post("/api/teams/import", json=team).json()["teams"][0]["id"]
+    responses = [(f"builder export {f}", client.get(f"/builder/{team_id}/export", params={"format": f}))
+                 for f in ("json", "python", "autogen")]
+    for node, field in (("agent:writer/model", "prompt"), ("agent:writer", "task")):
+        openai_server.fail(401, echo, retry_after_ms=None)
+        responses.append((f"probe {node}", client.post(f"/builder/{team_id}/probe", data={"node": node, field: "hi"},
+                                                        headers={"HX-Request": "true"})))
+    runs = {"serve run": {"task": "go"}, "serve run (SSE)": {"task": "go", "stream": True}}
+    for where, body in runs.items():
+        openai_server.fail(401, echo, retry_after_ms=None)
+        responses.append((where, client.post(f"/api/serve/teams/{team_id}/runs", json=body)))
+    for stream in (False, True):
+        openai_server.fail(401, echo, retry_after_ms=None)
+        chat = {"model": str(team_id), "messages": [{"role": "user", "content": "go"}], "stream": stream}
+        responses.append((f"serve chat (stream={stream})", client.post("/api/serve/v1/chat/completions", json=chat)))
+    responses.append(("serve teams", client.get("/api/serve/teams")))
+    for node in ("team", "agent:writer/model"):
+        responses.append((f"add {node} to gallery", client.post("/gallery/add", data={"team_id": team_id, "node": node})))
+    for gallery in client.get("/api/galleries").json():
+        responses.append(("gallery export", client.get(f"/gallery/{gallery['id']}/export")))
+        responses.append(("gallery API", client.get(f"/api/galleries/{gallery['id']}")))
+        responses.append(("gallery page", client.get("/gallery", params={"gallery": gallery["id"], "kind": "all"})))
+    items = re.findall(r'href="/gallery/items/(\d+)"', client.get("/gallery", params={"kind": "all"}).text)
+    assert items, "the keyed team and model are in the gallery"
+    responses += [(f"gallery item {i}", client.get(f"/gallery/items/{i}")) for i in set(items)]
+
+    assert len(openai_server.chat_requests) == 6  # every probe and run reached the (echoing) server
+    for where, response in responses:
+        assert response.status_code < 500, where
+        _assert_response_clean(where, response)
     _assert_clean("log output", caplog.text)
     _assert_clean("log records", "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records))

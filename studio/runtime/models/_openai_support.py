@@ -56,6 +56,17 @@ _KNOWN_MODELS: dict[str, tuple[bool, bool, bool, str, bool]] = {
 }
 
 
+SENT_AS_IS = ("messages", "tools")  # plain JSON built here: nothing for the openai package to transform
+
+
+def sent_as_is(args: dict[str, Any]) -> dict[str, Any]:
+    """The `create` arguments with `messages` and `tools` moved into `extra_body`, so the `openai` package
+    sends them as they are instead of walking them against its TypedDicts (the same JSON, minus ~10 ms of
+    event-loop time per call). A caller's own `extra_body` still wins, as it would over `create`'s body."""
+    plain = {k: args[k] for k in SENT_AS_IS if k in args}
+    rest = {k: v for k, v in args.items() if k not in SENT_AS_IS}
+    return {**rest, "messages": (), "extra_body": {**plain, **(args.get("extra_body") or {})}}
+
 def known_model_info(model: str) -> ModelInfo | None:
     """Capabilities of a known OpenAI model name (or a dated snapshot of one), else None."""
     prefixes = [p for p in _KNOWN_MODELS if model == p or model.startswith(p + "-")]

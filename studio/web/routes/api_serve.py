@@ -12,7 +12,9 @@ from sqlmodel import Session
 from studio.serve import RunLimits, ServedTeam, TeamRunner
 from studio.serve.routes import serve_router
 from studio.services import credentials
-from studio.store import get_team, list_teams
+from studio.services import teams as team_service
+from studio.services.errors import NotFoundError
+from studio.store import list_teams
 
 from ..deps import DbSession
 
@@ -24,8 +26,9 @@ class SavedTeams:
         self.db = db
 
     def get(self, name: str) -> ServedTeam | None:
-        team = get_team(self.db, int(name)) if name.isdigit() else None
-        if team is None:
+        try:
+            team = team_service.get_team(self.db, name if name.isdigit() else "")  # "+1", " 1": not a name
+        except NotFoundError:
             return None
         component = credentials.inject_credentials(team.component, credentials.load_credentials(self.db))
         return ServedTeam(str(team.id), component, team.label, team.description)

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -75,18 +75,13 @@ def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response
 
 
 @router.get("/builder/{team_id}/export", name="builder_export")
-def export(db: Db, team_id: int, format: Literal["json", "python", "autogen"] = "json") -> Response:
+def export(db: Db, team_id: int, format: team_scripts.ExportFormat = "json") -> Response:
     """The team as it is in the builder: AutoGen's JSON, or a script that runs it (Studio's or AutoGen's)."""
     builder = _open(db, team_id)
-    filename = team_service.export_filename(builder.team)
-    component = team_service.export_component(builder.draft.component)  # AutoGen's complete form, keys masked
-    if format == "json":
-        body, media = team_service.pretty_json(component), "application/json"
-    else:
-        filename = filename.removesuffix(".json") + ("-autogen.py" if format == "autogen" else ".py")
-        script = team_scripts.autogen_script if format == "autogen" else team_scripts.studio_script
-        body, media = script(component, label=builder.team.label, filename=filename), "text/x-python"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    stem = team_service.export_filename(builder.team).removesuffix(".json")
+    file = team_scripts.export_file(builder.draft.component, label=builder.team.label, stem=stem, format=format)
+    return Response(file.body, media_type=file.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
 
 
 @router.post("/builder/{team_id}/actions", name="builder_action")

@@ -18,12 +18,11 @@ from starlette.datastructures import UploadFile
 
 from studio.builder import TEAM
 from studio.components import Problem
+from studio.http.names import slug
 from studio.playground import RunRefused
 from studio.services import galleries
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, ServiceError
-from studio.services.gallery_files import slug
-from studio.store import runs as runs_store
 from studio.store.models import GalleryTemplate
 
 from .. import gallery_view as view
@@ -97,28 +96,18 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
     """`Try demo`: a team from the template, a playground session for it, and a run on the demo's
     scripted replies (no model called, no key needed); then the session page, where the trace streams."""
     try:
-        session_id, demo = await in_db(engine, _demo_session, item_id)
+        chat, demo = await in_db(engine, galleries.demo_session, item_id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
     except ServiceError as exc:
         flash(request, str(exc), "error")
         return redirect(request, f"/gallery/items/{item_id}")
     try:
-        run_id = await runs.start(session_id, str(demo.get("task") or ""), recording=demo)
+        run_id = await runs.start(chat.id, str(demo.get("task") or ""), recording=demo)
     except RunRefused as exc:
         flash(request, exc.message, "error")
-        return redirect(request, f"/playground/sessions/{session_id}")
-    return redirect(request, f"/playground/sessions/{session_id}#run-{run_id}")
-
-
-def _demo_session(db: Session, item_id: int) -> tuple[int, dict]:
-    """The new demo team's playground session, and the demo recording to run it on."""
-    item = item_or_404(db, item_id)
-    demo = galleries.demo_of(db, item.id)
-    if demo is None:
-        raise HTTPException(404, f"The template “{item.label}” has no demo.")
-    team = galleries.use_template(db, item.id)
-    team = team_service.rename_team(db, team, label=f"{item.label} (demo)")
-    chat = runs_store.create_session(db, team_id=team.id, name="Demo")
-    return chat.id, demo
+        return redirect(request, f"/playground/sessions/{chat.id}")
+    return redirect(request, f"/playground/sessions/{chat.id}#run-{run_id}")
 
 
 @router.post("/gallery/items/{item_id}/trust", name="gallery_trust")
@@ -190,11 +179,11 @@ def export(db: Db, gallery_id: int) -> Response:
 @router.post("/gallery/{gallery_id}/delete", name="gallery_delete")
 def delete(request: Request, db: Db, gallery_id: int) -> Response:
     """Delete an imported or user gallery (the page asks first); the built-in one is refused."""
-    gallery = next((g for g in galleries.list_galleries(db) if g.id == gallery_id), None)
-    if gallery is None:
-        raise HTTPException(404, f"There is no gallery {gallery_id}.")
     try:
-        galleries.delete_gallery(db, gallery_id)
+        gallery = galleries.get_gallery(db, gallery_id)
+        galleries.delete_gallery(db, gallery.id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
     except ServiceError as exc:
         flash(request, str(exc), "error")
     else:

@@ -23,6 +23,7 @@ from studio.playground.compare import compare_runs
 from studio.playground.replay import export_as_test
 from studio.playground.turns import turn_key
 from studio.services import teams as team_service
+from studio.services.errors import NotFoundError, row_id
 from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import ChatSession, Run
@@ -51,17 +52,26 @@ async def in_db(engine: Engine, read: Callable[..., T], *args: Any) -> T:
 
 
 def chat_or_404(db: Session, session_id: int) -> ChatSession:
-    chat = store.get_chat_session(db, session_id)
+    missing = f"There is no playground session {session_id}."
+    chat = store.get_chat_session(db, _row_id_or_404(session_id, missing))
     if chat is None:
-        raise HTTPException(404, f"There is no playground session {session_id}.")
+        raise HTTPException(404, missing)
     return chat
 
 
 def run_or_404(db: Session, run_id: int) -> Run:
-    run = store.get_run(db, run_id)
+    missing = f"There is no run {run_id}."
+    run = store.get_run(db, _row_id_or_404(run_id, missing))
     if run is None:
-        raise HTTPException(404, f"There is no run {run_id}.")
+        raise HTTPException(404, missing)
     return run
+
+
+def _row_id_or_404(value: int, missing: str) -> int:
+    try:
+        return row_id(value, missing)
+    except NotFoundError:
+        raise HTTPException(404, missing) from None
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -87,7 +97,7 @@ def create_session(request: Request, db: Db, team_id: Annotated[int | None, Form
     if team is None:
         flash(request, "Choose a team for the new session (team_id).", "error")
         return redirect(request, "/playground")
-    chat = store.create_session(db, team_id=team.id, name=" ".join(name.split())[:200])
+    chat = store.create_session(db, team_id=team.id, name=view.session_name(name))
     return redirect(request, f"/playground/sessions/{chat.id}")
 
 

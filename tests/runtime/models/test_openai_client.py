@@ -27,6 +27,7 @@ from studio.runtime.models import (
     ToolSchema,
     UserMessage,
     default_model_info,
+    openai_client,
 )
 from tests.support.openai_server import OpenAIServer
 
@@ -383,6 +384,48 @@ async def test_json_output_and_extra_create_args(openai_server: OpenAIServer, ma
     assert body["temperature"] == 0.9 and body["top_p"] == 0.5
     with pytest.raises(ModelClientError, match="extra_create_args not allowed: stream"):
         await client.create(HELLO, extra_create_args={"stream": True})
+
+
+async def test_extra_body_from_extra_create_args_still_reaches_the_request(
+    openai_server: OpenAIServer, make_client: MakeClient
+) -> None:
+    openai_server.reply("ok")
+    openai_server.stream(["o", "k"])
+    client = make_client()
+    await client.create(HELLO, tools=[ADD], extra_create_args={"extra_body": {"top_k": 3}})
+    replaced = {"extra_body": {"messages": [{"role": "user", "content": "x"}]}}
+    async for _ in client.create_stream(HELLO, extra_create_args=replaced):
+        pass
+    first, second = (r.body for r in openai_server.chat_requests)
+    assert first["top_k"] == 3 and [t["function"]["name"] for t in first["tools"]] == ["add"]
+    assert first["messages"] == [{"role": "system", "content": "Be brief."},
+                                 {"role": "user", "content": "Hello?", "name": "alice"}]  # fmt: skip
+    assert second["messages"] == [{"role": "user", "content": "x"}]  # the caller's extra_body wins, as in openai
+
+
+async def test_clients_share_one_ssl_context_and_close_their_http_clients(
+    openai_server: OpenAIServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[Any] = []
+    contexts: list[Any] = []
+    make_context, make_http = openai_client.httpx2.create_ssl_context, openai_client._http_client
+
+    def counted_context() -> Any:
+        contexts.append(make_context())
+        return contexts[-1]
+
+    monkeypatch.setattr(openai_client.httpx2, "create_ssl_context", counted_context)
+    monkeypatch.setattr(openai_client, "_http_client", lambda: built.append(make_http()) or built[-1])
+    openai_client._shared_ssl_context.cache_clear()
+    clients = [make_client(), make_client(), make_client()]
+    for client in clients:
+        openai_server.reply("hi")
+        await client.create(HELLO)
+    assert len(contexts) == 1 and len(built) == 3
+    for client in clients:
+        await client.close()
+    assert all(http.is_closed for http in built)
+    openai_client._shared_ssl_context.cache_clear()
 
 
 async def test_capability_checks_happen_before_any_request(

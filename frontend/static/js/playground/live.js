@@ -113,5 +113,18 @@ document.addEventListener("click", (event) => {
   if (!events || !window.htmx) return;
   event.preventDefault();
   window.htmx.ajax("GET", arrow.getAttribute("href"), { target: events, swap: "innerHTML" });
-  runOf(arrow).querySelectorAll("a.flow__edge").forEach((edge) => edge.classList.toggle("is-active", edge === arrow));
+});
+
+// The highlighted arrow is the turn the trace shows (`_filtered.html` names it), none for the whole trace:
+// so `Show all turns` clears it, whatever brought the whole trace back.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const events = event.detail.target;
+  if (!events?.matches?.(".run-events")) return;
+  const shown = events.querySelector(".flow-filter-title")?.dataset.turn;
+  runOf(events)?.querySelectorAll("a.flow__edge").forEach((edge) => {
+    const active = edge.dataset.turn === shown;
+    edge.classList.toggle("is-active", active);
+    if (active) edge.setAttribute("aria-current", "true");
+    else edge.removeAttribute("aria-current");
+  });
 });

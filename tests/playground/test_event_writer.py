@@ -1,0 +1,92 @@
+"""The batching event writer: rows come back committed, runs arriving together share a transaction, and a
+bad event fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from studio.playground import event_writer
+from studio.playground.event_writer import EventWriter
+from studio.store import create_run, create_session, create_team, get_run, list_events, make_engine, migrate, session
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def new_runs(engine: Engine, count: int) -> list[int]:
+    with session(engine) as db:
+        chat = create_session(db, team_id=create_team(db, component={}, label="T").id)
+        return [create_run(db, session_id=chat.id, task=f"task {i}").id for i in range(count)]
+
+
+def message(text: str, usage: tuple[int, int] | None = None) -> dict[str, Any]:
+    tokens = {"prompt_tokens": usage[0], "completion_tokens": usage[1]} if usage else None
+    return {"type": "TextMessage", "source": "writer", "content": text, "models_usage": tokens}
+
+
+@pytest.fixture
+def transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the writer's transactions (one entry per `db_session` it opens)."""
+    opened: list[int] = []
+    real = event_writer.db_session
+
+    @contextmanager
+    def counting(engine: Engine) -> Iterator[Any]:
+        opened.append(1)
+        with real(engine) as db:
+            yield db
+
+    monkeypatch.setattr(event_writer, "db_session", counting)
+    return opened
+
+
+async def test_events_of_runs_arriving_together_share_one_transaction(engine, transactions) -> None:
+    writer = EventWriter(engine)
+    runs = new_runs(engine, 5)
+    rows = await asyncio.gather(*(writer.write(run_id, 1, message(f"from run {run_id}")) for run_id in runs))
+    assert [(r.run_id, r.seq, r.data["content"]) for r in rows] == [(i, 1, f"from run {i}") for i in runs]
+    assert len(transactions) == 1
+    with session(engine) as db:
+        assert [[e.data["content"] for e in list_events(db, run_id)] for run_id in runs] == [
+            [f"from run {run_id}"] for run_id in runs
+        ]
+
+
+async def test_a_run_writing_one_event_after_another_keeps_its_order_and_token_totals(engine) -> None:
+    writer = EventWriter(engine)
+    [run_id] = new_runs(engine, 1)
+    for seq in range(1, 4):
+        await writer.write(run_id, seq, message(f"m{seq}", usage=(10, 2)))
+    with session(engine) as db:
+        assert [e.data["content"] for e in list_events(db, run_id)] == ["m1", "m2", "m3"]
+        run = get_run(db, run_id)
+        assert (run.prompt_tokens, run.completion_tokens) == (30, 6)
+
+
+async def test_a_bad_event_fails_alone(engine, transactions) -> None:
+    writer = EventWriter(engine)
+    good, other = new_runs(engine, 2)
+    await writer.write(other, 1, message("first"))
+    results = await asyncio.gather(
+        writer.write(good, 1, message("kept")),
+        writer.write(other, 1, message("seq 1 again")),  # the unique (run_id, seq) index refuses it
+        return_exceptions=True,
+    )
+    assert results[0].data["content"] == "kept"
+    assert isinstance(results[1], IntegrityError)
+    with session(engine) as db:
+        assert [e.data["content"] for e in list_events(db, good)] == ["kept"]
+        assert [e.data["content"] for e in list_events(db, other)] == ["first"]
