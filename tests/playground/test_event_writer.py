@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from studio.playground import event_writer
 from studio.playground.event_writer import EventWriter
-from studio.store import create_run, create_session, create_team, get_run, list_events, make_engine, migrate, session
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
+from studio.store import create_run, create_session, create_team, get_run, list_events, session
 
 
 def new_runs(engine: Engine, count: int) -> list[int]:

@@ -4,7 +4,7 @@ wrote, and built-in code, always runs."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +15,10 @@ from studio.playground import RunManager, RunRefused
 from studio.services import galleries
 from studio.services.gallery import read_demo, without_tags
 from studio.settings import Settings
-from studio.store import create_session, create_team, make_engine, migrate, session
+from studio.store import create_session, create_team, session
 
 GALLERY = Path(__file__).resolve().parents[2] / "gallery"
 TEMPLATE = json.loads((GALLERY / "teams" / "tool-assistant.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(autouse=True)
-def no_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'studio.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
