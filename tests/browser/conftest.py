@@ -1,7 +1,7 @@
 """Browser tests: `studio ui` in a subprocess, driven by Playwright through Debian's Chromium.
 
 See ../shared/docs/browser-tests.md. `base_url` points at the running studio, so tests write
-`page.goto("/teams")`. Set STUDIO_SCREENSHOTS=DIR to keep the screenshots tests take.
+`page.goto("/teams")`. Set STUDIO_SCREENSHOTS=DIR to keep screenshots of each state (tests/browser/shots.py).
 """
 
 from __future__ import annotations
@@ -85,15 +85,6 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioSe
 @pytest.fixture(scope="session")
 def base_url(studio_server: StudioServer) -> str:
     return studio_server.url.rstrip("/")
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path: Path) -> Path:
-    """Where a test saves screenshots: $STUDIO_SCREENSHOTS, or the test's temporary directory."""
-    wanted = os.environ.get("STUDIO_SCREENSHOTS")
-    path = Path(wanted) if wanted else tmp_path
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> str:

@@ -4,9 +4,10 @@ requests landing in the flash area, and how it looks in light and dark."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+from .shots import shoot
 
 SECTIONS = {"Teams": "/teams", "Builder": "/builder", "Playground": "/playground", "Gallery": "/gallery",
             "Settings": "/settings"}
@@ -46,7 +47,7 @@ def test_htmx_errors_land_in_the_flash_area_and_leave_the_page_alone(page: Page)
     expect(alert).to_have_count(0)
 
 
-def test_screenshots_light_and_dark(page: Page, screenshot_dir: Path) -> None:
+def test_screenshots_light_and_dark(page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
@@ -54,6 +55,6 @@ def test_screenshots_light_and_dark(page: Page, screenshot_dir: Path) -> None:
             page.goto(f"/{name}")
             background = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert (background == "rgb(246, 247, 249)") == (scheme == "light"), background
-            page.screenshot(path=str(screenshot_dir / f"{name}-{scheme}.png"), full_page=True)
+            shoot(page, f"{name}-{scheme}")
         page.goto("/no/such/page")
-        page.screenshot(path=str(screenshot_dir / f"error-{scheme}.png"))
+        shoot(page, f"error-{scheme}")

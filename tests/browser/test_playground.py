@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -30,13 +29,7 @@ from tests.support.playground_teams import (
 from .conftest import StudioServer
 from .shots import shoot
 
-SHOTS = Path("/tmp/studio-shots/playground")
 RUN_TIMEOUT_MS = 15_000
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def _team(page: Page, document: dict[str, Any]) -> int:
@@ -74,7 +67,7 @@ def test_run_a_team_and_watch_its_trace_arrive_live(page: Page) -> None:
     team_id = _team(page, writer_critic())
     _open_session(page, team_id)
     page.evaluate("window.__samePage = true")
-    _shot(page, "1-empty-session")
+    shoot(page, "playground-1-empty-session")
 
     page.get_by_role("button", name="Run", exact=True).click()  # an empty task: a message, no run
     expect(page.get_by_role("alert")).to_contain_text("task")
@@ -93,12 +86,12 @@ def test_run_a_team_and_watch_its_trace_arrive_live(page: Page) -> None:
         "user", "writer", "critic", "writer", "critic"]
     expect(page.get_by_role("textbox", name="Task")).to_have_value("")
     expect(run.get_by_role("button", name="Replay")).to_be_visible()
-    _shot(page, "2-run-complete")
+    shoot(page, "playground-2-run-complete")
     run.locator(".run-flow > summary").click()
     run.locator('a.flow__edge[data-flow-source="writer"][data-flow-target="critic"]').click()
     expect(run.locator(".run-events > article.event")).to_have_count(2)  # critic's two answers to writer
     assert _seqs(run) == [3, 5] and page.evaluate("window.__samePage") is True  # filtered in place
-    _shot(page, "2b-flow-filtered")
+    shoot(page, "playground-2b-flow-filtered")
     active = run.locator("a.flow__edge.is-active")
     expect(active).to_have_count(1)
     expect(active).to_have_attribute("aria-current", "true")
@@ -109,12 +102,12 @@ def test_run_a_team_and_watch_its_trace_arrive_live(page: Page) -> None:
     expect(run.locator("a.flow__edge[aria-current]")).to_have_count(0)
     shoot(page, "flow-all-turns", dark=True, element=f"#{run.get_attribute('id')}")
     page.emulate_media(color_scheme="dark")
-    _shot(page, "2-run-complete-dark")
+    shoot(page, "playground-2-run-complete-dark")
     page.emulate_media(color_scheme="light")
 
     page.goto("/playground")
     expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
-    _shot(page, "0-sessions")
+    shoot(page, "playground-0-sessions")
 
 
 def test_stop_a_long_run(page: Page, openai_server: OpenAIServer) -> None:
@@ -125,12 +118,12 @@ def test_stop_a_long_run(page: Page, openai_server: OpenAIServer) -> None:
     expect(run.locator('[data-source="user"]')).to_be_visible()
     stop = run.get_by_role("button", name="Stop")
     expect(stop).to_be_visible()
-    _shot(page, "3-running")
+    shoot(page, "playground-3-running")
     stop.click()
     _status(page, "stopped")
     expect(run.locator("[data-run-status]")).to_contain_text("Stopped")
     expect(run.get_by_role("button", name="Stop")).to_have_count(0)
-    _shot(page, "4-stopped")
+    shoot(page, "playground-4-stopped")
 
 
 def test_streamed_tokens_appear_live_then_settle_into_the_message(page: Page, openai_server: OpenAIServer) -> None:
@@ -144,7 +137,7 @@ def test_streamed_tokens_appear_live_then_settle_into_the_message(page: Page, op
     _run(page, "A line about tides")
     typing = _last_run(page).locator(".run-live .event--streaming")
     expect(typing).to_contain_text("Tides", timeout=RUN_TIMEOUT_MS)  # typed in while the model streams
-    _shot(page, "4b-streaming")
+    shoot(page, "playground-4b-streaming")
     gate.set()
     message = _last_run(page).locator('.run-events > article[data-source="poet"]')
     expect(message).to_contain_text("Tides turn <b>slowly</b> tonight.")  # settled: the final message, as text
@@ -166,7 +159,7 @@ def test_a_tool_result_arrives_live_beside_its_call(page: Page, openai_server: O
     expect(call).to_have_count(1)
     expect(call.locator(".tool-result")).to_contain_text("3")  # the result joined its call in place
     assert run.locator('.run-events > article[data-type="ToolCallExecutionEvent"]').count() == 0
-    _shot(page, "4c-tool-call")
+    shoot(page, "playground-4c-tool-call")
 
 
 # Counts, in every page the test opens, the most elements ever shown at once for one seq (a duplicate that
@@ -253,7 +246,7 @@ def test_answer_a_user_proxy(page: Page) -> None:
     _run(page, "A poem, please")
     reply = page.get_by_role("textbox", name="Your reply")
     expect(reply).to_be_visible(timeout=RUN_TIMEOUT_MS)
-    _shot(page, "5-question")
+    shoot(page, "playground-5-question")
     reply.fill("Blue, like the sea")
     page.get_by_role("button", name="Send").click()
     run = _last_run(page)
@@ -274,7 +267,7 @@ def test_reload_mid_run_and_see_it_continue(page: Page, openai_server: OpenAISer
     expect(run.locator("article.event", has_text="Third answer.")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     _status(page, "complete")
     assert _seqs(run) == [1, 2, 3, 4]  # nothing lost, nothing shown twice
-    _shot(page, "6-after-reload")
+    shoot(page, "playground-6-after-reload")
 
 
 def test_replay_a_run_and_get_the_same_trace(page: Page) -> None:
@@ -295,7 +288,7 @@ def test_replay_a_run_and_get_the_same_trace(page: Page) -> None:
     page.reload()  # the compare picker appears once a session has two runs
     page.get_by_role("button", name="Compare").click()
     expect(page.locator('[data-compare="same"]')).to_be_visible()
-    _shot(page, "7-replay-compare")
+    shoot(page, "playground-7-replay-compare")
 
 
 def test_model_output_with_script_renders_inert(page: Page) -> None:
@@ -321,7 +314,7 @@ def test_model_output_with_script_renders_inert(page: Page) -> None:
     assert run.locator("script").count() == 0
     assert run.locator("[onerror]").count() == 0
     assert run.locator('a[href^="javascript:"]').count() == 0
-    _shot(page, "8-xss-inert")
+    shoot(page, "playground-8-xss-inert")
 
 
 def test_a_2000_event_run_renders_its_last_page_and_loads_earlier_ones(page: Page, studio_server: StudioServer) -> None:
@@ -345,4 +338,4 @@ def test_a_2000_event_run_renders_its_last_page_and_loads_earlier_ones(page: Pag
     page.keyboard.press("Enter")
     expect(run_element.locator(".run-events > article.event")).to_have_count(400)
     assert _seqs(run_element)[:2] == [1601, 1602] and _seqs(run_element)[-1] == 2000
-    _shot(page, "9-long-trace")
+    shoot(page, "playground-9-long-trace")

@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.services.helpers import canonical, invalid_team, writer_critic
 
+from .shots import shoot
+
 
 def _team_file(tmp_path: Path, label: str, document: dict | None = None) -> Path:
     document = document or writer_critic() | {"label": label}
@@ -26,13 +28,13 @@ def _import(page: Page, path: Path) -> None:
     page.get_by_role("button", name="Import team").click()
 
 
-def test_import_then_export_gives_equal_json(page: Page, tmp_path: Path, screenshot_dir: Path) -> None:
+def test_import_then_export_gives_equal_json(page: Page, tmp_path: Path) -> None:
     label = f"Round trip {uuid.uuid4().hex[:6]}"
     path = _team_file(tmp_path, label)
     page.goto("/teams")
     page.get_by_role("link", name="Import", exact=True).click()
     expect(page.get_by_label("Team JSON")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "teams-import.png", full_page=True)
+    shoot(page, "teams-import")
     page.get_by_label("Team file").set_input_files(path)
     page.get_by_role("button", name="Import team").click()
 
@@ -41,7 +43,7 @@ def test_import_then_export_gives_equal_json(page: Page, tmp_path: Path, screens
     expect(card).to_be_visible()
     expect(card.get_by_role("link", name="Open in Builder")).to_have_attribute("href", "/builder/" + card.get_attribute("id").split("-")[1])
     expect(card.get_by_role("link", name="Open in Playground")).to_be_visible()
-    page.screenshot(path=screenshot_dir / "teams-list.png", full_page=True)
+    shoot(page, "teams-list")
 
     with page.expect_download() as info:
         card.get_by_role("link", name="Export JSON").click()
@@ -61,7 +63,7 @@ def test_a_canonical_file_comes_back_unchanged(page: Page, tmp_path: Path) -> No
     assert json.loads(Path(info.value.path()).read_text()) == document
 
 
-def test_invalid_file_shows_every_problem_and_saves_nothing(page: Page, tmp_path: Path, screenshot_dir: Path) -> None:
+def test_invalid_file_shows_every_problem_and_saves_nothing(page: Page, tmp_path: Path) -> None:
     label = f"Broken {uuid.uuid4().hex[:6]}"
     _import(page, _team_file(tmp_path, label, invalid_team() | {"label": label}))
     problems = page.get_by_role("region", name="Problems in the file")
@@ -69,12 +71,12 @@ def test_invalid_file_shows_every_problem_and_saves_nothing(page: Page, tmp_path
     expect(problems.locator('[data-path="config.participants[1].config.model_client"]')).to_contain_text(
         "field required")
     expect(problems.locator("li.problem.error")).to_have_count(2)
-    page.screenshot(path=screenshot_dir / "teams-problems.png", full_page=True)
+    shoot(page, "teams-problems")
     page.goto("/teams")
     expect(page.get_by_role("article", name=label)).to_have_count(0)
 
 
-def test_search_rename_and_delete(page: Page, tmp_path: Path, screenshot_dir: Path) -> None:
+def test_search_rename_and_delete(page: Page, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:6]
     label = f"Searchable {tag}"
     _import(page, _team_file(tmp_path, label))
@@ -89,7 +91,7 @@ def test_search_rename_and_delete(page: Page, tmp_path: Path, screenshot_dir: Pa
     field = page.get_by_label("New name")
     expect(field).to_be_focused()
     field.fill(renamed)
-    page.screenshot(path=screenshot_dir / "teams-rename.png", full_page=True)
+    shoot(page, "teams-rename")
     field.press("Enter")
     expect(page.get_by_role("article", name=renamed)).to_be_visible()
     expect(page.locator("#flash")).to_contain_text(f"Renamed “{label}” to “{renamed}”.")
@@ -100,7 +102,7 @@ def test_search_rename_and_delete(page: Page, tmp_path: Path, screenshot_dir: Pa
     expect(page.get_by_role("article", name=renamed)).to_have_count(0)
 
 
-def test_versions_and_settings_pages(page: Page, tmp_path: Path, screenshot_dir: Path) -> None:
+def test_versions_and_settings_pages(page: Page, tmp_path: Path) -> None:
     label = f"Versioned {uuid.uuid4().hex[:6]}"
     _import(page, _team_file(tmp_path, label))
     page.get_by_role("article", name=label).get_by_role("link", name=label).click()
@@ -111,7 +113,7 @@ def test_versions_and_settings_pages(page: Page, tmp_path: Path, screenshot_dir:
     expect(page.get_by_role("heading", level=1)).to_have_text(label + " v2")  # back on the team's page
     page.get_by_role("link", name="Compare version 1 with current").click()
     expect(page.locator("pre.diff .diff-add").first).to_be_visible()
-    page.screenshot(path=screenshot_dir / "teams-detail.png", full_page=True)
+    shoot(page, "teams-detail")
 
     page.goto("/settings")
     page.get_by_label("OpenAI API key").fill("sk-browser-test-key-0000abcd")
@@ -121,6 +123,6 @@ def test_versions_and_settings_pages(page: Page, tmp_path: Path, screenshot_dir:
     expect(page.get_by_label("OpenAI API key")).to_have_value("")
     expect(page.locator('[data-setting="openai_api_key"]')).to_contain_text("sk-…abcd")
     assert "sk-browser-test-key-0000abcd" not in page.content()
-    page.screenshot(path=screenshot_dir / "teams-settings.png", full_page=True)
+    shoot(page, "teams-settings")
     page.locator('[data-setting="openai_api_key"]').get_by_role("button", name="Remove").click()
     expect(page.locator("#flash")).to_contain_text("Removed the saved OpenAI API key.")
