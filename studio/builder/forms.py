@@ -13,7 +13,7 @@ import copy
 import dataclasses
 import json
 import types
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import SecretStr, ValidationError
@@ -51,6 +51,16 @@ class ComponentRef:
     path: str
     title: str
     provider: str
+
+
+SHORT_FORM = 12
+"""Forms with more fields than this fold their unused optional ones (see `Form.split`)."""
+ESSENTIAL = frozenset({
+    "label", "description", "name", "system_message", "model", "model_client", "tools", "workbench", "handoffs",
+    "participants", "termination_condition", "base_url", "api_key", "azure_endpoint", "azure_deployment",
+    "api_version", "model_info", "source_code", "text", "max_messages",
+})
+"""Fields a long form always shows, set or not."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -116,6 +126,19 @@ class Form:
         candidates = [f for top in self.fields for f in (top, *top.leaves())
                       if path == f.path or path.startswith((f.path + ".", f.path + "["))]
         return max(candidates, key=lambda f: len(f.path), default=None)
+
+    def split(self, errors: Collection[str] = ()) -> tuple[tuple[FormField, ...], tuple[FormField, ...]]:
+        """(shown, folded): a long form keeps in view what is required, essential or filled in, and folds the
+        optional fields left at their defaults under "More settings"; a field with an error stays in view."""
+        if len(self.fields) <= SHORT_FORM:
+            return self.fields, ()
+        shown, folded = [], []
+        for f in self.fields:
+            quiet = f.is_default or f.value in ("", None, False)
+            errored = any(leaf.path in errors for leaf in (f, *f.leaves()))
+            keep = f.required or f.name in ESSENTIAL or f.kind in ("component", "rows") or errored or not quiet
+            (shown if keep else folded).append(f)
+        return tuple(shown), tuple(folded)
 
     def submission(self) -> dict[str, str]:
         """What a browser submits when nothing is edited: unticked checkboxes left out, secrets empty."""

@@ -419,3 +419,18 @@ def test_fields_left_out_of_a_submission_are_unchanged() -> None:
     assert problems == []
     assert new["config"] == {**team["config"], "max_turns": 3}
     assert new.get("label") == team.get("label")
+
+
+def test_a_long_form_folds_unused_optional_fields_and_keeps_errors_in_view() -> None:
+    model = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient", "component_type": "model",
+             "config": {"model": "gpt-4o-mini", "temperature": 0.2}}
+    form = form_for(model)
+    shown, folded = form.split()
+    names = [f.name for f in shown]
+    assert {"label", "model", "base_url", "api_key", "model_info", "temperature"} <= set(names)  # set or essential
+    assert "seed" in [f.name for f in folded] and "seed" not in names
+    assert len(shown) + len(folded) == len(form.fields)
+    shown, folded = form.split({"config.seed"})
+    assert "seed" in [f.name for f in shown]
+    short = form_for({"provider": "autogen_agentchat.conditions.MaxMessageTermination", "config": {"max_messages": 3}})
+    assert short.split() == (short.fields, ())
