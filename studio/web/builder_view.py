@@ -1,10 +1,14 @@
 """The Builder canvas as data: what `builder/_canvas.html` draws for a team component (the team node,
 its participants with model and tools, and for GraphFlow teams each node's place and each edge as an
-SVG path), which component a node id names, and what a library drop means. Pure functions of the
-component and its layout: no request or database here, so the router stays thin."""
+SVG path), which component a node id names, what a library drop means, and everything the page shows for
+a builder session (`page_context`). No request handling here, so the router stays thin."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from studio.builder import (
@@ -13,15 +17,20 @@ from studio.builder import (
     ActionRefused,
     AddParticipant,
     AddTool,
+    BuilderSession,
     SetModel,
     SetTermination,
     SwitchTeamType,
+    edge_form,
+    form_for,
+    node_for_path,
     parse_node,
     termination_parts,
 )
 from studio.builder.draft import (
     GRAPH_FLOW,
     SELECTOR,
+    agent_names,
     edges,
     graph_of,
     model_node,
@@ -32,7 +41,9 @@ from studio.builder.draft import (
     tools_of,
 )
 from studio.builder.layout import auto_layout
+from studio.components import Problem
 from studio.components.describe import describe_termination
+from studio.services import teams as team_service
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
@@ -179,4 +190,47 @@ def drop_action(kind: str, component: dict[str, Any], target: str, combine: str)
     raise ActionRefused(f"The builder can't add {kind} components yet.")
 
 
-__all__ = ["NODE_H", "NODE_W", "canvas", "component_at", "drop_action"]
+def page_context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
+                 submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
+                 json_text: str | None = None) -> dict[str, Any]:
+    """What the builder page and its partials show for the selected node: canvas, form (with the submitted
+    values of fields that failed to parse, and their errors), problems, JSON view and toolbar state."""
+    draft = builder.draft
+    component = draft.component
+    problems = builder.problems()
+    selected_component = component_at(component, selected) or component
+    kind = parse_node(selected)[0]
+    if kind == "edge":
+        form = edge_form(selected_component, agent_names(component))
+    else:
+        form = form_for(selected_component)
+    errors_by_path: dict[str, list[str]] = {}
+    for p in form_problems or []:
+        target = form.field_at(p.path)
+        errors_by_path.setdefault(target.path if target else "", []).append(p.message)
+    if submitted:
+        form = replace(form, fields=tuple(
+            replace(f, value=submitted.get(f.path, f.value)) if f.path in errors_by_path and f.kind not in (
+                "group", "rows", "checkbox", "component") else f for f in form.fields))
+    return {
+        "team": builder.team,
+        "team_id": builder.team.id,
+        "component": component,
+        "canvas": canvas(component, draft.layout),
+        "selected": selected,
+        "selected_kind": kind,
+        "form": form,
+        "form_errors": errors_by_path,
+        "problems": [(p, node_for_path(component, p.path)) for p in problems],
+        "error_count": sum(p.severity == "error" for p in problems),
+        "json_text": json_text if json_text is not None else team_service.pretty_json(component),
+        "json_problems": json_problems or [],
+        "json_version": hashlib.blake2b(json.dumps(component, sort_keys=True).encode(), digest_size=6).hexdigest(),
+        "changed_elsewhere": builder.changed_elsewhere,
+        "can_undo": builder.can_undo,
+        "can_redo": builder.can_redo,
+        "unsaved": builder.has_unsaved_changes,
+    }
+
+
+__all__ = ["NODE_H", "NODE_W", "canvas", "component_at", "drop_action", "page_context"]

@@ -4,10 +4,8 @@ and toolbar partials out of band (`builder/_update.html`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -23,10 +21,7 @@ from studio.builder import (
     NeedsConfirmation,
     ReplaceComponent,
     SetField,
-    edge_form,
-    form_for,
     library,
-    node_for_path,
     parse_action,
     parse_edge_form,
     parse_form,
@@ -40,7 +35,7 @@ from studio.services import team_scripts
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError
 
-from ..builder_view import canvas, component_at, drop_action
+from ..builder_view import component_at, drop_action, page_context
 from ..deps import DbSession as Db
 from ..templating import flash, render
 
@@ -58,7 +53,7 @@ def index(request: Request, db: Db) -> Response:
 @router.get("/builder/{team_id}", name="builder_team")
 def page(request: Request, db: Db, team_id: int, node: str = TEAM, q: str = "") -> Response:
     builder = _open(db, team_id)
-    context = _context(builder, _known(builder, node)) | {"groups": _groups(db, q), "q": q}
+    context = page_context(builder, _known(builder, node)) | {"groups": _groups(db, q), "q": q}
     return render(request, "builder/index.html", context)
 
 
@@ -202,7 +197,7 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
 def json_view(request: Request, db: Db, team_id: int) -> Response:
     """`Discard my edits`: the JSON view afresh, replacing whatever the editor holds."""
     builder = _open(db, team_id)
-    return render(request, "builder/_json.html", _context(builder, TEAM) | {"json_reset": True})
+    return render(request, "builder/_json.html", page_context(builder, TEAM) | {"json_reset": True})
 
 
 @router.post("/builder/{team_id}/keep-draft", name="builder_keep_draft")
@@ -305,48 +300,7 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
 
     The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
     says this answer is about that text (it was applied, refused, or discarded)."""
-    context = _context(builder, selected, form_problems=form_problems, submitted=submitted,
+    context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
                        json_problems=json_problems, json_text=json_text)
     extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
     return render(request, "builder/index.html", context | extra, partial="builder/_update.html")
-
-
-def _context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
-             submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
-             json_text: str | None = None) -> dict[str, Any]:
-    draft = builder.draft
-    component = draft.component
-    problems = builder.problems()
-    selected_component = _component_of(builder, selected) or component
-    kind = parse_node(selected)[0]
-    if kind == "edge":
-        form = edge_form(selected_component, agent_names(component))
-    else:
-        form = form_for(selected_component)
-    errors_by_path: dict[str, list[str]] = {}
-    for p in form_problems or []:
-        target = form.field_at(p.path)
-        errors_by_path.setdefault(target.path if target else "", []).append(p.message)
-    if submitted:
-        form = replace(form, fields=tuple(
-            replace(f, value=submitted.get(f.path, f.value)) if f.path in errors_by_path and f.kind not in (
-                "group", "rows", "checkbox", "component") else f for f in form.fields))
-    return {
-        "team": builder.team,
-        "team_id": builder.team.id,
-        "component": component,
-        "canvas": canvas(component, draft.layout),
-        "selected": selected,
-        "selected_kind": kind,
-        "form": form,
-        "form_errors": errors_by_path,
-        "problems": [(p, node_for_path(component, p.path)) for p in problems],
-        "error_count": sum(p.severity == "error" for p in problems),
-        "json_text": json_text if json_text is not None else team_service.pretty_json(component),
-        "json_problems": json_problems or [],
-        "json_version": hashlib.blake2b(json.dumps(component, sort_keys=True).encode(), digest_size=6).hexdigest(),
-        "changed_elsewhere": builder.changed_elsewhere,
-        "can_undo": builder.can_undo,
-        "can_redo": builder.can_redo,
-        "unsaved": builder.has_unsaved_changes,
-    }
