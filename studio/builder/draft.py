@@ -195,6 +195,17 @@ def tools_of(agent: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for tools in tool_lists(agent) for t in tools if isinstance(t, dict)]
 
 
+def component_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
+    """The component (or graph edge) a node id names, if it exists (see `studio.builder.draft`)."""
+    parts = parse_node(node)
+    if parts and parts[0] == "edge":
+        for source, target, edge in edges(component):
+            if (source, target) == parts[1:]:
+                return edge
+        return None
+    return nested_at(component, node)
+
+
 def nested_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
     """The component a team, termination, agent, model or tool node id names (None if it is gone);
     the live dict inside `component`, so an action working on a copy can change it in place."""
@@ -347,6 +358,7 @@ __all__ = [
     "agent_names",
     "agent_node",
     "canonical",
+    "component_at",
     "config_of",
     "edge_node",
     "edges",

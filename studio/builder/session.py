@@ -10,6 +10,7 @@ survive a reload), validation after every change, and saving as a new team versi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -20,7 +21,9 @@ from studio.services.errors import InvalidTeamError
 from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
-from .draft import Draft
+from .actions import SetField
+from .draft import Draft, agent_names, component_at, parse_node, renamed_node
+from .forms import parse_edge_form, parse_form
 
 
 class BuilderSession:
@@ -62,6 +65,29 @@ class BuilderSession:
             drafts.push(self.session, self.row, new.snapshot())
         self._draft = new
         return new, self.problems()
+
+    def apply_form(self, node: str, submitted: Mapping[str, Any]) -> tuple[str, list[Problem], bool]:
+        """The properties form of `node` as submitted: one `SetField` per changed field (raises `ActionRefused`
+        like any action). Returns the node (renamed if its name changed), the form's problems, and whether it
+        was applied: a form with errors that changes nothing is not."""
+        current = component_at(self._draft.component, node)
+        if current is None:
+            return node, [], False
+        if parse_node(node)[0] == "edge":
+            new, problems = parse_edge_form(current, submitted, agent_names(self._draft.component))
+            keys = sorted(set(new) | set(current))
+        else:
+            new, problems = parse_form(current, submitted)
+            keys = ["label", "description", *(f"config.{k}" for k in sorted(
+                set(new.get("config") or {}) | set(current.get("config") or {})))]
+        if any(p.severity == "error" for p in problems) and new == current:
+            return node, problems, False
+        for key in keys:
+            if _get(current, key) != _get(new, key):
+                self.apply(SetField(node=node, path=key, value=_get(new, key)))
+                if key == "config.name":
+                    node = renamed_node(node, str(_get(new, key)))
+        return node, problems, True
 
     def undo(self) -> tuple[Draft, list[Problem]] | None:
         """Step back in the history; None when there is nothing to undo."""
@@ -132,6 +158,13 @@ class BuilderSession:
         self.row = drafts.get_or_create_draft(self.session, self.team)
         self._draft = Draft.from_snapshot(drafts.current(self.session, self.row))
         return self._draft
+
+
+def _get(component: Mapping[str, Any], key: str) -> Any:
+    """`label` / `description` of the envelope, or `config.<name>`."""
+    if key.startswith("config."):
+        return (component.get("config") or {}).get(key.removeprefix("config."))
+    return component.get(key)
 
 
 __all__ = ["BuilderSession"]

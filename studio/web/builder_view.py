@@ -31,10 +31,10 @@ from studio.builder.draft import (
     GRAPH_FLOW,
     SELECTOR,
     agent_names,
+    component_at,
     edges,
     graph_of,
     model_node,
-    nested_at,
     owner_node,
     team_provider,
     tool_node,
@@ -159,17 +159,6 @@ def _model_title(model: dict[str, Any]) -> str:
     return str(config.get("model") or _title(model))
 
 
-def component_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
-    """The component (or graph edge) a node id names, if it exists (see `studio.builder.draft`)."""
-    parts = parse_node(node)
-    if parts and parts[0] == "edge":
-        for source, target, edge in edges(component):
-            if (source, target) == parts[1:]:
-                return edge
-        return None
-    return nested_at(component, node)
-
-
 def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
     """The action a library item of `kind` dropped on node `target` means; refused if it fits nowhere."""
     on_agent = parse_node(owner_node(target))[:1] == ("agent",)
@@ -233,4 +222,4 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
     }
 
 
-__all__ = ["NODE_H", "NODE_W", "canvas", "component_at", "drop_action", "page_context"]
+__all__ = ["NODE_H", "NODE_W", "canvas", "drop_action", "page_context"]

@@ -151,3 +151,19 @@ def test_duplicate_copies_the_draft_or_else_the_saved_team(engine: Engine) -> No
         copy, from_draft = builder.duplicate()
         assert not from_draft and agent_names(copy.component) == ["writer", "critic"]
         assert builder.has_unsaved_changes  # the original draft goes on
+
+
+def test_apply_form_sets_changed_fields_follows_a_rename_and_keeps_a_bad_form_out(engine: Engine) -> None:
+    team_id = make_team(engine)
+    with session(engine) as db:
+        builder = BuilderSession.open(db, team_id)
+        node, problems, applied = builder.apply_form(
+            "agent:writer", {"config.name": "author", "config.system_message": "You write."})
+        assert (node, problems, applied) == ("agent:author", [], True)
+        assert agent_names(builder.draft.component) == ["author", "critic"]
+        steps = builder.can_undo
+        node, problems, applied = builder.apply_form("agent:author", {"config.max_tool_iterations": "lots"})
+        assert node == "agent:author" and not applied
+        assert [p.path for p in problems] == ["config.max_tool_iterations"]
+        assert builder.can_undo == steps and agent_names(builder.draft.component) == ["author", "critic"]
+        assert builder.apply_form("agent:nobody", {"config.name": "x"}) == ("agent:nobody", [], False)

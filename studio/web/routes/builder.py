@@ -20,22 +20,18 @@ from studio.builder import (
     BuilderSession,
     NeedsConfirmation,
     ReplaceComponent,
-    SetField,
     library,
     parse_action,
-    parse_edge_form,
-    parse_form,
-    parse_node,
     search,
 )
-from studio.builder.draft import agent_names, renamed_node
+from studio.builder.draft import component_at
 from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
 from studio.services import team_scripts
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError
 
-from ..builder_view import component_at, drop_action, page_context
+from ..builder_view import drop_action, page_context
 from ..deps import DbSession as Db
 from ..templating import flash, render
 
@@ -130,28 +126,13 @@ async def properties(request: Request, db: Db, team_id: int) -> Response:
                                  for k in form if (v := [str(x) for x in form.getlist(k)])}
     builder = _open(db, team_id)
     node = _known(builder, str(submitted.pop("_node", TEAM)))
-    current = _component_of(builder, node)
-    if current is None:
-        return _update(request, builder, TEAM)
-    if parse_node(node)[0] == "edge":
-        new, problems = parse_edge_form(current, submitted, agent_names(builder.draft.component))
-        keys = sorted(set(new) | set(current))
-    else:
-        new, problems = parse_form(current, submitted)
-        keys = ["label", "description", *(f"config.{k}" for k in sorted(
-            set(new.get("config") or {}) | set(current.get("config") or {})))]
-    if any(p.severity == "error" for p in problems) and new == current:
-        return _update(request, builder, node, form_problems=problems, submitted=submitted)
     try:
-        for key in keys:
-            old_value, new_value = _get(current, key), _get(new, key)
-            if old_value != new_value:
-                builder.apply(SetField(node=node, path=key, value=new_value))
-                if key == "config.name":
-                    node = renamed_node(node, str(new_value))
+        node, problems, applied = builder.apply_form(node, submitted)
     except ActionRefused as exc:
         flash(request, exc.reason, "error")
-        return _update(request, builder, node, form_problems=exc.problems)
+        return _update(request, builder, _known(builder, node), form_problems=exc.problems)
+    if not applied and problems:
+        return _update(request, builder, node, form_problems=problems, submitted=submitted)
     return _update(request, builder, _known(builder, node), form_problems=problems)
 
 
@@ -279,12 +260,6 @@ def _known(builder: BuilderSession, node: str) -> str:
 
 def _component_of(builder: BuilderSession, node: str) -> dict[str, Any] | None:
     return component_at(builder.draft.component, node)
-
-
-def _get(component: Mapping[str, Any], key: str) -> Any:
-    if key.startswith("config."):
-        return (component.get("config") or {}).get(key.removeprefix("config."))
-    return component.get(key)
 
 
 def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:

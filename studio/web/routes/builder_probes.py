@@ -12,13 +12,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from studio.builder import BuilderSession
-from studio.builder.draft import kind_of
+from studio.builder.draft import component_at, kind_of
 from studio.services import probes
 from studio.services.credentials import load_credentials
 from studio.services.errors import NotFoundError
 from studio.services.tool_arguments import parse_arguments, tool_argument_fields
 
-from ..builder_view import component_at
 from ..deps import DbSession as Db
 from ..templating import render
 

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from studio.builder import TEAM
+from studio.builder.draft import component_at
 from studio.components import Problem
 from studio.http.names import slug
 from studio.playground import RunRefused
@@ -26,7 +27,6 @@ from studio.services.errors import InvalidTeamError, NotFoundError, ServiceError
 from studio.store.models import GalleryTemplate
 
 from .. import gallery_view as view
-from ..builder_view import component_at
 from ..deps import DbSession as Db
 from ..deps import EngineDep, RunsDep
 from ..templating import flash, render
