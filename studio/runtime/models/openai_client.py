@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-import httpx2
 import openai
 from pydantic import ValidationError
 
@@ -57,10 +56,18 @@ _NOT_EXTRA = frozenset({"self", "messages", "stream", "n", "functions", "functio
 def _shared_ssl_context() -> ssl.SSLContext:
     """One SSL context for every client of the process: loading the CA bundle is the costly part of
     building an `openai` client, and the context (certifi or SSL_CERT_FILE/SSL_CERT_DIR) never changes."""
-    return httpx2.create_ssl_context()
+    return _new_ssl_context()
 
 
-def _http_client() -> httpx2.AsyncClient:
+def _new_ssl_context() -> ssl.SSLContext:
+    try:  # the `openai` package's own HTTP library: httpx2 in openai 3, httpx before
+        import httpx2 as http
+    except ImportError:
+        import httpx as http
+    return http.create_ssl_context()
+
+
+def _http_client() -> Any:
     """An HTTP client like the one `openai` builds for itself (its timeouts, limits, redirects, proxies
     from the environment), on the shared SSL context. The `openai` client closes it with itself."""
     return openai.DefaultAsyncHttpxClient(verify=_shared_ssl_context())

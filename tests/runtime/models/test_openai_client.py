@@ -408,13 +408,13 @@ async def test_clients_share_one_ssl_context_and_close_their_http_clients(
 ) -> None:
     built: list[Any] = []
     contexts: list[Any] = []
-    make_context, make_http = openai_client.httpx2.create_ssl_context, openai_client._http_client
+    make_context, make_http = openai_client._new_ssl_context, openai_client._http_client
 
     def counted_context() -> Any:
         contexts.append(make_context())
         return contexts[-1]
 
-    monkeypatch.setattr(openai_client.httpx2, "create_ssl_context", counted_context)
+    monkeypatch.setattr(openai_client, "_new_ssl_context", counted_context)
     monkeypatch.setattr(openai_client, "_http_client", lambda: built.append(make_http()) or built[-1])
     openai_client._shared_ssl_context.cache_clear()
     clients = [make_client(), make_client(), make_client()]
