@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from studio.components import Problem
 
@@ -58,6 +58,7 @@ class GalleryFetchError(ServiceError):
     status_code = 400
 
 
+T = TypeVar("T")
 MAX_ROW_ID = 2**63 - 1  # the largest id a row can have (a 64-bit integer, in SQLite and PostgreSQL)
 
 
@@ -71,6 +72,14 @@ def row_id(value: Any, missing: str) -> int:
     if not 0 < number <= MAX_ROW_ID:
         raise NotFoundError(missing)
     return number
+
+
+def find_row(get: Callable[[Any, int], T | None], session: Any, value: Any, missing: str) -> T:
+    """The row `get(session, id)` finds for `value`, or `NotFoundError(missing)` (also for ids no row can have)."""
+    row = get(session, row_id(value, missing))
+    if row is None:
+        raise NotFoundError(missing)
+    return row
 
 
 def _mb(size: int) -> str:

@@ -30,7 +30,7 @@ from .errors import (
     NotFoundError,
     PayloadTooLargeError,
     ServiceError,
-    row_id,
+    find_row,
 )
 from .gallery import BUILT_IN, INDEX_ID, read_demo, without_tags
 from .gallery_files import (
@@ -65,11 +65,7 @@ def list_galleries(db: Session) -> list[Gallery]:
 
 def get_gallery(db: Session, gallery_id: Any) -> Gallery:
     """The gallery, or `NotFoundError`."""
-    missing = f"No gallery with id {gallery_id}."
-    gallery = store.get_gallery_by_id(db, row_id(gallery_id, missing))
-    if gallery is None:
-        raise NotFoundError(missing)
-    return gallery
+    return find_row(store.get_gallery_by_id, db, gallery_id, f"No gallery with id {gallery_id}.")
 
 
 def gallery_items(db: Session, *, gallery_id: int | None = None, component_type: str | None = None,
@@ -90,11 +86,7 @@ def item_team_type(item: GalleryTemplate) -> str:
 
 def get_item(db: Session, item_id: Any) -> GalleryTemplate:
     """The gallery item, or `NotFoundError`."""
-    missing = f"No gallery item with id {item_id}."
-    item = store.get_template(db, row_id(item_id, missing))
-    if item is None:
-        raise NotFoundError(missing)
-    return item
+    return find_row(store.get_template, db, item_id, f"No gallery item with id {item_id}.")
 
 
 def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: str = "") -> ImportedGallery:

@@ -26,7 +26,7 @@ from .errors import (
     NotFoundError,
     PayloadTooLargeError,
     TeamImportError,
-    row_id,
+    find_row,
 )
 from .team_files import (
     canonical_component,
@@ -156,11 +156,7 @@ def create_empty_team(session: Session, *, label: str) -> Team:
 
 def get_team(session: Session, team_id: Any) -> Team:
     """The team, or `NotFoundError`."""
-    missing = f"No team with id {team_id}."
-    team = store.get_team(session, row_id(team_id, missing))
-    if team is None:
-        raise NotFoundError(missing)
-    return team
+    return find_row(store.get_team, session, team_id, f"No team with id {team_id}.")
 
 
 def list_teams(session: Session, *, search: str | None = None) -> list[Team]:

@@ -23,7 +23,7 @@ from studio.playground.compare import compare_runs
 from studio.playground.replay import export_as_test
 from studio.playground.turns import turn_key
 from studio.services import teams as team_service
-from studio.services.errors import NotFoundError, row_id
+from studio.services.errors import NotFoundError, find_row
 from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import ChatSession, Run
@@ -52,24 +52,16 @@ async def in_db(engine: Engine, read: Callable[..., T], *args: Any) -> T:
 
 
 def chat_or_404(db: Session, session_id: int) -> ChatSession:
-    missing = f"There is no playground session {session_id}."
-    chat = store.get_chat_session(db, _row_id_or_404(session_id, missing))
-    if chat is None:
-        raise HTTPException(404, missing)
-    return chat
+    return _row_or_404(store.get_chat_session, db, session_id, f"There is no playground session {session_id}.")
 
 
 def run_or_404(db: Session, run_id: int) -> Run:
-    missing = f"There is no run {run_id}."
-    run = store.get_run(db, _row_id_or_404(run_id, missing))
-    if run is None:
-        raise HTTPException(404, missing)
-    return run
+    return _row_or_404(store.get_run, db, run_id, f"There is no run {run_id}.")
 
 
-def _row_id_or_404(value: int, missing: str) -> int:
+def _row_or_404(get: Callable[[Session, int], T | None], db: Session, value: int, missing: str) -> T:
     try:
-        return row_id(value, missing)
+        return find_row(get, db, value, missing)
     except NotFoundError:
         raise HTTPException(404, missing) from None
 
