@@ -264,7 +264,8 @@ def test_nested_model_and_tool_nodes_and_the_keyboard_switch_question(page: Page
     expect(switch).to_be_focused()
     expect(canvas.locator("[data-team-provider]")).to_have_attribute("data-team-provider", re.compile("GraphFlow$"))
     page.keyboard.press("Enter")
-    page.get_by_role("alertdialog").get_by_role("button", name="Switch and drop").press("Enter")
+    expect(page.get_by_role("alertdialog").get_by_role("button", name="Switch and drop")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(canvas.locator("[data-team-provider]")).to_have_attribute("data-team-provider", re.compile("RoundRobinGroupChat$"))
     # a selector team's model is a node on the team
     library.get_by_role("button", name="Switch team to: Selector team", exact=True).click()
