@@ -13,14 +13,15 @@ from typing import Any, Literal
 
 from studio.store.models import RunEvent, RunPublic
 
-UpdateKind = Literal["event", "chunk", "question", "end", "resync"]
+UpdateKind = Literal["event", "chunk", "question", "end", "resync", "keepalive"]
 FOLLOWER_QUEUE_SIZE = 2000
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
     """One thing a follower sees: a stored `event` (with its `seq`), a streamed `chunk`, a `question` for
-    the user, or the `end` of the run (with the finished `run`). `resync` is internal to `follow`."""
+    the user, or the `end` of the run (with the finished `run`); `follow` adds a `keepalive` after a silence.
+    `resync` is internal to `follow`."""
 
     kind: UpdateKind
     seq: int | None = None

@@ -3,15 +3,18 @@
 Many runs of one server produce events at nearly the same moments (their model replies arrive together),
 and one transaction per event spends most of its time in per-transaction overhead and in worker threads
 fighting the event loop for the GIL. So `write` queues the event and one worker thread stores everything
-queued so far in one transaction; each caller gets its own row back once that transaction committed, so a
-run still publishes an event only after it is stored. A run awaits each write before its next event, so
-its events are stored in order. If a batch fails, its events are retried one transaction each, so a bad
+queued so far in one transaction. Once that transaction committed, the whole batch is handed to
+`on_stored` (which publishes it to the followers) and only then are the writers woken with their rows:
+an event is published only after it is stored, and the followers of a batch hear of it before the runs
+that wrote it go on to their next model calls (delivery first, in a burst of 50 replies arriving at once).
+A run awaits each write before its next event, so its events are stored and published in order. If a batch fails, its events are retried one transaction each, so a bad
 event (say, of a run whose session was just deleted) fails alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +36,9 @@ class _Pending:
 class EventWriter:
     """Batches the runs' event inserts: at most one worker thread writing at a time."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, on_stored: Callable[[RunEvent], None]) -> None:
         self._engine = engine
+        self._on_stored = on_stored
         self._queued: list[_Pending] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -56,6 +60,9 @@ class EventWriter:
                     for pending in batch:
                         pending.stored.cancel()
                     raise
+                for result in results:
+                    if isinstance(result, RunEvent):
+                        self._on_stored(result)
                 _settle(batch, results)
         finally:
             self._flushing = None
@@ -63,7 +70,7 @@ class EventWriter:
     def _store(self, batch: list[_Pending]) -> list[RunEvent | Exception]:
         try:
             with db_session(self._engine) as db:
-                return [store.add_event(db, p.run_id, p.seq, p.data) for p in batch]
+                return list(store.add_events(db, [(p.run_id, p.seq, p.data) for p in batch]))
         except Exception as error:
             if len(batch) == 1:
                 return [error]

@@ -99,7 +99,7 @@ class RunManager:
         self._broker = Broker()
         self._active: dict[int, _ActiveRun] = {}
         self._conversations = Conversations(engine)
-        self._events = EventWriter(engine)
+        self._events = EventWriter(engine, on_stored=lambda row: self._broker.publish(row.run_id, _event_update(row)))
 
     # -- starting -------------------------------------------------------------------------------------
 
@@ -181,11 +181,10 @@ class RunManager:
             await self._conversations.release(active.session_id, prepared.team)
 
     async def _record(self, active: _ActiveRun, prepared: Prepared, item: Any) -> None:
-        """Store one message or event, then publish it (and the question it asks, if it does)."""
+        """Store one message or event (the writer publishes it once stored), then the question it asks."""
         data = item.dump()
         active.seq += 1
         row = await self._events.write(active.run_id, active.seq, data)
-        self._broker.publish(active.run_id, Update("event", seq=row.seq, event=row, data=row.data))
         if isinstance(item, ErrorEvent):
             active.last_error = item.content
         elif isinstance(item, HandoffMessage):
@@ -286,9 +285,10 @@ class RunManager:
 
     # -- following ------------------------------------------------------------------------------------
 
-    async def follow(self, run_id: int, after_seq: int = 0) -> AsyncIterator[Update]:
+    async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncIterator[Update]:
         """The run's stored events after `after_seq`, then its live ones, each once and in order, then its
-        end. Raises `RunNotFound` for an unknown run. Close it (`aclosing`) when the client goes away."""
+        end; a `keepalive` after every `heartbeat` seconds without an update (a run awaiting a reply).
+        Raises `RunNotFound` for an unknown run. Close it (`aclosing`) when the client goes away."""
         active = self._active.get(run_id)
         subscription = self._broker.subscribe(run_id) if active else None
         try:
@@ -305,7 +305,12 @@ class RunManager:
             if question is not None:
                 yield Update("question", seq=question.asked_seq, data=question.dump())
             while True:
-                update = await subscription.get()
+                try:
+                    async with asyncio.timeout(heartbeat):  # cancels only the wait, never this generator
+                        update = await subscription.get()
+                except TimeoutError:
+                    yield Update("keepalive")
+                    continue
                 if update.kind == "event" and update.seq is not None and update.seq <= last:
                     continue  # read from the database already
                 if update.kind == "event" and update.seq == last + 1:

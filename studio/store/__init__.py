@@ -67,6 +67,7 @@ from .preferences import (
 from .runs import (
     INTERRUPTED_REASON,
     add_event,
+    add_events,
     append_event,
     create_run,
     create_session,
@@ -138,6 +139,7 @@ __all__ = [
     # sessions, runs, events
     "INTERRUPTED_REASON",
     "add_event",
+    "add_events",
     "append_event",
     "create_run",
     "create_session",

@@ -22,7 +22,7 @@ from studio.store import runs as store
 from studio.store import session as store_session
 
 from .playground_view import RunView, run_view
-from .sse import KEEPALIVE, sse_message, with_heartbeat
+from .sse import KEEPALIVE, sse_message
 from .templating import render_template
 
 HEARTBEAT_SECONDS = 15.0  # a comment this often keeps proxies from closing a quiet stream (a run awaiting a reply)
@@ -33,9 +33,9 @@ async def event_stream(
 ) -> AsyncIterator[str]:
     """SSE text for the run's events with `seq > after_seq`, live until the run ends, then `end`."""
     builder = await run_in_threadpool(_builder_after, engine, run_id, after_seq)
-    async with aclosing(runs.follow(run_id, after_seq)) as updates:
-        async for update in with_heartbeat(updates, HEARTBEAT_SECONDS):
-            if update is None:
+    async with aclosing(runs.follow(run_id, after_seq, heartbeat=HEARTBEAT_SECONDS)) as updates:
+        async for update in updates:
+            if update.kind == "keepalive":
                 yield KEEPALIVE
             elif update.kind == "event":
                 item = builder.add_live(update.event)

@@ -1,16 +1,9 @@
-"""Server-Sent Events framing (the WHATWG `text/event-stream` format) and a heartbeat for idle streams.
+"""Server-Sent Events framing (the WHATWG `text/event-stream` format).
 
     yield sse_message(html, event="event", id=7)   # "id: 7\nevent: event\ndata: <line 1>\ndata: <line 2>\n\n"
 """
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import suppress
-from typing import TypeVar
-
-T = TypeVar("T")
 
 MEDIA_TYPE = "text/event-stream"
 # Proxies must not buffer or cache the stream; the browser must not sniff it.
@@ -36,35 +29,8 @@ def last_event_id(header: str | None, fallback: int = 0) -> int:
     return fallback
 
 
-async def with_heartbeat(items: AsyncIterator[T], every: float) -> AsyncIterator[T | None]:
-    """`items`, with a `None` after every `every` seconds of silence (time to send `KEEPALIVE`).
-
-    The pending `anext` is never cancelled on a timeout: cancelling it would end the source iterator.
-    """
-    pending: asyncio.Task[T] | None = None
-    try:
-        while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(items))
-            done, _ = await asyncio.wait({pending}, timeout=every)
-            if not done:
-                yield None
-                continue
-            task, pending = pending, None
-            try:
-                value = task.result()
-            except StopAsyncIteration:
-                return
-            yield value
-    finally:
-        if pending is not None:  # closed early: stop the source's step before the caller closes the source
-            pending.cancel()
-            with suppress(BaseException):
-                await pending
-
-
 def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-__all__ = ["HEADERS", "KEEPALIVE", "MEDIA_TYPE", "last_event_id", "sse_message", "with_heartbeat"]
+__all__ = ["HEADERS", "KEEPALIVE", "MEDIA_TYPE", "last_event_id", "sse_message"]

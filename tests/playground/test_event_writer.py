@@ -1,5 +1,5 @@
-"""The batching event writer: rows come back committed, runs arriving together share a transaction, and a
-bad event fails alone."""
+"""The batching event writer: rows come back committed, runs arriving together share a transaction, a
+stored batch is published before its writers go on, and a bad event fails alone."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from studio.playground import event_writer
 from studio.playground.event_writer import EventWriter
 from studio.store import create_run, create_session, create_team, get_run, list_events, session
+from studio.store.models import RunEvent
 
 
 def new_runs(engine: Engine, count: int) -> list[int]:
@@ -44,20 +45,40 @@ def transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return opened
 
 
+def ignore(row: RunEvent) -> None:
+    pass
+
+
 async def test_events_of_runs_arriving_together_share_one_transaction(engine, transactions) -> None:
-    writer = EventWriter(engine)
+    writer = EventWriter(engine, on_stored=ignore)
     runs = new_runs(engine, 5)
-    rows = await asyncio.gather(*(writer.write(run_id, 1, message(f"from run {run_id}")) for run_id in runs))
+    rows = await asyncio.gather(*(writer.write(run_id, 1, message(f"from run {run_id}", usage=(run_id, 1)))
+                                  for run_id in runs))
     assert [(r.run_id, r.seq, r.data["content"]) for r in rows] == [(i, 1, f"from run {i}") for i in runs]
     assert len(transactions) == 1
+    with session(engine) as db:
+        assert [(get_run(db, i).prompt_tokens, get_run(db, i).completion_tokens) for i in runs] == [(i, 1) for i in runs]
     with session(engine) as db:
         assert [[e.data["content"] for e in list_events(db, run_id)] for run_id in runs] == [
             [f"from run {run_id}"] for run_id in runs
         ]
 
 
+async def test_a_stored_batch_is_published_before_any_of_its_writers_goes_on(engine) -> None:
+    happened: list[tuple[str, int]] = []
+    writer = EventWriter(engine, on_stored=lambda row: happened.append(("published", row.run_id)))
+    runs = new_runs(engine, 3)
+
+    async def write(run_id: int) -> None:
+        row = await writer.write(run_id, 1, message("hello"))
+        happened.append(("woken", row.run_id))
+
+    await asyncio.gather(*(write(run_id) for run_id in runs))
+    assert happened == [("published", i) for i in runs] + [("woken", i) for i in runs]
+
+
 async def test_a_run_writing_one_event_after_another_keeps_its_order_and_token_totals(engine) -> None:
-    writer = EventWriter(engine)
+    writer = EventWriter(engine, on_stored=ignore)
     [run_id] = new_runs(engine, 1)
     for seq in range(1, 4):
         await writer.write(run_id, seq, message(f"m{seq}", usage=(10, 2)))
@@ -67,8 +88,9 @@ async def test_a_run_writing_one_event_after_another_keeps_its_order_and_token_t
         assert (run.prompt_tokens, run.completion_tokens) == (30, 6)
 
 
-async def test_a_bad_event_fails_alone(engine, transactions) -> None:
-    writer = EventWriter(engine)
+async def test_a_bad_event_fails_alone_and_is_never_published(engine, transactions) -> None:
+    published: list[str] = []
+    writer = EventWriter(engine, on_stored=lambda row: published.append(row.data["content"]))
     good, other = new_runs(engine, 2)
     await writer.write(other, 1, message("first"))
     results = await asyncio.gather(
@@ -78,6 +100,7 @@ async def test_a_bad_event_fails_alone(engine, transactions) -> None:
     )
     assert results[0].data["content"] == "kept"
     assert isinstance(results[1], IntegrityError)
+    assert published == ["first", "kept"]
     with session(engine) as db:
         assert [e.data["content"] for e in list_events(db, good)] == ["kept"]
         assert [e.data["content"] for e in list_events(db, other)] == ["first"]

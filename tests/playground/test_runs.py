@@ -226,7 +226,7 @@ async def test_an_unexpected_failure_ends_the_run_as_error_and_the_manager_keeps
     def broken(*args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("studio.playground.event_writer.store.add_event", broken)
+    monkeypatch.setattr("studio.playground.event_writer.store.add_events", broken)
     run_id = await manager.start(session_id, "Hi")
     await finished(manager, run_id)
     run = run_row(engine, run_id)
@@ -511,3 +511,20 @@ async def test_a_follower_that_falls_behind_catches_up_from_the_database(engine,
     updates = await asyncio.wait_for(follower, 30)
     assert [seq for seq, _, _ in events(updates)] == [1, 2, 3, 4, 5]
     assert updates[-1].kind == "end" and updates[-1].run.status == "complete"
+
+
+async def test_a_follower_hears_keepalives_while_the_run_waits_and_then_every_event(engine, manager) -> None:
+    run_id = await manager.start(new_session(engine, writer_and_user("draft one", "draft two")), "Go")
+    heard: list[Update] = []
+
+    async def follow() -> None:
+        async for update in manager.follow(run_id, heartbeat=0.02):
+            heard.append(update)
+
+    follower = asyncio.create_task(follow())
+    await until(lambda: manager.pending_question(run_id))
+    await until(lambda: sum(u.kind == "keepalive" for u in heard) >= 2)  # nothing else happens while it waits
+    await manager.reply(run_id, "ok")
+    await asyncio.wait_for(follower, 30)
+    assert [seq for seq, _, _ in events(heard)] == [1, 2, 3, 4, 5]
+    assert heard[-1].kind == "end" and heard[-1].run.status == "complete"
