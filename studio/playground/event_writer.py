@@ -2,8 +2,9 @@
 
 Many runs of one server produce events at nearly the same moments (their model replies arrive together),
 and one transaction per event spends most of its time in per-transaction overhead and in worker threads
-fighting the event loop for the GIL. So `write` queues the event and one worker thread stores everything
-queued so far in one transaction. Once that transaction committed, the whole batch is handed to
+fighting the event loop for the GIL. So `write` queues the event and the writer's own thread stores
+everything queued so far in one transaction (its own: the loop's shared executor has a handful of
+threads, and run starts reading the database there would queue the events behind them). Once that transaction committed, the whole batch is handed to
 `on_stored` (which publishes it to the followers) and only then are the writers woken with their rows:
 an event is published only after it is stored, and the followers of a batch hear of it before the runs
 that wrote it go on to their next model calls (delivery first, in a burst of 50 replies arriving at once).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,7 @@ class EventWriter:
     def __init__(self, engine: Engine, on_stored: Callable[[RunEvent], None]) -> None:
         self._engine = engine
         self._on_stored = on_stored
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-event-writer")
         self._queued: list[_Pending] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -55,7 +58,7 @@ class EventWriter:
             while self._queued:
                 batch, self._queued = self._queued, []
                 try:
-                    results = await asyncio.to_thread(self._store, batch)
+                    results = await asyncio.get_running_loop().run_in_executor(self._thread, self._store, batch)
                 except BaseException:  # cancelled (the loop is going away): nobody may wait forever
                     for pending in batch:
                         pending.stored.cancel()
@@ -66,6 +69,10 @@ class EventWriter:
                 _settle(batch, results)
         finally:
             self._flushing = None
+
+    def close(self) -> None:
+        """Let the writer's thread go (after the runs have ended)."""
+        self._thread.shutdown(wait=False)
 
     def _store(self, batch: list[_Pending]) -> list[RunEvent | Exception]:
         try:

@@ -281,6 +281,7 @@ class RunManager:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        self._events.close()
         await self._conversations.aclose()
 
     # -- following ------------------------------------------------------------------------------------
