@@ -187,7 +187,7 @@ class Conversations:
                 built = _task(task) if _given(task) else _replayed_task(db, original)
             else:
                 built = _task(task)
-            earlier = any(run.replay_of is None for run in store.list_runs(db, session_id))
+            earlier = store.has_runs(db, session_id, replays=False)
             component = inject_credentials(team.component, load_credentials(db))
         errors = [p for p in validate_component(component, kind="team") if p.severity == "error"]
         if errors:

@@ -90,6 +90,20 @@ def list_runs(session: Session, session_id: int) -> list[Run]:
     return list(session.exec(query))
 
 
+def last_run(session: Session, session_id: int) -> Run | None:
+    """A session's newest run, None when it has none."""
+    return session.exec(select(Run).where(Run.session_id == session_id).order_by(col(Run.id).desc()).limit(1)).first()
+
+
+def has_runs(session: Session, session_id: int, *, replays: bool = True) -> bool:
+    """Whether the session has a run (`replays=False`: a run of its own task, not a replay), without
+    loading any (a run's row carries its recording)."""
+    query = select(Run.id).where(Run.session_id == session_id)
+    if not replays:
+        query = query.where(col(Run.replay_of).is_(None))
+    return session.exec(query.limit(1)).first() is not None
+
+
 def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
     """Store an event (AutoGen's dump of a message or event) as the run's next, seq 1, 2, 3...
 
@@ -229,6 +243,8 @@ __all__ = [
     "get_run",
     "last_seq",
     "list_events",
+    "has_runs",
+    "last_run",
     "list_runs",
     "list_sessions",
     "mark_interrupted_runs",

@@ -64,11 +64,8 @@ def session_title(chat: ChatSession) -> str:
 
 def session_rows(db: Session, *, team_id: int | None = None) -> list[SessionRow]:
     """Sessions, most recently active first, each with its team and last run."""
-    rows = []
-    for chat in store.list_sessions(db, team_id=team_id):
-        runs = store.list_runs(db, chat.id)
-        rows.append(SessionRow(chat, team_service.get_team(db, chat.team_id), runs[-1] if runs else None))
-    return rows
+    return [SessionRow(chat, team_service.get_team(db, chat.team_id), store.last_run(db, chat.id))
+            for chat in store.list_sessions(db, team_id=team_id)]
 
 
 def open_session_for_team(db: Session, team: Team) -> ChatSession:

@@ -21,6 +21,8 @@ from studio.store import (
     finish_run,
     get_chat_session,
     get_run,
+    has_runs,
+    last_run,
     list_events,
     list_runs,
     list_sessions,
@@ -153,6 +155,16 @@ def test_sessions_by_team_and_deleting_one_drops_its_runs(db: Session, run: Run)
     assert get_chat_session(db, chat.id) is None
     assert get_run(db, run.id) is None
     assert list_events(db, run.id) == []
+
+
+def test_last_run_and_whether_a_session_has_runs_of_its_own(db: Session, run: Run) -> None:
+    empty = create_session(db, team_id=get_chat_session(db, run.session_id).team_id)
+    assert (last_run(db, empty.id), has_runs(db, empty.id)) == (None, False)
+    replay = create_run(db, session_id=empty.id, task="again", replay_of=run.id)
+    assert (last_run(db, empty.id).id, has_runs(db, empty.id), has_runs(db, empty.id, replays=False)) == (
+        replay.id, True, False)
+    newest = create_run(db, session_id=empty.id, task="new")
+    assert (last_run(db, empty.id).id, has_runs(db, empty.id, replays=False)) == (newest.id, True)
 
 
 def test_rename_session_stores_the_new_name(db: Session, run: Run) -> None:
