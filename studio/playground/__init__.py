@@ -6,7 +6,7 @@ No web imports here: `studio.web` uses this package, which uses store, services,
 from .flow import Flow, flow
 from .markdown import render_markdown
 from .recording import Recorder, replay_component, replay_inputs
-from .runs import Question, RunManager, RunNotFound, RunRefused, Update
+from .runs import Question, RunManager, RunNotFound, RunRefused, SessionNotFound, Update
 from .stats import RunSummary, run_summary
 from .trace import TraceBuilder, TraceItem, filter_items, trace_item, trace_items
 
@@ -18,6 +18,7 @@ __all__ = [
     "RunNotFound",
     "RunRefused",
     "RunSummary",
+    "SessionNotFound",
     "TraceBuilder",
     "TraceItem",
     "Update",

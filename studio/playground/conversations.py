@@ -35,7 +35,7 @@ from studio.runtime.teams.base import BaseGroupChat
 from studio.runtime.teams.swarm import Swarm
 from studio.services import teams as team_service
 from studio.services.credentials import inject_credentials, load_credentials
-from studio.services.errors import NotFoundError
+from studio.services.errors import NotFoundError, find_row
 from studio.services.tool_trust import UNTRUSTED_MESSAGE, blocked_tool_code
 from studio.store import runs as store
 from studio.store.db import session as db_session
@@ -61,6 +61,10 @@ class RunRefused(Exception):
         self.message = message
         self.problems = list(problems)
         super().__init__(message)
+
+
+class SessionNotFound(RunRefused):
+    """No chat session with that id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +130,14 @@ class Conversations:
             source = replace(source, recording=recording)
         if source.recording is not None:
             component = replay_component(source.component, source.recording)
-            team = await asyncio.to_thread(_load, component)
+            team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
             return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
                             replay_of=replay_of, user_replies=replay_inputs(source.recording))
         live = self._live.get(session_id)
         if live is not None and live.fingerprint == source.fingerprint:
             message = _continuing(live, source.task.message)
             return Prepared(session_id, live.team, source.task, message, fresh_start=False)
-        team = await asyncio.to_thread(_load, source.component)
+        team = _load(source.component)
         notice = self._notices.pop(session_id, None)
         if notice is None:
             notice = CHANGED_NOTICE if live is not None else RESTART_NOTICE if source.earlier_runs else ""
@@ -170,9 +174,10 @@ class Conversations:
     def _read(self, session_id: int, task: str | list[dict[str, Any]], replay_of: int | None) -> _Source:
         """Validate the task and the team (with the stored credentials injected); raises `RunRefused`."""
         with db_session(self._engine) as db:
-            chat = store.get_chat_session(db, session_id)
-            if chat is None:
-                raise RunRefused(f"No chat session with id {session_id}.")
+            try:
+                chat = find_row(store.get_chat_session, db, session_id, f"There is no playground session {session_id}.")
+            except NotFoundError as error:
+                raise SessionNotFound(str(error)) from None
             try:
                 team = team_service.get_team(db, chat.team_id)
             except NotFoundError as error:
@@ -265,4 +270,6 @@ async def _close(team: BaseGroupChat) -> None:
         logger.warning("closing a team failed", exc_info=True)
 
 
-__all__ = ["CHANGED_NOTICE", "Conversations", "Prepared", "RESET_NOTICE", "RESTART_NOTICE", "RunRefused"]
+__all__ = [
+    "CHANGED_NOTICE", "Conversations", "Prepared", "RESET_NOTICE", "RESTART_NOTICE", "RunRefused", "SessionNotFound",
+]

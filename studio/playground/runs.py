@@ -5,8 +5,9 @@ Design:
   page does not stop it. `start` validates first (empty task, invalid team: `RunRefused`, no run row),
   then creates the `Run` row and the task.
 - Database first, then publish: each message/event of `run_stream` is stored with the next `seq` (by the
-  `EventWriter`, in a worker thread, so the event loop never waits on the database; events of runs
-  arriving together share one short transaction), and only then handed to the live followers. Streamed
+  `RunWriter`, on its own thread, so the event loop never waits on the database; the writes of runs
+  arriving together, their rows and endings too, share one short transaction), and only then handed to
+  the live followers. Streamed
   chunks (`ModelClientStreamingChunkEvent`) are never stored: followers see them live as
   `Update(kind="chunk")` and they settle into the final message.
 - `follow(run_id, after_seq)` subscribes before it reads the database, then yields the stored events
@@ -31,9 +32,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.messages import (
@@ -50,11 +53,11 @@ from studio.store.db import session as db_session
 from studio.store.models import RunEvent, RunPublic, RunStatus
 
 from .broker import Broker, Update
-from .conversations import Conversations, Prepared, RunRefused
-from .event_writer import EventWriter
+from .conversations import Conversations, Prepared, RunRefused, SessionNotFound
 from .human_input import HumanInput, Question, user_proxies
 from .recording import Recorder
 from .replay import scripted_input
+from .run_writer import RunWriter
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +102,7 @@ class RunManager:
         self._broker = Broker()
         self._active: dict[int, _ActiveRun] = {}
         self._conversations = Conversations(engine)
-        self._events = EventWriter(engine, on_stored=lambda row: self._broker.publish(row.run_id, _event_update(row)))
+        self._writer = RunWriter(engine, on_stored=lambda row: self._broker.publish(row.run_id, _event_update(row)))
 
     # -- starting -------------------------------------------------------------------------------------
 
@@ -117,7 +120,7 @@ class RunManager:
         prepared: Prepared | None = None
         try:
             prepared = await self._conversations.prepare(session_id, task, replay_of=replay_of, recording=recording)
-            run_id = await asyncio.to_thread(self._create_row, prepared)
+            run_id = await self._writer.write(partial(_create_row, prepared))
         except BaseException:
             await self._conversations.release(session_id, prepared.team if prepared else None)
             raise
@@ -128,15 +131,6 @@ class RunManager:
         self._active[run_id] = active
         active.task = asyncio.create_task(self._drive(active, prepared, recorder), name=f"run-{run_id}")
         return run_id
-
-    def _create_row(self, prepared: Prepared) -> int:
-        with db_session(self._engine) as db:
-            run = store.create_run(
-                db, session_id=prepared.session_id, task=prepared.task.summary, replay_of=prepared.replay_of,
-                fresh_start=prepared.fresh_start, notice=prepared.notice,
-            )
-            assert run.id is not None
-            return run.id
 
     def _equip(self, prepared: Prepared, active: _ActiveRun) -> None:
         """Give each user proxy its input: the person (through `reply`), or the recording when replaying.
@@ -184,7 +178,7 @@ class RunManager:
         """Store one message or event (the writer publishes it once stored), then the question it asks."""
         data = item.dump()
         active.seq += 1
-        row = await self._events.write(active.run_id, active.seq, data)
+        row = await self._writer.event(active.run_id, active.seq, data)
         if isinstance(item, ErrorEvent):
             active.last_error = item.content
         elif isinstance(item, HandoffMessage):
@@ -218,23 +212,12 @@ class RunManager:
         """Store the ending, tell the followers, and let the run go (even if the database fails here)."""
         run: RunPublic | None = None
         try:
-            run = await asyncio.to_thread(self._write_finish, active.run_id, outcome, recording)
+            run = await self._writer.write(partial(_write_finish, active.run_id, outcome, recording))
         except Exception:
             logger.exception("run %s: could not store how it ended (%s)", active.run_id, outcome.status)
         finally:
             self._active.pop(active.run_id, None)
             self._broker.publish(active.run_id, Update("end", data={"status": str(outcome.status)}, run=run))
-
-    def _write_finish(self, run_id: int, outcome: Outcome, recording: dict[str, Any]) -> RunPublic:
-        with db_session(self._engine) as db:
-            run = store.get_run(db, run_id)
-            if run is None:  # its session was deleted during the run
-                raise RunNotFound(f"run {run_id} no longer exists")
-            store.finish_run(
-                db, run, status=outcome.status, stop_reason=outcome.stop_reason, error=outcome.error,
-                recording=recording,
-            )
-            return RunPublic.model_validate(run)
 
     # -- controlling ----------------------------------------------------------------------------------
 
@@ -281,7 +264,7 @@ class RunManager:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        self._events.close()
+        self._writer.close()
         await self._conversations.aclose()
 
     # -- following ------------------------------------------------------------------------------------
@@ -341,8 +324,27 @@ class RunManager:
             return RunPublic.model_validate(run) if run is not None else None
 
 
+def _create_row(prepared: Prepared, db: Session) -> int:
+    run = store.create_run(
+        db, session_id=prepared.session_id, task=prepared.task.summary, replay_of=prepared.replay_of,
+        fresh_start=prepared.fresh_start, notice=prepared.notice,
+    )
+    assert run.id is not None
+    return run.id
+
+
+def _write_finish(run_id: int, outcome: Outcome, recording: dict[str, Any], db: Session) -> RunPublic:
+    run = store.get_run(db, run_id)
+    if run is None:  # its session was deleted during the run
+        raise RunNotFound(f"run {run_id} no longer exists")
+    store.finish_run(
+        db, run, status=outcome.status, stop_reason=outcome.stop_reason, error=outcome.error, recording=recording,
+    )
+    return RunPublic.model_validate(run)
+
+
 def _event_update(row: RunEvent) -> Update:
     return Update("event", seq=row.seq, event=row, data=row.data)
 
 
-__all__ = ["Outcome", "Question", "RunManager", "RunNotFound", "RunRefused", "Update"]
+__all__ = ["Outcome", "Question", "RunManager", "RunNotFound", "RunRefused", "SessionNotFound", "Update"]

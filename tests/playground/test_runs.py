@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from studio.playground import RunManager, RunNotFound, RunRefused, Update
+from studio.playground import RunManager, RunNotFound, RunRefused, SessionNotFound, Update
 from studio.playground.attachments import MAX_IMAGE_BYTES
 from studio.playground.conversations import CHANGED_NOTICE, RESET_NOTICE, RESTART_NOTICE
 from studio.playground.runs import STOPPED_REASON
@@ -226,7 +226,7 @@ async def test_an_unexpected_failure_ends_the_run_as_error_and_the_manager_keeps
     def broken(*args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("studio.playground.event_writer.store.add_events", broken)
+    monkeypatch.setattr("studio.playground.run_writer.store.add_events", broken)
     run_id = await manager.start(session_id, "Hi")
     await finished(manager, run_id)
     run = run_row(engine, run_id)
@@ -283,9 +283,10 @@ async def test_one_run_at_a_time_per_session(engine, manager) -> None:
     await finished(manager, run_id)
 
 
-async def test_an_unknown_session_is_refused(manager) -> None:
-    with pytest.raises(RunRefused, match="No chat session"):
-        await manager.start(12345, "Go")
+async def test_an_unknown_session_is_refused_as_not_found_every_time(manager) -> None:
+    for _ in range(2):  # the first refusal let go of its claim: no "a run is already active" the second time
+        with pytest.raises(SessionNotFound, match="no playground session 12345"):
+            await manager.start(12345, "Go")
 
 
 # -- conversation state -------------------------------------------------------------------------------

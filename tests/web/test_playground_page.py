@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from studio.services import teams as service
 from studio.store import runs as store
-from studio.store.models import RunStatus
+from studio.store.models import Run, RunStatus
 from tests.services.helpers import invalid_team, writer_critic
 from tests.support.playground_teams import asking_team
 
@@ -362,3 +362,10 @@ def test_ids_too_large_for_the_database_are_404_not_500(client) -> None:
     for path in (f"/playground/sessions/{huge}", f"/playground/runs/{huge}/events"):
         response = client.get(path)
         assert response.status_code == 404, path
+
+
+@pytest.mark.parametrize("session_id", [999, 2**70])
+def test_a_task_for_an_unknown_session_is_404_and_starts_nothing(client, db, session_id: int) -> None:
+    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+    assert response.status_code == 404 and "no playground session" in response.text
+    assert db.exec(select(func.count()).select_from(Run)).one() == 0

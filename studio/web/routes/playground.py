@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from studio.components import Problem
-from studio.playground import RunManager, RunRefused
+from studio.playground import RunManager, RunRefused, SessionNotFound
 from studio.playground.compare import compare_runs
 from studio.playground.replay import export_as_test
 from studio.playground.turns import turn_key
@@ -142,12 +142,13 @@ async def reset(request: Request, engine: EngineDep, runs: RunsDep, session_id: 
 @router.post("/playground/sessions/{session_id}/runs", name="start_run")
 async def start_run(request: Request, engine: EngineDep, runs: RunsDep, session_id: int) -> Response:
     """Start the task (with its attachments); the new run's partial, or the reason no run started."""
-    await in_db(engine, chat_or_404, session_id)
     text, attachments = await _task_form(request)
     try:
         run_id = await runs.start(session_id, build_task(text, attachments))
     except AttachmentError as exc:
         return _refused(request, session_id, str(exc), [])
+    except SessionNotFound as exc:
+        raise HTTPException(404, exc.message) from None
     except RunRefused as exc:
         return _refused(request, session_id, exc.message, exc.problems)
     return await _started(request, engine, runs, session_id, run_id)

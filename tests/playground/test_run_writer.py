@@ -1,5 +1,5 @@
-"""The batching event writer: rows come back committed, runs arriving together share a transaction, a
-stored batch is published before its writers go on, and a bad event fails alone."""
+"""The runs' batching writer: rows come back committed, runs writing together share a transaction, a
+stored batch is published before its writers go on, and a bad write fails alone."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from studio.playground import event_writer
-from studio.playground.event_writer import EventWriter
+from studio.playground import run_writer
+from studio.playground.run_writer import RunWriter
 from studio.store import create_run, create_session, create_team, get_run, list_events, session
 from studio.store.models import RunEvent
 
@@ -33,7 +33,7 @@ def message(text: str, usage: tuple[int, int] | None = None) -> dict[str, Any]:
 def transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the writer's transactions (one entry per `db_session` it opens)."""
     opened: list[int] = []
-    real = event_writer.db_session
+    real = run_writer.db_session
 
     @contextmanager
     def counting(engine: Engine) -> Iterator[Any]:
@@ -41,7 +41,7 @@ def transactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         with real(engine) as db:
             yield db
 
-    monkeypatch.setattr(event_writer, "db_session", counting)
+    monkeypatch.setattr(run_writer, "db_session", counting)
     return opened
 
 
@@ -50,9 +50,9 @@ def ignore(row: RunEvent) -> None:
 
 
 async def test_events_of_runs_arriving_together_share_one_transaction(engine, transactions) -> None:
-    writer = EventWriter(engine, on_stored=ignore)
+    writer = RunWriter(engine, on_stored=ignore)
     runs = new_runs(engine, 5)
-    rows = await asyncio.gather(*(writer.write(run_id, 1, message(f"from run {run_id}", usage=(run_id, 1)))
+    rows = await asyncio.gather(*(writer.event(run_id, 1, message(f"from run {run_id}", usage=(run_id, 1)))
                                   for run_id in runs))
     assert [(r.run_id, r.seq, r.data["content"]) for r in rows] == [(i, 1, f"from run {i}") for i in runs]
     assert len(transactions) == 1
@@ -66,11 +66,11 @@ async def test_events_of_runs_arriving_together_share_one_transaction(engine, tr
 
 async def test_a_stored_batch_is_published_before_any_of_its_writers_goes_on(engine) -> None:
     happened: list[tuple[str, int]] = []
-    writer = EventWriter(engine, on_stored=lambda row: happened.append(("published", row.run_id)))
+    writer = RunWriter(engine, on_stored=lambda row: happened.append(("published", row.run_id)))
     runs = new_runs(engine, 3)
 
     async def write(run_id: int) -> None:
-        row = await writer.write(run_id, 1, message("hello"))
+        row = await writer.event(run_id, 1, message("hello"))
         happened.append(("woken", row.run_id))
 
     await asyncio.gather(*(write(run_id) for run_id in runs))
@@ -78,10 +78,10 @@ async def test_a_stored_batch_is_published_before_any_of_its_writers_goes_on(eng
 
 
 async def test_a_run_writing_one_event_after_another_keeps_its_order_and_token_totals(engine) -> None:
-    writer = EventWriter(engine, on_stored=ignore)
+    writer = RunWriter(engine, on_stored=ignore)
     [run_id] = new_runs(engine, 1)
     for seq in range(1, 4):
-        await writer.write(run_id, seq, message(f"m{seq}", usage=(10, 2)))
+        await writer.event(run_id, seq, message(f"m{seq}", usage=(10, 2)))
     with session(engine) as db:
         assert [e.data["content"] for e in list_events(db, run_id)] == ["m1", "m2", "m3"]
         run = get_run(db, run_id)
@@ -90,12 +90,12 @@ async def test_a_run_writing_one_event_after_another_keeps_its_order_and_token_t
 
 async def test_a_bad_event_fails_alone_and_is_never_published(engine, transactions) -> None:
     published: list[str] = []
-    writer = EventWriter(engine, on_stored=lambda row: published.append(row.data["content"]))
+    writer = RunWriter(engine, on_stored=lambda row: published.append(row.data["content"]))
     good, other = new_runs(engine, 2)
-    await writer.write(other, 1, message("first"))
+    await writer.event(other, 1, message("first"))
     results = await asyncio.gather(
-        writer.write(good, 1, message("kept")),
-        writer.write(other, 1, message("seq 1 again")),  # the unique (run_id, seq) index refuses it
+        writer.event(good, 1, message("kept")),
+        writer.event(other, 1, message("seq 1 again")),  # the unique (run_id, seq) index refuses it
         return_exceptions=True,
     )
     assert results[0].data["content"] == "kept"
@@ -104,3 +104,28 @@ async def test_a_bad_event_fails_alone_and_is_never_published(engine, transactio
     with session(engine) as db:
         assert [e.data["content"] for e in list_events(db, good)] == ["kept"]
         assert [e.data["content"] for e in list_events(db, other)] == ["first"]
+
+
+async def test_rows_and_events_written_together_share_a_transaction_and_a_failing_write_fails_alone(
+    engine, transactions
+) -> None:
+    writer = RunWriter(engine, on_stored=ignore)
+    [run_id] = new_runs(engine, 1)
+    with session(engine) as db:
+        session_id = get_run(db, run_id).session_id
+
+    def broken(db: Any) -> None:
+        raise ValueError("not this one")
+
+    created, event, failed = await asyncio.gather(
+        writer.write(lambda db: create_run(db, session_id=session_id, task="another").id),
+        writer.event(run_id, 1, message("stored")),
+        writer.write(broken),
+        return_exceptions=True,
+    )
+    assert isinstance(failed, ValueError)
+    assert event.data["content"] == "stored"
+    assert len(transactions) == 1 + 3  # the shared one failed, then each write alone
+    with session(engine) as db:
+        assert get_run(db, created).task == "another"
+        assert [e.data["content"] for e in list_events(db, run_id)] == ["stored"]
