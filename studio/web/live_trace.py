@@ -13,6 +13,7 @@ from contextlib import aclosing
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -20,6 +21,7 @@ from studio.playground import RunManager
 from studio.playground.trace import TraceBuilder, stream_dom_id
 from studio.store import runs as store
 from studio.store import session as store_session
+from studio.store.models import Run
 
 from .playground_view import RunView, run_view
 from .sse import KEEPALIVE, sse_message
@@ -29,10 +31,12 @@ HEARTBEAT_SECONDS = 15.0  # a comment this often keeps proxies from closing a qu
 
 
 async def event_stream(
-    request: Request, runs: RunManager, engine: Engine, run_id: int, after_seq: int
+    request: Request, runs: RunManager, engine: Engine, run_id: int, after_seq: int, builder: TraceBuilder
 ) -> AsyncIterator[str]:
-    """SSE text for the run's events with `seq > after_seq`, live until the run ends, then `end`."""
-    builder = await run_in_threadpool(_builder_after, engine, run_id, after_seq)
+    """SSE text for the run's events with `seq > after_seq`, live until the run ends, then `end`.
+
+    `builder` is `trace_builder_after(db, run, after_seq)`: the route makes it while checking the run exists.
+    """
     async with aclosing(runs.follow(run_id, after_seq, heartbeat=HEARTBEAT_SECONDS)) as updates:
         async for update in updates:
             if update.kind == "keepalive":
@@ -62,15 +66,15 @@ def _chunk_json(request: Request, run_id: int, chunk: dict[str, Any]) -> str:
     return json.dumps({"text_id": text_id, "placeholder": placeholder, "content": str(chunk.get("content") or "")})
 
 
-def _builder_after(engine: Engine, run_id: int, after_seq: int) -> TraceBuilder:
-    """A trace builder that has seen the events up to `after_seq`, so timings, turns and tool pairing carry on."""
-    with store_session(engine) as db:
-        run = store.get_run(db, run_id)
-        builder = TraceBuilder(run)
-        if after_seq > 0:
-            for event in store.list_events(db, run_id, after_seq=0, limit=after_seq):
-                builder.add(event)
-        return builder
+def trace_builder_after(db: Session, run: Run, after_seq: int) -> TraceBuilder:
+    """A trace builder that has seen the run's events up to `after_seq`, so timings, turns and tool
+    pairing carry on."""
+    builder = TraceBuilder(run)
+    if after_seq > 0:
+        assert run.id is not None
+        for event in store.list_events(db, run.id, after_seq=0, limit=after_seq):
+            builder.add(event)
+    return builder
 
 
 def _ended_view(engine: Engine, runs: RunManager, run_id: int) -> RunView | None:
@@ -79,4 +83,4 @@ def _ended_view(engine: Engine, runs: RunManager, run_id: int) -> RunView | None
         return run_view(db, run, runs) if run is not None else None
 
 
-__all__ = ["HEARTBEAT_SECONDS", "event_stream"]
+__all__ = ["HEARTBEAT_SECONDS", "event_stream", "trace_builder_after"]

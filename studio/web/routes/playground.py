@@ -31,7 +31,7 @@ from studio.store.models import ChatSession, Run
 from .. import playground_view as view
 from ..deps import DbSession as Db
 from ..deps import EngineDep, RunsDep
-from ..live_trace import event_stream
+from ..live_trace import event_stream, trace_builder_after
 from ..sse import HEADERS, MEDIA_TYPE, last_event_id
 from ..task_input import Attachment, AttachmentError, build_task
 from ..templating import flash, is_htmx, render
@@ -168,9 +168,9 @@ async def replay(request: Request, engine: EngineDep, runs: RunsDep, run_id: int
 @router.get("/playground/runs/{run_id}/events", name="run_events")
 async def events(request: Request, engine: EngineDep, runs: RunsDep, run_id: int, after: int = 0) -> Response:
     """The run's events after `Last-Event-ID` (or `?after=`) as SSE, then an `end` event with the summary."""
-    await in_db(engine, run_or_404, run_id)
     after_seq = last_event_id(request.headers.get("last-event-id"), fallback=max(after, 0))
-    stream = event_stream(request, runs, engine, run_id, after_seq)
+    builder = await in_db(engine, lambda db: trace_builder_after(db, run_or_404(db, run_id), after_seq))
+    stream = event_stream(request, runs, engine, run_id, after_seq, builder)
     return StreamingResponse(stream, media_type=MEDIA_TYPE, headers=HEADERS)
 
 
