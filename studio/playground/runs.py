@@ -7,9 +7,8 @@ Design:
 - Database first, then publish: each message/event of `run_stream` is stored with the next `seq` (by the
   `RunWriter`, on its own thread, so the event loop never waits on the database; the writes of runs
   arriving together, their rows and endings too, share one short transaction), and only then handed to
-  the live followers. Streamed
-  chunks (`ModelClientStreamingChunkEvent`) are never stored: followers see them live as
-  `Update(kind="chunk")` and they settle into the final message.
+  the live followers. Streamed chunks (`ModelClientStreamingChunkEvent`) are never stored: followers see
+  them live as `Update(kind="chunk")` and they settle into the final message.
 - `follow(run_id, after_seq)` subscribes before it reads the database, then yields the stored events
   after `after_seq`, then the live ones, skipping any seq it already yielded, and ends with one
   `Update(kind="end")`. Every event therefore arrives exactly once and in order, whether the follower

@@ -116,7 +116,10 @@ def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
         run.prompt_tokens += prompt
         run.completion_tokens += completion
         session.add(run)
-    return _add_event(session, run.id, last + 1, event)
+    row = _row(run.id, last + 1, event)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
@@ -127,12 +130,11 @@ def add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) ->
 def add_events(session: Session, events: Sequence[tuple[int, int, dict[str, Any]]]) -> list[RunEvent]:
     """Store `(run_id, seq, event)` triples, for writers that keep count themselves, in one flush.
 
-    The playground's event writer does: it stores the events of every active run that arrived together
+    The playground's run writer does: it stores the events of every active run that arrived together
     without loading the runs or reading their last seq first. The rows go in one multi-row INSERT and the
     token totals of the runs with usage in one executemany UPDATE (in SQL, so they are right mid-run).
     """
-    rows = [RunEvent(run_id=run_id, seq=seq, type=str(event.get("type") or ""), source=str(event.get("source") or ""),
-                     data=event) for run_id, seq, event in events]
+    rows = [_row(run_id, seq, event) for run_id, seq, event in events]
     tokens: dict[int, list[int]] = {}
     for run_id, _, event in events:
         prompt, completion = _usage(event)
@@ -154,17 +156,9 @@ def add_events(session: Session, events: Sequence[tuple[int, int, dict[str, Any]
     return rows
 
 
-def _add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
-    row = RunEvent(
-        run_id=run_id,
-        seq=seq,
-        type=str(event.get("type") or ""),
-        source=str(event.get("source") or ""),
-        data=event,
-    )
-    session.add(row)
-    session.flush()
-    return row
+def _row(run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
+    return RunEvent(run_id=run_id, seq=seq, type=str(event.get("type") or ""), source=str(event.get("source") or ""),
+                    data=event)
 
 
 def _usage(event: dict[str, Any]) -> tuple[int, int]:
@@ -241,10 +235,10 @@ __all__ = [
     "finish_run",
     "get_chat_session",
     "get_run",
-    "last_seq",
-    "list_events",
     "has_runs",
     "last_run",
+    "last_seq",
+    "list_events",
     "list_runs",
     "list_sessions",
     "mark_interrupted_runs",
