@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.components import Problem
+from studio.runtime.images import IMAGE_TYPES, sniff_image
 from studio.runtime.messages import (
     BaseChatMessage,
     Image,
@@ -22,13 +23,6 @@ from studio.runtime.messages import (
 )
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-# The first bytes of each accepted image type: a wrong or lying `mime` is caught before a model sees it.
-IMAGE_SIGNATURES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "image/webp": (b"RIFF",),
-}
 EMPTY_TASK = "Enter a task: it is empty."
 
 
@@ -100,8 +94,8 @@ def _part(part: Any, path: str) -> tuple[str | Image | None, str]:
 def _image_data(part: dict[str, Any], path: str) -> str:
     """The image's base64 text once it is known to be a supported image of at most 5 MB."""
     mime, data = part.get("mime"), part.get("data_b64")
-    if mime not in IMAGE_SIGNATURES:
-        kinds = ", ".join(IMAGE_SIGNATURES)
+    if mime not in IMAGE_TYPES:  # the bytes must say the same (below): a wrong or lying `mime` stops here
+        kinds = ", ".join(IMAGE_TYPES)
         raise TaskError([Problem(f"{path}.mime", f"must be one of {kinds}, not {mime!r}")])
     if not isinstance(data, str) or not data:
         raise TaskError([Problem(f"{path}.data_b64", "must be the image as base64 text")])
@@ -113,7 +107,7 @@ def _image_data(part: dict[str, Any], path: str) -> str:
         raise TaskError([Problem(f"{path}.data_b64", "is not valid base64")]) from None
     if len(raw) > MAX_IMAGE_BYTES:
         raise TaskError([Problem(f"{path}.data_b64", _too_big(len(raw)))])
-    if not raw.startswith(IMAGE_SIGNATURES[mime]):
+    if sniff_image(raw[:16]) != mime:
         raise TaskError([Problem(f"{path}.data_b64", f"is not a {mime} image")])
     return data
 

@@ -6,14 +6,14 @@ Everything here reads AutoGen dumps defensively: a field of an unexpected shape 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
+
+from studio.runtime.images import sniff_base64_image
 
 from .markdown import render_markdown
 
@@ -23,13 +23,6 @@ LONG_TEXT_LINES = 20
 # JSON this short is already readable on one line (and indenting it costs time on long traces).
 SHORT_JSON_CHARS = 80
 
-# The only images shown inline, by the type their bytes say they are (never SVG: it can carry script).
-_IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+);base64,", re.IGNORECASE)
 
@@ -141,19 +134,14 @@ def _image_part(part: dict[str, Any]) -> ContentPart:
     mime = image_type(data)
     if mime is None or (declared and str(declared).lower() != mime):
         shown = declared or "unknown type"
-        return ContentPart("refused", note=f"attachment not shown (not a PNG, JPEG or GIF image: {shown})")
+        return ContentPart("refused", note=f"attachment not shown (not a PNG, JPEG, GIF or WebP image: {shown})")
     return ContentPart("image", src=f"data:{mime};base64,{data}")
 
 
 def image_type(data_b64: str) -> str | None:
-    """The image type of base64 `data_b64` from its first bytes, or None if it is not an allowed image."""
-    if not _BASE64.fullmatch(data_b64):
-        return None
-    try:
-        head = base64.b64decode(data_b64[:16])
-    except (binascii.Error, ValueError):
-        return None
-    return next((mime for signature, mime in _IMAGE_SIGNATURES if head.startswith(signature)), None)
+    """The image type of base64 `data_b64` from its first bytes (PNG, JPEG, GIF or WebP: never SVG, which can
+    carry script), or None if it is not one of those images or not base64."""
+    return sniff_base64_image(data_b64) if _BASE64.fullmatch(data_b64) else None
 
 
 def error_hint(text: str) -> str:

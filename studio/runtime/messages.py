@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from .images import sniff_base64_image
 from .models.types import FunctionCall, FunctionExecutionResult, LLMMessage, RequestUsage, UserMessage
 
 
@@ -28,6 +29,12 @@ class Image(BaseModel):
     """An image inside a multimodal message, as base64 data (AutoGen serialises images as `{"data": ...}`)."""
 
     data: str
+
+    @property
+    def mime(self) -> str:
+        """Its type, read from its bytes (PNG when they name none): what the data URL sent to a model says.
+        AutoGen re-encodes every image as PNG; Studio sends the bytes it was given, so it names their type."""
+        return sniff_base64_image(self.data) or "image/png"
 
 
 class BaseMessage(BaseModel):
@@ -106,7 +113,8 @@ class MultiModalMessage(BaseChatMessage):
         return "".join(part if isinstance(part, str) else " [image]" for part in self.content)
 
     def to_model_message(self) -> UserMessage:
-        parts: list[Any] = [part if isinstance(part, str) else part.model_dump() for part in self.content]
+        parts: list[Any] = [part if isinstance(part, str) else {**part.model_dump(), "mime": part.mime}
+                            for part in self.content]
         return UserMessage(content=parts, source=self.source)
 
 

@@ -403,8 +403,17 @@ async def test_an_image_goes_to_the_model_as_a_multimodal_message(engine, manage
     assert "file body" in first.data["content"][1]
     assert first.data["content"][2] == {"data": image}
     sent = json.dumps(openai_server.chat_requests[0].body["messages"])
-    assert f"base64,{image}" in sent
+    assert f"data:image/png;base64,{image}" in sent
     assert run_row(engine, run_id).task == "What is this?\n\n[file: notes.txt]\n\n[image: dot.png]"
+
+
+async def test_a_jpeg_goes_to_the_model_as_a_jpeg(engine, manager, openai_server) -> None:
+    openai_server.reply("a photo")
+    session_id = new_session(engine, solo(openai_model(openai_server.base_url)))
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 32).decode()
+    run_id = await manager.start(session_id, [{"type": "image", "mime": "image/jpeg", "data_b64": jpeg}])
+    await finished(manager, run_id)
+    assert f"data:image/jpeg;base64,{jpeg}" in json.dumps(openai_server.chat_requests[0].body["messages"])
 
 
 async def test_too_big_or_broken_images_are_refused_with_their_path(engine, manager) -> None:
