@@ -324,13 +324,15 @@ def filter_items(items: Sequence[TraceItem], source: str, target: str) -> list[T
 
 
 def _tokens(data: dict[str, Any]) -> Tokens | None:
+    """The event's usage; None without one, or when it reports none (0 + 0: a client that does not count)."""
     usage = data.get("models_usage")
     if not isinstance(usage, dict):
         return None
     try:
-        return Tokens(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+        tokens = Tokens(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
     except (TypeError, ValueError):
         return None
+    return tokens if tokens.total else None
 
 
 def _seconds_between(start: datetime | None, end: datetime | None) -> float | None:

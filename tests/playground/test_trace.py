@@ -70,12 +70,15 @@ def test_tokens_and_time_per_message() -> None:
     recorder = Recorder()
     recorder.add(TextMessage(source="user", content="go"), after=0.5)
     recorder.add(TextMessage(source="writer", content="done", models_usage=RequestUsage(prompt_tokens=30, completion_tokens=9)), after=2.25)
+    recorder.add(TextMessage(source="critic", content="ok", models_usage=RequestUsage(prompt_tokens=0, completion_tokens=0)))
     items = trace_items(recorder.events, FakeRun())
     assert items[0].elapsed == 0.5 and items[0].tokens is None  # from the run's start
     assert items[1].elapsed == 2.25 and items[1].tokens.total == 39
+    assert items[2].tokens is None  # a client that reports 0 + 0 did not count: no "0 tokens"
     html = render_items(items)
     assert "+500 ms" in html and "+2.2 s" in html
     assert re.search(r'title="30 prompt \+ 9 completion tokens">39 tokens<', html)
+    assert html.count(" tokens<") == 1
 
 
 def test_tool_results_sit_with_their_calls_and_errors_are_marked() -> None:
