@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     input_timeout_seconds: float = Field(
         default=600, gt=0, description="How long a run waits for a user's reply before giving up."
     )
+    live_conversations: int = Field(
+        default=100, gt=0,
+        description="Playground sessions whose team stays loaded between runs; past that the least recently "
+        "used one starts its next run afresh.",
+    )
     serve_api_key: SecretStr | None = Field(
         default=None, description="Bearer key that `studio serve` requires (its `--api-key` wins). Unset: none."
     )

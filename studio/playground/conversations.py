@@ -48,6 +48,10 @@ logger = logging.getLogger(__name__)
 
 RESET_NOTICE = "Reset: this run starts a new conversation."
 CHANGED_NOTICE = "The team or its model settings changed since the previous run: this run starts a new conversation."
+UNLOADED_NOTICE = (
+    "The team was unloaded to free memory (more sessions were in use than the server keeps): "
+    "this run starts a new conversation."
+)
 RESTART_NOTICE = (
     "The team does not remember this session's earlier runs (the server restarted since): "
     "this run starts a new conversation."
@@ -100,11 +104,16 @@ class _Live:
 
 
 class Conversations:
-    """Live teams by session id, and which sessions have a run going."""
+    """Live teams by session id, and which sessions have a run going.
 
-    def __init__(self, engine: Engine) -> None:
+    At most `max_live` teams stay loaded: past that, the least recently used session without a run going
+    lets its team go, and its next run starts afresh and says so.
+    """
+
+    def __init__(self, engine: Engine, max_live: int = 100) -> None:
         self._engine = engine
-        self._live: dict[int, _Live] = {}
+        self._max_live = max_live
+        self._live: dict[int, _Live] = {}  # least recently used first
         self._notices: dict[int, str] = {}  # why a session's next run starts afresh, when known here
         self._claimed: set[int] = set()
 
@@ -135,6 +144,7 @@ class Conversations:
                             replay_of=replay_of, user_replies=replay_inputs(source.recording))
         live = self._live.get(session_id)
         if live is not None and live.fingerprint == source.fingerprint:
+            self._live[session_id] = self._live.pop(session_id)  # now the most recently used
             message = _continuing(live, source.task.message)
             return Prepared(session_id, live.team, source.task, message, fresh_start=False)
         team = _load(source.component)
@@ -142,9 +152,19 @@ class Conversations:
         if notice is None:
             notice = CHANGED_NOTICE if live is not None else RESTART_NOTICE if source.earlier_runs else ""
         if live is not None:
-            await _close(live.team)
+            await _close(self._live.pop(session_id).team)
         self._live[session_id] = _Live(team, source.fingerprint)
+        await self._unload_beyond_limit()
         return Prepared(session_id, team, source.task, source.task.message, fresh_start=True, notice=notice)
+
+    async def _unload_beyond_limit(self) -> None:
+        """Close the least recently used teams past `max_live`, skipping sessions with a run going."""
+        for session_id in list(self._live):  # oldest first; checked afresh after every await
+            if len(self._live) <= self._max_live:
+                return
+            if session_id in self._live and session_id not in self._claimed:
+                self._notices[session_id] = UNLOADED_NOTICE
+                await _close(self._live.pop(session_id).team)
 
     def handed_off(self, session_id: int, team: BaseGroupChat, message: HandoffMessage) -> None:
         """A run of the session's live team yielded this handoff (a swarm may be waiting for the user)."""
@@ -272,4 +292,5 @@ async def _close(team: BaseGroupChat) -> None:
 
 __all__ = [
     "CHANGED_NOTICE", "Conversations", "Prepared", "RESET_NOTICE", "RESTART_NOTICE", "RunRefused", "SessionNotFound",
+    "UNLOADED_NOTICE",
 ]

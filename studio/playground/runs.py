@@ -100,7 +100,7 @@ class RunManager:
         self._settings = settings
         self._broker = Broker()
         self._active: dict[int, _ActiveRun] = {}
-        self._conversations = Conversations(engine)
+        self._conversations = Conversations(engine, max_live=settings.live_conversations)
         self._writer = RunWriter(engine, on_stored=lambda row: self._broker.publish(row.run_id, _event_update(row)))
 
     # -- starting -------------------------------------------------------------------------------------

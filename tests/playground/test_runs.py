@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from studio.playground import RunManager, RunNotFound, RunRefused, SessionNotFound, Update
 from studio.playground.attachments import MAX_IMAGE_BYTES
-from studio.playground.conversations import CHANGED_NOTICE, RESET_NOTICE, RESTART_NOTICE
+from studio.playground.conversations import CHANGED_NOTICE, RESET_NOTICE, RESTART_NOTICE, UNLOADED_NOTICE
 from studio.playground.runs import STOPPED_REASON
 from studio.settings import Settings
 from studio.store import (
@@ -335,6 +335,21 @@ async def test_after_a_restart_the_run_says_it_starts_afresh(engine, make_manage
     await finished(restarted, run_id)
     assert "task one" not in prompt_texts(openai_server.chat_requests[1])
     assert (run_row(engine, run_id).fresh_start, run_row(engine, run_id).notice) == (True, RESTART_NOTICE)
+
+
+async def test_past_the_limit_the_least_recently_used_session_unloads_and_says_so(engine, make_manager) -> None:
+    manager = make_manager(live_conversations=2)
+    a, b, c = (new_session(engine, solo(replay("r1", "r2", "r3"))) for _ in range(3))
+    for session_id in (a, b):
+        await finished(manager, await manager.start(session_id, "first"))
+    await finished(manager, await manager.start(a, "again"))  # a is now the most recently used
+    await finished(manager, await manager.start(c, "first"))  # a third live team: b has to go
+    kept, unloaded = await manager.start(a, "third"), await manager.start(b, "again")
+    await finished(manager, kept)
+    await finished(manager, unloaded)
+    assert (run_row(engine, kept).fresh_start, run_row(engine, kept).notice) == (False, "")
+    assert (run_row(engine, unloaded).fresh_start, run_row(engine, unloaded).notice) == (True, UNLOADED_NOTICE)
+    assert {run_row(engine, run_id).status for run_id in (kept, unloaded)} == {"complete"}
 
 
 async def test_a_changed_team_starts_afresh(engine, manager) -> None:
