@@ -68,10 +68,15 @@ def session_rows(db: Session, *, team_id: int | None = None) -> list[SessionRow]
             for chat in store.list_sessions(db, team_id=team_id)]
 
 
+def latest_session(db: Session, team: Team) -> ChatSession | None:
+    """The team's most recently active session, None when it has none."""
+    existing = store.list_sessions(db, team_id=team.id)
+    return existing[0] if existing else None
+
+
 def open_session_for_team(db: Session, team: Team) -> ChatSession:
     """The team's most recently active session, or a new one: where `Run in playground` lands."""
-    existing = store.list_sessions(db, team_id=team.id)
-    return existing[0] if existing else store.create_session(db, team_id=team.id)
+    return latest_session(db, team) or store.create_session(db, team_id=team.id)
 
 
 def session_name(typed: str) -> str:
@@ -136,6 +141,7 @@ __all__ = [
     "SessionRow",
     "TracePage",
     "filtered_trace",
+    "latest_session",
     "open_session_for_team",
     "rename_session",
     "run_view",

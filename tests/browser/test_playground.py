@@ -41,7 +41,11 @@ def _team(page: Page, document: dict[str, Any]) -> int:
 
 
 def _open_session(page: Page, team_id: int) -> None:
+    """A new team's `Open in Playground`: the New session form with the team chosen, its button focused."""
     page.goto(f"/playground?team={team_id}")
+    expect(page.get_by_role("button", name="New session")).to_be_focused()
+    shoot(page, "playground-open-team-without-session")
+    page.keyboard.press("Enter")
     expect(page.get_by_role("textbox", name="Task")).to_be_visible()
 
 
@@ -319,7 +323,7 @@ def test_model_output_with_script_renders_inert(page: Page) -> None:
 
 def test_a_2000_event_run_renders_its_last_page_and_loads_earlier_ones(page: Page, studio_server: StudioServer) -> None:
     team_id = _team(page, writer_critic())
-    page.goto(f"/playground?team={team_id}")
+    _open_session(page, team_id)
     session_id = int(page.url.rsplit("/", 1)[1])
     engine = make_engine(Settings(home=studio_server.home, database_url=None).resolved_database_url)
     with session(engine) as db:  # a long finished run, written straight into the server's database

@@ -43,9 +43,9 @@ def test_page_has_the_contract_names(client: TestClient) -> None:
     page = client.get(f"/builder/{team_id}").text
     for name in ("Component library", "Team canvas", "Validation", "Team JSON", "Properties"):
         assert f">{name}<" in page
-    for button in ("Save", "Undo", "Redo", "Export JSON", "Import JSON", "JSON view"):
+    for button in ("Save", "Undo", "Redo", "Export JSON", "Import JSON", "JSON view", "Run in playground"):
         assert re.search(rf">\s*{button}\s*<", page), button
-    assert f'href="/playground?team={team_id}"' in page
+    assert f'action="/playground/teams/{team_id}/session"' in page
     assert 'data-team-provider="autogen_agentchat.teams.RoundRobinGroupChat"' in page
     assert _agents(page) == ["assistant"]
     assert 'aria-label="Assistant agent"' in page and 'data-component-type="agent"' in page

@@ -38,7 +38,8 @@ def _team(client: TestClient, document: dict[str, Any] | None = None) -> int:
 
 
 def _session(client: TestClient, team_id: int) -> int:
-    response = client.get(f"/playground?team={team_id}", follow_redirects=False)
+    """The team's latest session or a new one, as the Builder's `Run in playground` opens it."""
+    response = client.post(f"/playground/teams/{team_id}/session", follow_redirects=False)
     assert response.status_code == 303
     return int(response.headers["location"].rsplit("/", 1)[1])
 
@@ -118,12 +119,26 @@ def test_create_without_a_team_says_so_and_creates_nothing(client: TestClient, d
     assert store.list_sessions(db) == []
 
 
-def test_builder_link_opens_the_teams_latest_session_or_creates_one(client: TestClient) -> None:
+def test_run_in_playground_opens_the_teams_latest_session_or_creates_one(client: TestClient) -> None:
     team_id = _team(client)
     first = _session(client, team_id)
     assert _session(client, team_id) == first  # the same session, not a new one each time
     page = client.get(f"/playground/sessions/{first}").text
     assert "<h1>Session" in page and f'href="/builder/{team_id}">Writer and critic</a>' in page
+    assert client.post("/playground/teams/4242/session").status_code == 404
+
+
+def test_the_open_in_playground_link_goes_to_the_latest_session_and_never_creates_one(
+    client: TestClient, db: Session
+) -> None:
+    team_id = _team(client)
+    page = client.get(f"/playground?team={team_id}", follow_redirects=False)
+    assert page.status_code == 200 and "has no session yet" in page.text
+    assert re.search(rf'<option value="{team_id}" selected>Writer and critic</option>', page.text)
+    assert store.list_sessions(db, team_id=team_id) == []  # a GET wrote nothing
+    session_id = _session(client, team_id)
+    again = client.get(f"/playground?team={team_id}", follow_redirects=False)
+    assert (again.status_code, again.headers["location"]) == (303, f"/playground/sessions/{session_id}")
     assert client.get("/playground?team=4242").status_code == 404
 
 

@@ -26,7 +26,7 @@ from studio.services import teams as team_service
 from studio.services.errors import NotFoundError, find_row
 from studio.store import runs as store
 from studio.store import session as store_session
-from studio.store.models import ChatSession, Run
+from studio.store.models import ChatSession, Run, Team
 
 from .. import playground_view as view
 from ..deps import DbSession as Db
@@ -59,6 +59,13 @@ def run_or_404(db: Session, run_id: int) -> Run:
     return _row_or_404(store.get_run, db, run_id, f"There is no run {run_id}.")
 
 
+def _team_or_404(db: Session, team_id: int) -> Team:
+    team = view.team_or_none(db, team_id)
+    if team is None:
+        raise HTTPException(404, f"There is no team {team_id}.")
+    return team
+
+
 def _row_or_404(get: Callable[[Session, int], T | None], db: Session, value: int, missing: str) -> T:
     try:
         return find_row(get, db, value, missing)
@@ -71,15 +78,23 @@ def _row_or_404(get: Callable[[Session, int], T | None], db: Session, value: int
 
 @router.get("/playground", name="playground")
 def index(request: Request, db: Db, team: int | None = None) -> Response:
-    """All sessions; `?team=ID` (the Builder's `Run in playground`) opens that team's latest or a new one."""
-    if team is not None:
-        chosen = view.team_or_none(db, team)
-        if chosen is None:
-            raise HTTPException(404, f"There is no team {team}.")
-        chat = view.open_session_for_team(db, chosen)
-        return RedirectResponse(f"/playground/sessions/{chat.id}", status_code=303)
-    context = {"rows": view.session_rows(db), "teams": team_service.list_teams(db), "title_of": view.session_title}
+    """All sessions. `?team=ID` (the Teams page's `Open in Playground` link) goes to that team's latest
+    session, or, when it has none, shows the New session form with the team chosen: a GET never writes."""
+    chosen = _team_or_404(db, team) if team is not None else None
+    if chosen is not None:
+        latest = view.latest_session(db, chosen)
+        if latest is not None:
+            return RedirectResponse(f"/playground/sessions/{latest.id}", status_code=303)
+    context = {"rows": view.session_rows(db), "teams": team_service.list_teams(db), "title_of": view.session_title,
+               "chosen": chosen}
     return render(request, "playground/index.html", context)
+
+
+@router.post("/playground/teams/{team_id}/session", name="open_team_session")
+def open_team_session(request: Request, db: Db, team_id: int) -> Response:
+    """The Builder's `Run in playground`: the team's latest session, or a new one."""
+    chat = view.open_session_for_team(db, _team_or_404(db, team_id))
+    return redirect(request, f"/playground/sessions/{chat.id}")
 
 
 @router.post("/playground/sessions", name="create_session")
