@@ -8,7 +8,7 @@ import threading
 import uuid
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from studio.settings import Settings
 from studio.store import make_engine, session
@@ -343,3 +343,34 @@ def test_a_2000_event_run_renders_its_last_page_and_loads_earlier_ones(page: Pag
     expect(run_element.locator(".run-events > article.event")).to_have_count(400)
     assert _seqs(run_element)[:2] == [1601, 1602] and _seqs(run_element)[-1] == 2000
     shoot(page, "playground-9-long-trace")
+
+
+def test_deleting_a_session_asks_first_with_and_without_javascript(
+    page: Page, browser: Browser, base_url: str
+) -> None:
+    team_id = _team(page, writer_critic())
+    titles = []
+    for _ in range(2):
+        page.goto("/playground")
+        page.get_by_label("Team", exact=True).select_option(str(team_id))
+        page.get_by_role("button", name="New session").click()
+        expect(page.get_by_role("textbox", name="Task")).to_be_visible()
+        titles.append(page.get_by_role("heading", level=1).inner_text())
+    page.goto("/playground")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name=f"Delete {titles[0]}").click()
+    expect(page.get_by_role("button", name=f"Delete {titles[0]}")).to_have_count(0)
+    assert asked and "cannot be undone" in asked[0]
+
+    plain = browser.new_context(base_url=base_url, java_script_enabled=False)
+    try:
+        no_js = plain.new_page()
+        no_js.goto("/playground")
+        no_js.get_by_role("button", name=f"Delete {titles[1]}").click()
+        expect(no_js.get_by_role("heading", name=f"Delete “{titles[1]}”?")).to_be_visible()
+        shoot(no_js, "playground-delete-without-javascript")
+        no_js.get_by_role("button", name="Delete", exact=True).click()
+        expect(no_js.get_by_role("button", name=f"Delete {titles[1]}")).to_have_count(0)
+    finally:
+        plain.close()

@@ -164,6 +164,9 @@ def test_import_export_trust_and_delete_a_gallery(client: TestClient) -> None:
     assert "Trust this code" not in client.get(f"/gallery/items/{item.id}").text
     assert "tool code not trusted yet" not in client.get("/gallery", params={"gallery": shared.id}).text
 
+    asked = client.get(f"/gallery/{shared.id}/delete")  # without JavaScript: a page asks first
+    assert "Delete the gallery “Shared”?" in asked.text and f'action="/gallery/{shared.id}/delete"' in asked.text
+    assert client.get("/gallery/4242/delete").status_code == 404
     assert client.post(f"/gallery/{shared.id}/delete", headers=HTMX).headers["HX-Redirect"] == "/gallery"
     with app_db(client) as db:
         built_in = galleries.list_galleries(db)[0]

@@ -149,6 +149,10 @@ def test_rename_and_delete_a_session(client: TestClient, db: Session) -> None:
     client.post(f"/playground/sessions/{session_id}/rename", data={"name": "Sea <poems>"})
     assert "Sea &lt;poems&gt;" in client.get("/playground").text
     _finished(client, _start(client, session_id))
+    asked = client.get(f"/playground/sessions/{session_id}/delete")  # without JavaScript: a page asks first
+    assert "Delete “Sea &lt;poems&gt;”?" in asked.text
+    assert f'<form method="post" action="/playground/sessions/{session_id}/delete"' in asked.text
+    assert store.get_chat_session(db, session_id) is not None
     response = client.post(f"/playground/sessions/{session_id}/delete", headers=HTMX)
     assert response.headers["HX-Redirect"] == "/playground"
     assert store.get_chat_session(db, session_id) is None

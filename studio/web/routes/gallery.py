@@ -176,6 +176,16 @@ def export(db: Db, gallery_id: int) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@router.get("/gallery/{gallery_id}/delete", name="gallery_delete_form")
+def delete_form(request: Request, db: Db, gallery_id: int) -> Response:
+    """The question before deleting, for a browser without JavaScript (htmx asks with `hx-confirm`)."""
+    try:
+        gallery = galleries.get_gallery(db, gallery_id)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return render(request, "gallery/delete.html", {"gallery": gallery})
+
+
 @router.post("/gallery/{gallery_id}/delete", name="gallery_delete")
 def delete(request: Request, db: Db, gallery_id: int) -> Response:
     """Delete an imported or user gallery (the page asks first); the built-in one is refused."""

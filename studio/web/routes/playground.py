@@ -129,6 +129,13 @@ def rename(request: Request, db: Db, session_id: int, name: Annotated[str, Form(
     return redirect(request, f"/playground/sessions/{chat.id}")
 
 
+@router.get("/playground/sessions/{session_id}/delete", name="delete_session_form")
+def delete_form(request: Request, db: Db, session_id: int) -> Response:
+    """The question before deleting, for a browser without JavaScript (htmx asks with `hx-confirm`)."""
+    chat = chat_or_404(db, session_id)
+    return render(request, "playground/delete.html", {"chat": chat, "title": view.session_title(chat)})
+
+
 @router.post("/playground/sessions/{session_id}/delete", name="delete_session")
 async def delete(request: Request, engine: EngineDep, runs: RunsDep, session_id: int) -> Response:
     chat = await in_db(engine, chat_or_404, session_id)
