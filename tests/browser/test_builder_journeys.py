@@ -56,6 +56,7 @@ def _click_edge(page: Page, source: str, target: str) -> None:
     }""")
     page.mouse.click(point["x"], point["y"])
     expect(page.locator("#selected-node")).to_have_value(f"edge:{source}->{target}")
+    expect(page.locator("#canvas")).not_to_have_class(re.compile("htmx-(request|swapping|settling)"))
 
 
 def _draw_edge(page: Page, source: str, target: str) -> None:
