@@ -11,6 +11,7 @@ same clock: both processes read `time.time()`.
     python bench/playground.py                      # 2 rounds of 50 runs, 2 agents, 9 messages each, SQLite
     python bench/playground.py --runs 100 --messages 21
     python bench/playground.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/playground.py --by-seq             # p95 per message position too (#2: the first replies)
 """
 
 from __future__ import annotations
@@ -188,13 +189,17 @@ async def drive(url: str, base_url: str, runs: int, messages: int, rounds: int) 
         return results
 
 
-def delays_ms(home: Path, database_url: str | None, watched: list[Watched]) -> tuple[dict[str, list[float]], list[str]]:
+def delays_ms(
+    home: Path, database_url: str | None, watched: list[Watched]
+) -> tuple[dict[str, list[float]], dict[int, list[float]], list[str]]:
     """Event-to-client delays by kind (live events from being produced and from being stored; events caught
-    up on connecting), and every problem found: a lost, repeated or out-of-order event, or a run that did
-    not complete."""
+    up on connecting), the produced -> client delays of live events by their seq (the task is 1, the first
+    reply 2...), and every problem found: a lost, repeated or out-of-order event, or a run that did not
+    complete."""
     settings = Settings(home=home, database_url=database_url)
     engine = make_engine(settings.resolved_database_url)
     delays: dict[str, list[float]] = {PRODUCED: [], STORED: [], CAUGHT_UP: []}
+    by_seq: dict[int, list[float]] = {}
     problems = []
     with session(engine) as db:
         for w in watched:
@@ -213,8 +218,9 @@ def delays_ms(home: Path, database_url: str | None, watched: list[Watched]) -> t
                     else:
                         delays[PRODUCED].append((arrived - produced) * 1000)
                         delays[STORED].append((arrived - stored_at) * 1000)
+                        by_seq.setdefault(event.seq, []).append((arrived - produced) * 1000)
     engine.dispose()
-    return delays, problems
+    return delays, by_seq, problems
 
 
 def _produced(data: dict) -> float | None:
@@ -237,6 +243,8 @@ def main() -> None:
     parser.add_argument("--reply-ms", type=int, default=200, help="the loopback model's answer time")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of runs continuing the same sessions")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temporary home")
+    parser.add_argument("--by-seq", action="store_true",
+                        help="also print the p95 of each message position (where the slow events are)")
     args = parser.parse_args()
 
     model = SlowModel(args.reply_ms / 1000)
@@ -263,7 +271,7 @@ def main() -> None:
     print(f"{args.runs} concurrent runs x {args.messages} messages, model answers in {args.reply_ms} ms, "
           f"database: {'SQLite' if not args.database_url else args.database_url.split('://')[0]}")
     failed = False
-    for number, ((watched, _), (wall, delays, problems)) in enumerate(zip(rounds, checked), 1):
+    for number, ((watched, _), (wall, delays, by_seq, problems)) in enumerate(zip(rounds, checked), 1):
         events = sum(len(w.seqs) for w in watched)
         kind = "builds the teams" if number == 1 else "teams already built"
         print(f"round {number} ({kind}): {sum(w.status == 'complete' for w in watched)}/{args.runs} complete "
@@ -274,6 +282,9 @@ def main() -> None:
             if values:
                 print(f"  {name} ({len(values)}): p50 {statistics.median(values):.1f} ms, "
                       f"p95 {percentile(values, 95):.1f} ms, max {max(values):.1f} ms")
+        if args.by_seq:
+            print("  p95 by message, produced -> client: " + ", ".join(
+                f"#{seq} {percentile(values, 95):.0f} ms" for seq, values in sorted(by_seq.items())))
         failed = failed or bool(problems)
     print(f"server RSS: {idle:.0f} MB idle, {sampler.peak:.0f} MB peak, {end:.0f} MB after the runs")
     if failed:
