@@ -169,11 +169,13 @@ class TraceBuilder:
 
     def __init__(self, run: Any = None) -> None:
         self.run_id: int | None = getattr(run, "id", None)
+        self.events: list[Any] = []  # every event given, in order: what a live stream's end summarises
         self._last_time = as_datetime(getattr(run, "started_at", None))
         self._turns = TurnTracker()
         self._calls: dict[str, tuple[TraceItem, ToolCallView]] = {}  # open calls by id
 
     def add(self, event: Any) -> TraceItem:
+        self.events.append(event)
         created = as_datetime(getattr(event, "created_at", None))
         elapsed = _seconds_between(self._last_time, created)
         self._last_time = created or self._last_time

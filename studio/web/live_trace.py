@@ -23,7 +23,7 @@ from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import Run
 
-from .playground_view import RunView, run_view
+from .playground_view import RunView, finished_view, run_view
 from .sse import KEEPALIVE, sse_message
 from .templating import render_template
 
@@ -52,8 +52,9 @@ async def event_stream(
                 if question is not None:
                     html = render_template(request, "playground/_question.html", {"run_id": run_id, "question": question})
                     yield sse_message(html, event="question")
-            elif update.kind == "end":
-                view = await run_in_threadpool(_ended_view, engine, runs, run_id)
+            elif update.kind == "end":  # summarised from the events this stream saw, unless the ending was not stored
+                view = (finished_view(update.run, builder.events) if update.run is not None
+                        else await run_in_threadpool(_ended_view, engine, runs, run_id))
                 yield sse_message(render_template(request, "playground/_end.html", {"view": view}), event="end")
                 return
 

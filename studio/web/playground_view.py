@@ -18,7 +18,7 @@ from studio.playground.trace import filter_items, trace_items
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError
 from studio.store import runs as store
-from studio.store.models import ChatSession, Run, RunEvent, RunStatus, Team
+from studio.store.models import ChatSession, Run, RunEvent, RunPublic, RunStatus, Team
 
 PAGE_SIZE = 200  # events rendered per run; `Show earlier events` loads the page before
 
@@ -50,7 +50,7 @@ class TracePage:
 class RunView:
     """One run on the session page."""
 
-    run: Run
+    run: Run | RunPublic
     trace: TracePage
     live: bool  # running in this server: the page connects to its event stream
     question: Question | None
@@ -104,11 +104,17 @@ def run_view(db: Session, run: Run, manager: RunManager) -> RunView:
     assert run.id is not None
     if run.status != RunStatus.RUNNING:  # the summary and the flow need every event; a running run shows only its last page
         events = store.list_events(db, run.id)
-        page = _page(run, events[-PAGE_SIZE:])
-        return RunView(run, page, False, None, run_summary(run, events), flow(events))
+        return finished_view(run, events, _page(run, events[-PAGE_SIZE:]))
     live = manager.is_active(run.id)
     page = trace_page(db, run, before_seq=None)
     return RunView(run, page, live, manager.pending_question(run.id) if live else None, None, None)
+
+
+def finished_view(run: Run | RunPublic, events: Sequence[Any], page: TracePage | None = None) -> RunView:
+    """A finished run: its summary and flow from `events` (all of them), and `page` of its trace (none for
+    the `end` of a live stream, which has shown the events already)."""
+    assert run.id is not None
+    return RunView(run, page or TracePage(run.id, [], 0, 0), False, None, run_summary(run, events), flow(events))
 
 
 def trace_page(db: Session, run: Run, *, before_seq: int | None) -> TracePage:
@@ -141,6 +147,7 @@ __all__ = [
     "SessionRow",
     "TracePage",
     "filtered_trace",
+    "finished_view",
     "latest_session",
     "open_session_for_team",
     "rename_session",

@@ -250,6 +250,24 @@ def test_resuming_with_last_event_id_yields_only_later_events(client: TestClient
     assert re.findall(r"^id: (\d+)$", query.text, re.MULTILINE) == ["5"]
 
 
+def _summary_and_flow(html: str) -> str:
+    """The run summary section and the flow drawing of a page or an `end` message."""
+    summary = re.search(r'<section class="run-summary.*?</section>', html, re.DOTALL)
+    flow = re.search(r"<svg.*?</svg>", html, re.DOTALL)
+    assert summary and flow
+    return summary.group(0) + flow.group(0)
+
+
+def test_a_streams_end_summarises_the_same_events_as_the_page_however_it_joined(client: TestClient) -> None:
+    session_id = _session(client, _team(client))
+    run_id = _start(client, session_id)
+    live_end = _finished(client, run_id)[-1].data  # streamed all five
+    resumed_end = _messages(client, run_id, headers={"Last-Event-ID": "3"})[-1].data  # joined after three
+    page = client.get(f"/playground/sessions/{session_id}").text
+    assert "<dt>Tokens</dt>" in live_end
+    assert _summary_and_flow(live_end) == _summary_and_flow(resumed_end) == _summary_and_flow(page)
+
+
 def test_event_stream_of_an_unknown_run_is_404(client: TestClient) -> None:
     assert client.get("/playground/runs/999/events").status_code == 404
 
