@@ -4,12 +4,10 @@ transactions on a thread of the writer's own.
 Many runs of one server write at nearly the same moments: 50 runs started together create 50 rows, their
 model replies arrive together, they end together. One transaction each, from a pool of threads, spends
 most of its time waiting: for SQLite's write lock (its busy handler sleeps 1, 2, 5 ... 100 ms between
-tries) and for the GIL the event loop holds, which a thread gets back only after a wait each time a
-statement lets it go. So each write is queued, and one thread stores everything queued so far in one
-transaction with as few statements as it can: the new runs in one multi-row INSERT, the other writes
-(endings) one by one, the events in one multi-row INSERT. Nothing in a batch depends on another write of
-the same batch, because a run awaits each of its writes before the next (its row before its events, its
-events in order, its ending last).
+tries) and for the GIL the event loop holds. So each write is queued, and one thread stores everything
+queued so far in one transaction: the rows made by `write` first, then the events, in one multi-row
+INSERT. Nothing in a batch depends on another write of the same batch, because a run awaits each of its
+writes before the next (its row before its events, its events in order, its ending last).
 
 Once a batch committed, its events are handed to `on_stored` (which publishes them to the followers) and
 only then are the writers woken: an event is published only after it is stored, and the followers of a
@@ -44,13 +42,8 @@ class _Event:
 
 
 @dataclass(frozen=True, slots=True)
-class _NewRun:
-    fields: dict[str, Any]  # `store.create_run`'s keyword arguments
-
-
-@dataclass(frozen=True, slots=True)
 class _Pending:
-    write: _Event | _NewRun | Callable[[Session], Any]
+    write: _Event | Callable[[Session], Any]
     done: asyncio.Future[Any]
 
 
@@ -68,10 +61,6 @@ class RunWriter:
         """Store `data` as the run's event `seq`; returns the committed row (raises what storing raised)."""
         return await self._queue(_Event(run_id, seq, data))
 
-    async def new_run(self, **fields: Any) -> int:
-        """Create a run row (`store.create_run`'s keyword arguments); returns its id once committed."""
-        return await self._queue(_NewRun(fields))
-
     async def write(self, write: Callable[[Session], T]) -> T:
         """Run `write(db)` in the next batch's transaction; returns its result once committed."""
         return await self._queue(write)
@@ -80,7 +69,7 @@ class RunWriter:
         """Let the writer's thread go (after the runs have ended)."""
         self._thread.shutdown(wait=False)
 
-    async def _queue(self, write: _Event | _NewRun | Callable[[Session], Any]) -> Any:
+    async def _queue(self, write: _Event | Callable[[Session], Any]) -> Any:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queued.append(_Pending(write, done))
         if self._flushing is None:
@@ -115,22 +104,17 @@ class RunWriter:
 
 
 def _apply(db: Session, batch: list[_Pending]) -> list[Any]:
-    """The batch's results in its order: the new runs in one INSERT, the plain writes one by one, then
-    every event in one INSERT."""
+    """The batch's results in its order: the plain writes one by one, then every event in one INSERT."""
     results: list[Any] = [None] * len(batch)
-    new_runs = [(index, p.write) for index, p in enumerate(batch) if isinstance(p.write, _NewRun)]
-    events = [(index, p.write) for index, p in enumerate(batch) if isinstance(p.write, _Event)]
-    if new_runs:
-        ids = store.create_runs(db, [run.fields for _, run in new_runs])
-        for (index, _), run_id in zip(new_runs, ids, strict=True):
-            results[index] = run_id
+    events: list[tuple[int, _Event]] = []
     for index, pending in enumerate(batch):
-        if callable(pending.write):
+        if isinstance(pending.write, _Event):
+            events.append((index, pending.write))
+        else:
             results[index] = pending.write(db)
-    if events:
-        rows = store.add_events(db, [(e.run_id, e.seq, e.data) for _, e in events])
-        for (index, _), row in zip(events, rows, strict=True):
-            results[index] = row
+    rows = store.add_events(db, [(e.run_id, e.seq, e.data) for _, e in events]) if events else []
+    for (index, _), row in zip(events, rows, strict=True):
+        results[index] = row
     return results
 
 

@@ -119,10 +119,7 @@ class RunManager:
         prepared: Prepared | None = None
         try:
             prepared = await self._conversations.prepare(session_id, task, replay_of=replay_of, recording=recording)
-            run_id = await self._writer.new_run(
-                session_id=prepared.session_id, task=prepared.task.summary, replay_of=prepared.replay_of,
-                fresh_start=prepared.fresh_start, notice=prepared.notice,
-            )
+            run_id = await self._writer.write(partial(_create_row, prepared))
         except BaseException:
             await self._conversations.release(session_id, prepared.team if prepared else None)
             raise
@@ -324,6 +321,15 @@ class RunManager:
         with db_session(self._engine) as db:
             run = store.get_run(db, run_id)
             return RunPublic.model_validate(run) if run is not None else None
+
+
+def _create_row(prepared: Prepared, db: Session) -> int:
+    run = store.create_run(
+        db, session_id=prepared.session_id, task=prepared.task.summary, replay_of=prepared.replay_of,
+        fresh_start=prepared.fresh_start, notice=prepared.notice,
+    )
+    assert run.id is not None
+    return run.id
 
 
 def _write_finish(run_id: int, outcome: Outcome, recording: dict[str, Any], db: Session) -> RunPublic:

@@ -80,22 +80,6 @@ def create_run(
     return run
 
 
-def create_runs(session: Session, runs: Sequence[dict[str, Any]]) -> list[int]:
-    """New runs, `running` from now, from `create_run`'s keyword arguments each; their ids, in order.
-
-    For a writer starting many runs at once (the playground's run writer): the rows go in one multi-row
-    INSERT and their sessions are marked active in one UPDATE, without loading any row.
-    """
-    now = utcnow()
-    rows = [Run(**run, status=RunStatus.RUNNING, started_at=now) for run in runs]
-    session.add_all(rows)
-    session.flush()
-    sessions = sorted({row.session_id for row in rows})
-    session.execute(update(ChatSession).where(col(ChatSession.id).in_(sessions)).values(updated_at=now)
-                    .execution_options(synchronize_session=False))
-    return [int(row.id) for row in rows if row.id is not None]
-
-
 def get_run(session: Session, run_id: int) -> Run | None:
     return session.get(Run, run_id)
 
@@ -246,7 +230,6 @@ __all__ = [
     "add_events",
     "append_event",
     "create_run",
-    "create_runs",
     "create_session",
     "delete_session",
     "finish_run",

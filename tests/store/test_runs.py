@@ -15,7 +15,6 @@ from studio.store import (
     add_event,
     append_event,
     create_run,
-    create_runs,
     create_session,
     create_team,
     delete_session,
@@ -185,17 +184,3 @@ def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) ->
     append_event(db, other, _message(9))
     db.commit()
     assert (runs_store.last_seq(db, run.id), runs_store.last_seq(db, other.id)) == (3, 1)
-
-
-def test_create_runs_makes_many_in_order_and_marks_their_sessions_active(db: Session, run: Run) -> None:
-    chat = get_chat_session(db, run.session_id)
-    before = chat.updated_at
-    ids = create_runs(db, [{"session_id": chat.id, "task": "one"},
-                           {"session_id": chat.id, "task": "two", "fresh_start": False, "notice": "again"}])
-    db.commit()
-    rows = [get_run(db, run_id) for run_id in ids]
-    assert [(r.task, r.status, r.fresh_start, r.notice) for r in rows] == [
-        ("one", "running", True, ""), ("two", "running", False, "again")]
-    assert ids == sorted(ids) and ids[0] > run.id
-    db.refresh(chat)
-    assert chat.updated_at >= before and chat.updated_at == rows[0].started_at
