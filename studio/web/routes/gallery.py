@@ -183,7 +183,12 @@ def delete_form(request: Request, db: Db, gallery_id: int) -> Response:
         gallery = galleries.get_gallery(db, gallery_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
-    return render(request, "gallery/delete.html", {"gallery": gallery})
+    return render(request, "confirm_delete.html", {
+        "what": f"the gallery “{gallery.name}”", "action": f"/gallery/{gallery.id}/delete",
+        "back_url": f"/gallery?gallery={gallery.id}", "back_label": "Gallery",
+        "consequence": "The gallery and its items are deleted; teams made from them stay. This cannot be undone.",
+        "export_url": f"/gallery/{gallery.id}/export", "export_label": "Export gallery",
+    })
 
 
 @router.post("/gallery/{gallery_id}/delete", name="gallery_delete")

@@ -133,7 +133,11 @@ def rename(request: Request, db: Db, session_id: int, name: Annotated[str, Form(
 def delete_form(request: Request, db: Db, session_id: int) -> Response:
     """The question before deleting, for a browser without JavaScript (htmx asks with `hx-confirm`)."""
     chat = chat_or_404(db, session_id)
-    return render(request, "playground/delete.html", {"chat": chat, "title": view.session_title(chat)})
+    title, url = view.session_title(chat), f"/playground/sessions/{chat.id}"
+    return render(request, "confirm_delete.html", {
+        "what": f"“{title}”", "action": f"{url}/delete", "back_url": url, "back_label": title,
+        "consequence": "The session and all its runs are deleted; a run still going is stopped. This cannot be undone.",
+    })
 
 
 @router.post("/playground/sessions/{session_id}/delete", name="delete_session")

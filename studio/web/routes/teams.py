@@ -183,7 +183,12 @@ def duplicate(request: Request, db: Db, team_id: int) -> Response:
 
 @router.get("/teams/{team_id}/delete", name="delete_form")
 def delete_form(request: Request, db: Db, team_id: int) -> Response:
-    return render(request, "teams/delete.html", {"team": team_or_404(db, team_id)})
+    team = team_or_404(db, team_id)
+    return render(request, "confirm_delete.html", {
+        "what": f"“{team.label}”", "action": f"/teams/{team.id}/delete", "back_url": "/teams", "back_label": "Teams",
+        "consequence": "The team, its versions and its playground sessions are deleted. This cannot be undone.",
+        "export_url": f"/teams/{team.id}/export", "export_label": "Export JSON",
+    })
 
 
 @router.post("/teams/{team_id}/delete", name="delete_team")
