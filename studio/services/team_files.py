@@ -137,7 +137,8 @@ def canonical_component(component: dict[str, Any]) -> tuple[dict[str, Any] | Non
 def mask_secrets(document: Any) -> Any:
     """A copy of a document with every component's key (and secret header) replaced by the mask."""
     document = copy.deepcopy(document)
-    for _, config in _configs(document, ""):
+    for _, envelope in components_in(document):
+        config = envelope["config"]
         for name in SECRET_FIELDS:
             if config.get(name):
                 config[name] = MASK
@@ -163,25 +164,26 @@ def redact_text(text: str) -> str:
 def secret_notices(component: Any, prefix: str = "") -> list[Problem]:
     """A warning for every key written in a file: it is not stored."""
     notices = []
-    for path, config in _configs(component, prefix):
+    for path, envelope in components_in(component, prefix):
         for name in SECRET_FIELDS:
-            value = config.get(name)
+            value = envelope["config"].get(name)
             if isinstance(value, str) and value and value != MASK:
                 notices.append(Problem(join_path(path, f"config.{name}"), KEY_NOT_STORED, "warning"))
     return notices
 
 
-def _configs(document: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
-    """Every component envelope's (path, config) in a document, at any depth."""
+def components_in(document: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """(JSON path, envelope) of every component envelope in a document (a `provider` and a `config`
+    object), at any depth, outermost first."""
     found: list[tuple[str, dict[str, Any]]] = []
     if isinstance(document, dict):
         if isinstance(document.get("provider"), str) and isinstance(document.get("config"), dict):
-            found.append((path, document["config"]))
+            found.append((path, document))
         for key, value in document.items():
-            found += _configs(value, join_path(path, key if key.isidentifier() else f"[{json.dumps(key)}]"))
+            found += components_in(value, join_path(path, key if key.isidentifier() else f"[{json.dumps(key)}]"))
     elif isinstance(document, list):
         for i, value in enumerate(document):
-            found += _configs(value, f"{path}[{i}]")
+            found += components_in(value, f"{path}[{i}]")
     return found
 
 

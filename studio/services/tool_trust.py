@@ -8,7 +8,6 @@ code that is imported and not trusted, so code the user types in the builder is 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlmodel import Session
 from studio.components import get_spec
 from studio.store import preferences
 
-from .team_files import join_path
+from .team_files import components_in
 
 TRUSTED_KEY = "tools.trusted"
 IMPORTED_KEY = "tools.imported"
@@ -27,20 +26,12 @@ UNTRUSTED_MESSAGE = "This team has tool code from an imported gallery that you h
 
 def tool_code(component: Any, prefix: str = "") -> list[tuple[str, str]]:
     """(JSON path of the tool, its source code) of every FunctionTool in a component, at any depth."""
-    found: list[tuple[str, str]] = []
-    if isinstance(component, dict):
-        provider = component.get("provider")
-        spec = get_spec(provider) if isinstance(provider, str) else None
-        config = component.get("config")
-        if spec is not None and spec.provider == FUNCTION_TOOL and isinstance(config, dict):
-            source = config.get("source_code")
-            if isinstance(source, str):
-                found.append((prefix, source))
-        for key, value in component.items():
-            found += tool_code(value, join_path(prefix, key if key.isidentifier() else f"[{json.dumps(key)}]"))
-    elif isinstance(component, list):
-        for i, value in enumerate(component):
-            found += tool_code(value, f"{prefix}[{i}]")
+    found = []
+    for path, envelope in components_in(component, prefix):
+        spec = get_spec(envelope["provider"])
+        source = envelope["config"].get("source_code")
+        if spec is not None and spec.provider == FUNCTION_TOOL and isinstance(source, str):
+            found.append((path, source))
     return found
 
 

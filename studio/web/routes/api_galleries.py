@@ -25,6 +25,7 @@ from studio.services.errors import (
 from studio.store.models import Gallery, GalleryTemplate
 
 from ..deps import DbSession
+from ..file_upload import FILE_OR_JSON_BODY, file_or_body
 from .api_teams import ProblemOut
 
 router = APIRouter(prefix="/api", tags=["galleries"])
@@ -88,17 +89,14 @@ def get_gallery(db: DbSession, gallery_id: int) -> dict[str, Any]:
 
 
 @router.post("/galleries/import", response_model=ImportOut, status_code=201, summary="Import a gallery file",
-             openapi_extra={"requestBody": {"content": {
-                 "application/json": {"schema": {"type": "object"}},
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "string", "format": "binary"}}}}}}})
+             openapi_extra=FILE_OR_JSON_BODY)
 async def import_gallery(request: Request, db: DbSession) -> ImportOut:
     """An AutoGen Studio gallery file as the JSON body or a multipart upload in the field `file`, or
     `{"url": "https://..."}` for the server to fetch. All or nothing; 422 lists every problem."""
     limit = request.app.state.settings.max_body_bytes
     source = ""
     try:
-        raw = await _upload(request, limit)
+        raw = await file_or_body(request, limit, "gallery file")
         url = _fetch_request(raw)
         if url:
             source = url
@@ -114,17 +112,6 @@ async def import_gallery(request: Request, db: DbSession) -> ImportOut:
     return ImportOut(gallery=GallerySummary.of(imported.gallery, len(imported.items)),
                      items=[ItemSummary.of(i) for i in imported.items],
                      notices=[ProblemOut.of(p) for p in imported.notices])
-
-
-async def _upload(request: Request, limit: int) -> bytes:
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        async with request.form() as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise HTTPException(422, {"message": "Send the gallery file in the multipart field `file`.",
-                                          "problems": []})
-            return await upload.read(limit + 1)
-    return await request.body()
 
 
 def _fetch_request(raw: bytes) -> str:

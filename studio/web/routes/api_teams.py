@@ -18,6 +18,7 @@ from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLa
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
 
 from ..deps import DbSession
+from ..file_upload import FILE_OR_JSON_BODY, file_or_body
 
 router = APIRouter(prefix="/api", tags=["teams"])
 
@@ -129,24 +130,12 @@ def create_team(db: DbSession, body: TeamCreate) -> TeamPublic:
 
 
 @router.post("/teams/import", response_model=ImportResult, status_code=201, summary="Import a team file",
-             openapi_extra={"requestBody": {"content": {
-                 "application/json": {"schema": {"type": "object"}},
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "string", "format": "binary"}}}}}}})
+             openapi_extra=FILE_OR_JSON_BODY)
 async def import_teams(request: Request, db: DbSession) -> ImportResult:
     """An AutoGen team, an AutoGen Studio team export or gallery file (every team in it): a JSON body,
     or a multipart upload in the field `file`. All or nothing; 422 lists every problem."""
     limit = request.app.state.settings.max_body_bytes
-    raw: bytes
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        async with request.form() as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise HTTPException(422, {"message": "Send the team file in the multipart field `file`.",
-                                          "problems": []})
-            raw = await upload.read(limit + 1)
-    else:
-        raw = await request.body()
+    raw = await file_or_body(request, limit, "team file")
     try:
         result = service.import_teams(db, raw, max_bytes=limit)
     except PayloadTooLargeError as exc:
