@@ -1,8 +1,10 @@
 """The declarative component format (AutoGen's): envelope, provider registry, config schemas,
-validation with JSON paths, and load/dump to and from `studio.runtime` objects."""
+validation with JSON paths, the canonical form every export writes, and load/dump to and from
+`studio.runtime` objects."""
 
 from __future__ import annotations
 
+from .canonical import canonical_form
 from .envelope import MASK, ComponentModel
 from .errors import (
     ComponentError,
@@ -21,6 +23,7 @@ __all__ = [
     "Problem",
     "ProviderSpec",
     "UnsupportedComponentError",
+    "canonical_form",
     "dump_component",
     "get_spec",
     "load_component",

@@ -22,6 +22,10 @@ field to its runtime object (or list of them, or None)."""
 Dumper = Callable[[Any, Callable[[Any], dict[str, Any] | None]], dict[str, Any]]
 """`dumper(obj, dump)`: the config of `obj` as plain data; `dump(child)` gives a nested envelope."""
 
+Canonicaliser = Callable[[dict[str, Any], Any], dict[str, Any] | None]
+"""`canonical_config(data, config)`: `data` (the schema's JSON of the validated `config`, at the file's
+version) rewritten as the runtime would dump it at the current version, or None when it cannot be."""
+
 
 @dataclass(frozen=True)
 class ProviderSpec:
@@ -39,6 +43,8 @@ class ProviderSpec:
     """Other `component_type` values seen in the wild for this provider, accepted silently."""
     unsupported: str | None = None
     """Why the runtime cannot build it; such components validate (with a warning) but do not load."""
+    canonical_config: Canonicaliser | None = None
+    """What the canonical form does beyond filling defaults (see `studio.components.canonical`)."""
 
     @property
     def name(self) -> str:

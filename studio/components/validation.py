@@ -24,7 +24,7 @@ from .registry import (
     get_spec,
     suggest,
 )
-from .schemas.common import TAG_PREFIX, ConfigModel, slots_of
+from .schemas.common import TAG_PREFIX, ConfigModel, autogen_required_fields, slots_of
 
 
 @dataclass(eq=False)
@@ -174,6 +174,10 @@ class _Validator:
             self.problems.extend(pydantic_problems(exc, node.at(), model))
         for key in raw.keys() - model.model_fields.keys():
             self.report(node.at(key), "unknown field (ignored)", "warning")
+        for name in autogen_required_fields(model):
+            default = model.model_fields[name].default
+            if raw.get(name) is None and (name not in raw or default is not None):
+                self.report(node.at(name), _missing_for_autogen(node, name, default), "warning")
         for slot in slots_of(model):
             value = raw.get(slot.field)
             if slot.many and isinstance(value, list):
@@ -185,6 +189,17 @@ class _Validator:
                 node.children[slot.field] = self.node(value, node.at(slot.field), slot.kinds)
             else:
                 node.children[slot.field] = [] if slot.many else None
+
+
+def _missing_for_autogen(node: Node, name: str, default: Any) -> str:
+    """Why a field AutoGen requires but the studio defaults is worth a warning, and what happens to it."""
+    missing = "missing" if name not in node.raw_config else "null"
+    if node.spec is not None and node.spec.unsupported:
+        return f"{missing}: AutoGen 0.7.5 requires it, and this component is exported as written: set it"
+    shown = json.dumps(default.model_dump(mode="json") if isinstance(default, BaseModel) else default,
+                       ensure_ascii=False)
+    shown = shown if len(shown) <= 40 else shown[:37] + '..."'
+    return f"{missing}: AutoGen 0.7.5 requires it; Studio fills in the default {shown} on import and in every export"
 
 
 def _unknown(provider: str) -> str:

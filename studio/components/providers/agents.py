@@ -11,6 +11,7 @@ from .base import attrs, build, plain, runtime_class
 
 _AGENTS = "studio.runtime.agents"
 ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
+STREAM_WORKBENCH = "autogen_core.tools.StaticStreamWorkbench"
 
 
 def _workbenches(cfg: s.AssistantAgentConfig | s.AssistantAgentConfigV1, built: dict[str, Any]) -> list[Any] | None:
@@ -59,6 +60,21 @@ def _dump_assistant(obj: Any, dump: Any) -> dict[str, Any]:
     }
 
 
+def _canonical_assistant(data: dict[str, Any], cfg: s.AssistantAgentConfig | s.AssistantAgentConfigV1
+                         ) -> dict[str, Any] | None:
+    """Version 2 with its workbenches, as the agent dumps: loose `tools` (and version 1's single or redundant
+    workbench) become the one StaticStreamWorkbench the runtime makes; no workbench gets an empty one.
+    None when both tools and a workbench are set (an error: the runtime refuses it)."""
+    tools = data.pop("tools", None) or []
+    benches = data.pop("workbench", None)
+    if isinstance(cfg, s.AssistantAgentConfigV1):
+        benches = [benches] if benches is not None and not cfg.redundant_workbench() else None
+    if benches and tools:
+        return None
+    data["workbench"] = benches or [{"provider": STREAM_WORKBENCH, "config": {"tools": tools}}]
+    return data
+
+
 def _user_proxy(cfg: s.UserProxyAgentConfig, built: dict[str, Any]) -> Any:
     return build(f"{_AGENTS}.UserProxyAgent", cfg.name, description=cfg.description)
 
@@ -88,7 +104,7 @@ def _dump_code_executor_agent(obj: Any, dump: Any) -> dict[str, Any]:
 
 SPECS = [
     ProviderSpec(ASSISTANT, "agent", s.AssistantAgentConfig, _assistant, _dump_assistant, f"{_AGENTS}.AssistantAgent",
-                 version=2, past_configs={1: s.AssistantAgentConfigV1}),
+                 version=2, past_configs={1: s.AssistantAgentConfigV1}, canonical_config=_canonical_assistant),
     ProviderSpec("autogen_agentchat.agents.UserProxyAgent", "agent", s.UserProxyAgentConfig,
                  _user_proxy, _dump_user_proxy, f"{_AGENTS}.UserProxyAgent"),
     ProviderSpec("autogen_agentchat.agents.CodeExecutorAgent", "agent", s.CodeExecutorAgentConfig,

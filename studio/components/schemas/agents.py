@@ -6,9 +6,11 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from studio.runtime.agents.assistant import DEFAULT_DESCRIPTION as ASSISTANT_DESCRIPTION
+from studio.runtime.agents.code_executor import DEFAULT_AGENT_DESCRIPTION, DEFAULT_TERMINAL_DESCRIPTION
 from studio.runtime.agents.handoff import handoff_defaults
 
-from .common import Component, ConfigModel, slot
+from .common import UNBOUNDED_CONTEXT, Component, ConfigModel, filled, slot
 
 
 class HandoffConfig(ConfigModel):
@@ -40,22 +42,22 @@ class HandoffConfig(ConfigModel):
 
 
 class _AssistantAgentBase(ConfigModel):
-    """AutoGen marks `description`, `reflect_on_tool_use` and `tool_call_summary_format` required; the
-    constructor defaults fill them when absent, and the studio always writes them."""
+    """The fields of both versions. AutoGen requires `description`, `reflect_on_tool_use` and
+    `tool_call_summary_format`; the studio fills in the constructor's defaults."""
 
     name: str
     model_client: Component = slot("model", default=...)
     tools: list[Component] | None = slot("tool", many=True)
     handoffs: list[HandoffConfig] | None = None
-    model_context: Component | None = slot("chat_completion_context")
+    model_context: Component | None = slot("chat_completion_context", default=UNBOUNDED_CONTEXT)
     memory: list[Component] | None = None
-    description: str | None = None
+    description: str | None = filled(ASSISTANT_DESCRIPTION, autogen_required=True)
     system_message: str | None = None
     model_client_stream: bool = False
-    reflect_on_tool_use: bool | None = None
-    tool_call_summary_format: str | None = None
+    reflect_on_tool_use: bool | None = filled(False, autogen_required=True)
+    tool_call_summary_format: str | None = filled("{result}", autogen_required=True)
     max_tool_iterations: int = Field(1, ge=1)
-    metadata: dict[str, str] | None = None
+    metadata: dict[str, str] | None = filled({})
     structured_message_factory: Component | None = None
 
 
@@ -94,6 +96,8 @@ class UserProxyAgentConfig(ConfigModel):
 
 
 class CodeExecutorAgentConfig(ConfigModel):
+    """Without a `description`, the runtime's depends on whether the agent has a model."""
+
     name: str
     code_executor: Component = slot("code_executor", default=...)
     model_client: Component | None = slot("model")
@@ -101,5 +105,11 @@ class CodeExecutorAgentConfig(ConfigModel):
     sources: list[str] | None = None
     system_message: str | None = None
     model_client_stream: bool = False
-    model_context: Component | None = slot("chat_completion_context")
+    model_context: Component | None = slot("chat_completion_context", default=UNBOUNDED_CONTEXT)
     supported_languages: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _default_description(self) -> CodeExecutorAgentConfig:
+        if self.description is None:
+            self.description = DEFAULT_TERMINAL_DESCRIPTION if self.model_client is None else DEFAULT_AGENT_DESCRIPTION
+        return self

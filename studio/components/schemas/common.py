@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 Component = dict[str, Any]
 """A nested component envelope. The config schema checks only that it is an object; the validator
@@ -17,19 +17,62 @@ TAG_PREFIX = "~"
 """Union branch tags start with this, so validation paths can leave them out."""
 
 
+FILLED = "x-filled"
+AUTOGEN_REQUIRED = "x-autogen-required"
+
+
+def filled(default: Any, *, autogen_required: bool = False, **constraints: Any) -> Any:
+    """A field whose absence (or null) means `default`, which the canonical form writes out.
+
+    `autogen_required`: AutoGen 0.7.5's loader refuses a config without this field (its config class
+    gives no default) while the studio defaults it. This is the one declaration of that set: validation
+    warns when a file leaves such a field out, and the canonical form always writes it, even when its
+    default is null (AutoGen then needs the key)."""
+    extra: dict[str, Any] = {FILLED: True}
+    if autogen_required:
+        extra[AUTOGEN_REQUIRED] = True
+    return Field(default, json_schema_extra=extra, **constraints)
+
+
+def _extra(model: type[BaseModel], key: str) -> tuple[str, ...]:
+    return tuple(name for name, field in model.model_fields.items()
+                 if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(key))
+
+
+@cache
+def filled_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a config schema declared with `filled` (null means the default)."""
+    return _extra(model, FILLED)
+
+
+@cache
+def autogen_required_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields AutoGen 0.7.5 requires that the studio defaults (`filled(..., autogen_required=True)`)."""
+    return _extra(model, AUTOGEN_REQUIRED)
+
+
 class ConfigModel(BaseModel):
     """Base of every config schema: unknown keys are ignored (AutoGen does the same)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    keep_none: ClassVar[frozenset[str]] = frozenset()
-    """Fields written even when null, for AutoGen configs that require the key."""
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        """A `filled` field given as null takes its default, as the runtime's constructors do."""
+        if isinstance(data, dict):
+            nulls = [name for name in filled_fields(cls) if name in data and data[name] is None]
+            if nulls:
+                return {k: v for k, v in data.items() if k not in nulls}
+        return data
 
     def to_json(self) -> dict[str, Any]:
-        """AutoGen's dump: `model_dump(exclude_none=True)`, plus the `keep_none` keys."""
+        """AutoGen's dump: `model_dump(exclude_none=True)`, in field order, plus the AutoGen-required keys
+        even when null."""
         data = self.model_dump(mode="json", exclude_none=True)
-        for name in self.keep_none:
-            data.setdefault(name, None)
+        required = autogen_required_fields(type(self))
+        if any(name not in data for name in required):
+            data = {name: data.get(name) for name in type(self).model_fields if name in data or name in required}
         return data
 
 
@@ -43,8 +86,14 @@ class Slot:
 
 
 def slot(*kinds: str, many: bool = False, default: Any = None) -> Any:
-    """Declare a field that holds one nested component (or a list of them with `many=True`)."""
-    return Field(default, json_schema_extra={"x-component": list(kinds), "x-many": many})
+    """Declare a field that holds one nested component (or a list of them with `many=True`).
+
+    A component `default` is `filled`: the runtime builds it when the field is absent or null, and the
+    canonical form writes it."""
+    extra: dict[str, Any] = {"x-component": list(kinds), "x-many": many}
+    if isinstance(default, dict):
+        extra[FILLED] = True
+    return Field(default, json_schema_extra=extra)
 
 
 @cache
@@ -92,3 +141,7 @@ class RequestUsageConfig(ConfigModel):
 
 
 Activation = Literal["all", "any"]
+
+
+UNBOUNDED_CONTEXT: Component = {"provider": "autogen_core.model_context.UnboundedChatCompletionContext", "config": {}}
+"""The model context an agent or a selector gets when none is set (the runtime's default, and AutoGen's)."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from .common import Component, ConfigModel, slot
+from .common import Component, ConfigModel, filled, slot
 
 
 class MaxMessageTerminationConfig(ConfigModel):
@@ -26,11 +24,9 @@ class TokenUsageTerminationConfig(ConfigModel):
     """AutoGen 0.7.5 requires all three keys (null allowed) yet drops nulls when it dumps, so it cannot
     load its own dump with a limit unset. The studio accepts missing keys and writes explicit nulls."""
 
-    keep_none: ClassVar[frozenset[str]] = frozenset({"max_total_token", "max_prompt_token", "max_completion_token"})
-
-    max_total_token: int | None = None
-    max_prompt_token: int | None = None
-    max_completion_token: int | None = None
+    max_total_token: int | None = filled(None, autogen_required=True)
+    max_prompt_token: int | None = filled(None, autogen_required=True)
+    max_completion_token: int | None = filled(None, autogen_required=True)
 
 
 class HandoffTerminationConfig(ConfigModel):

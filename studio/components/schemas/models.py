@@ -6,16 +6,20 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from studio.runtime.models.replay import DEFAULT_MODEL_INFO
+
 from .common import (
     Component,
     ConfigModel,
     FunctionCallConfig,
     ModelInfoConfig,
     RequestUsageConfig,
+    filled,
     slot,
     tagged,
     text_or,
 )
+
 
 
 class ModelCapabilitiesConfig(ConfigModel):
@@ -77,12 +81,12 @@ class AzureOpenAIClientConfig(_OpenAIBase):
 
 
 class CreateResultConfig(ConfigModel):
-    """A scripted reply: text, or tool calls. AutoGen requires `usage` and `cached`; they default here."""
+    """A scripted reply: text, or tool calls. AutoGen requires `usage` and `cached`."""
 
     finish_reason: Literal["stop", "length", "function_calls", "content_filter", "unknown"]
     content: text_or(list[FunctionCallConfig])
-    usage: RequestUsageConfig = RequestUsageConfig()
-    cached: bool = False
+    usage: RequestUsageConfig = filled(RequestUsageConfig(), autogen_required=True)
+    cached: bool = filled(False, autogen_required=True)
     logprobs: list[Any] | None = None
     thought: str | None = None
 
@@ -91,4 +95,4 @@ class ReplayClientConfig(ConfigModel):
     """Replies used in order: each a string or a full result."""
 
     chat_completions: list[text_or(CreateResultConfig)]
-    model_info: ModelInfoConfig | None = None
+    model_info: ModelInfoConfig | None = filled(ModelInfoConfig(**DEFAULT_MODEL_INFO))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .common import Activation, Component, ConfigModel, slot
+from studio.runtime.teams import DEFAULT_SELECTOR_PROMPT, GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
+
+from .common import UNBOUNDED_CONTEXT, Activation, Component, ConfigModel, filled, slot
 
 
 class TeamConfig(ConfigModel):
-    """Fields every team has."""
+    """Fields every team has. The runtime names a team after its class when `name` is unset, and each
+    runnable team's schema says so (`filled`), so the canonical form writes the name it runs under."""
 
     name: str | None = None
     description: str | None = None
@@ -18,23 +21,26 @@ class TeamConfig(ConfigModel):
 
 
 class RoundRobinGroupChatConfig(TeamConfig):
+    name: str | None = filled(RoundRobinGroupChat.DEFAULT_NAME)
+    description: str | None = filled(RoundRobinGroupChat.DEFAULT_DESCRIPTION)
     emit_team_events: bool = False
 
 
 class SelectorGroupChatConfig(TeamConfig):
-    """AutoGen marks `selector_prompt` and `allow_repeated_speaker` required; the constructor defaults
-    fill them when absent, and the studio always writes them."""
-
+    name: str | None = filled(SelectorGroupChat.DEFAULT_NAME)
+    description: str | None = filled(SelectorGroupChat.DEFAULT_DESCRIPTION)
     model_client: Component = slot("model", default=...)
-    selector_prompt: str | None = None
-    allow_repeated_speaker: bool = False
+    selector_prompt: str | None = filled(DEFAULT_SELECTOR_PROMPT, autogen_required=True)
+    allow_repeated_speaker: bool = filled(False, autogen_required=True)
     max_selector_attempts: int = Field(3, ge=1)
     emit_team_events: bool = False
     model_client_streaming: bool = False
-    model_context: Component | None = slot("chat_completion_context")
+    model_context: Component | None = slot("chat_completion_context", default=UNBOUNDED_CONTEXT)
 
 
 class SwarmConfig(TeamConfig):
+    name: str | None = filled(Swarm.DEFAULT_NAME)
+    description: str | None = filled(Swarm.DEFAULT_DESCRIPTION)
     participants: list[Component] = slot("agent", many=True, default=...)
     emit_team_events: bool = False
 
@@ -66,6 +72,8 @@ class DiGraphConfig(ConfigModel):
 
 
 class GraphFlowConfig(TeamConfig):
+    name: str | None = filled(GraphFlow.DEFAULT_NAME)
+    description: str | None = filled(GraphFlow.DEFAULT_DESCRIPTION)
     participants: list[Component] = slot("agent", many=True, default=...)
     graph: DiGraphConfig
 
@@ -75,6 +83,6 @@ class MagenticOneGroupChatConfig(TeamConfig):
 
     participants: list[Component] = slot("agent", many=True, default=...)
     model_client: Component = slot("model", default=...)
-    max_stalls: int = 3
-    final_answer_prompt: str | None = None
+    max_stalls: int = filled(3, autogen_required=True)
+    final_answer_prompt: str | None = filled(None, autogen_required=True)
     emit_team_events: bool = False

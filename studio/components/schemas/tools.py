@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import Component, ConfigModel, slot, tagged, text_or
+from .common import Component, ConfigModel, filled, slot, tagged, text_or
 
 
 class AliasConfig(ConfigModel):
@@ -30,14 +30,13 @@ Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, al
 
 
 class FunctionToolConfig(ConfigModel):
-    """A tool made from Python source. AutoGen marks `global_imports` and `has_cancellation_support`
-    required; they default here and are always written."""
+    """A tool made from Python source. AutoGen requires `global_imports` and `has_cancellation_support`."""
 
     source_code: str
     name: str
     description: str
-    global_imports: list[Import] = []
-    has_cancellation_support: bool = False
+    global_imports: list[Import] = filled([], autogen_required=True)
+    has_cancellation_support: bool = filled(False, autogen_required=True)
 
 
 class ToolOverrideConfig(ConfigModel):

@@ -79,6 +79,11 @@ def _as_result(reply: str | CreateResult | dict[str, Any], index: int) -> str | 
     raise TypeError(f"replay reply #{index + 1} must be a str, CreateResult or dict, not {type(reply).__name__}")
 
 
+DEFAULT_MODEL_INFO: dict[str, Any] = {"vision": False, "function_calling": False, "json_output": False,
+                                      "family": "unknown", "structured_output": False}
+"""AutoGen's replay default when no model_info is given: no tools, no JSON, no vision."""
+
+
 class ReplayChatCompletionClient(ChatCompletionClient):
     """Returns the given replies one per call, in order, counting tokens by whitespace."""
 
@@ -96,10 +101,7 @@ class ReplayChatCompletionClient(ChatCompletionClient):
                 raise ValueError(f"model_info is missing required field(s): {', '.join(missing)}")
             self.model_info = model_info
         else:
-            # AutoGen's replay default: no tools, no JSON, no vision.
-            self.model_info = ModelInfo(
-                vision=False, function_calling=False, json_output=False, family="unknown", structured_output=False
-            )
+            self.model_info = ModelInfo(**DEFAULT_MODEL_INFO)  # type: ignore[typeddict-item]
         # The most recent calls, for tests to inspect; bounded so long runs stay flat in memory.
         self.create_calls: deque[dict[str, Any]] = deque(maxlen=CREATE_CALLS_KEPT)
         self._prompt_counter = _PromptWordCounter()
