@@ -195,8 +195,7 @@ def _export(args: argparse.Namespace) -> int:
             known = ", ".join(f"{t.id} ({t.label})" for t in teams.list_teams(db)) or "none"
             print(f"studio export: no team {args.team_id}; teams: {known}", file=sys.stderr)
             return 1
-        stem = teams.export_filename(team).removesuffix(".json")
-        file = team_scripts.export_file(teams.export_team(team), label=team.label, stem=stem, format=args.format)
+        file = team_scripts.export_team_file(team, format=args.format)
     sys.stdout.write(file.body)
     return 0
 

@@ -7,15 +7,15 @@ The recording is `Recorder.data()` (see `recording.py`): model replies keyed by 
 from __future__ import annotations
 
 import copy
-import json
 import shlex
 from collections.abc import Callable
 from typing import Any
 
-from studio.components import dump_component, load_component
+from studio.components import load_component
 from studio.components.providers.base import runtime_class
 from studio.components.registry import get_spec
 from studio.runtime.cancellation import CancellationToken
+from studio.services.teams import export_component, pretty_json
 
 SELECTOR_KEY = "__selector__"
 REPLAY_PROVIDER = "autogen_ext.models.replay.ReplayChatCompletionClient"
@@ -60,14 +60,15 @@ def export_as_test(component: dict[str, Any], recording: dict[str, Any], *, labe
 
     The run's `task` (when given) goes in the description with the command to run. A team with a user
     proxy still asks for its user's replies: `studio run` reads them from stdin, one per line, in the
-    order recorded (`replay_inputs`). The file is written in canonical form (every field AutoGen's loader
-    requires), by loading the replay component and dumping it back.
+    order recorded (`replay_inputs`). The file is what every export writes (`teams.export_component`: canonical,
+    keys masked); a replay component the runtime would refuse raises `ComponentValidationError`.
     """
-    replayed = dump_component(load_component(replay_component(component, recording), kind="team"))
+    replayed = replay_component(component, recording)
+    load_component(replayed, kind="team")
     replayed["label"] = label
     if task is not None:
         replayed["description"] = f"Replays a recorded run. Reproduce it with: studio run FILE --task {shlex.quote(task)}"
-    return json.dumps(replayed, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json(export_component(replayed))
 
 
 def _replace_models(team: dict[str, Any], models: dict[str, list[Any]], prefix: str) -> None:

@@ -182,7 +182,8 @@ def _exported(item: GalleryTemplate) -> dict[str, Any]:
 def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str = USER_GALLERY,
                    label: str | None = None, description: str = "", tags: tuple[str, ...] | list[str] = ()
                    ) -> GalleryTemplate:
-    """Add a team or a single component to the user's gallery (created when missing), keys masked.
+    """Add a team or a single component to the user's gallery (created when missing), as every export writes
+    it (`teams.export_component`: canonical, keys masked).
 
     Raises `InvalidTeamError` with every problem when the component is invalid. Its tool code stays as
     trusted as it was (code from an untrusted import stays untrusted).
@@ -194,7 +195,7 @@ def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str 
     if kind not in GROUPS.values():
         raise InvalidTeamError([Problem("component_type", f"expected one of {', '.join(GROUPS.values())}")],
                                "Only a component can be added to a gallery.")
-    item, problems = read_item(without_tags(component), kind)
+    item, problems = read_item(teams.export_component(without_tags(component)), kind)
     if item is None:
         raise InvalidTeamError(problems, f"The {kind} is not valid.")
     gallery = store.get_gallery(db, gallery_name) or store.upsert_gallery(

@@ -8,7 +8,7 @@ Accepted shapes (see `read_team_file`):
   every team in it is read;
 - a JSON array of any of these.
 
-Stored components are canonical (AutoGen's dump after loading) and never hold a secret: a key in the
+Stored components are canonical (`studio.components.canonical_form`) and never hold a secret: a key in the
 file is replaced by AutoGen's mask and reported as a notice; keys live in the settings, injected at
 run time (`studio.services.credentials.inject_credentials`).
 """
@@ -26,7 +26,7 @@ from studio.components import (
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
-    dump_component,
+    canonical_form,
     load_component,
     validate_component,
 )
@@ -118,20 +118,22 @@ def extract_teams(document: Any, prefix: str = "") -> tuple[list[tuple[str, Any]
 
 
 def canonical_component(component: dict[str, Any]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The stored form of a team: validated, loaded and dumped (keys masked); or the problems.
+    """The stored form of a team: validated, built once (for what only the runtime checks), then in
+    canonical form with keys masked; or the problems.
 
-    Components that validate but that the runtime cannot build (MagenticOne) are kept as written,
-    with their secrets masked.
+    Components that validate but that the runtime cannot build (MagenticOne) are kept as written
+    (`canonical_form` keeps what it cannot read), with their secrets masked.
     """
     problems = validate_component(component, kind="team")
     if any(p.severity == "error" for p in problems):
         return None, problems
     try:
-        return dump_component(load_component(component, kind="team")), problems
+        load_component(component, kind="team")
     except ComponentValidationError as exc:
         return None, problems + [p for p in exc.problems if p not in problems]
     except UnsupportedComponentError:
-        return mask_secrets(component), problems
+        pass
+    return mask_secrets(canonical_form(component)), problems
 
 
 def mask_secrets(document: Any) -> Any:

@@ -1,7 +1,8 @@
 """Team JSON as runnable Python scripts: one that runs it with Studio's Python API, one with AutoGen.
 
-Each script carries the JSON inside it (keys masked as in every export), takes the task as its first
-argument and prints the trace; model keys come from the environment (`OPENAI_API_KEY`, ...)."""
+Each script carries the JSON inside it (`teams.export_component`, as in every export: canonical, keys
+masked), takes the task as its first argument and prints the trace; model keys come from the environment
+(`OPENAI_API_KEY`, ...)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .team_files import mask_secrets
-from .teams import pretty_json
+from studio.store.models import Team
+
+from .teams import export_component, export_filename, pretty_json
 
 ExportFormat = Literal["json", "python", "autogen"]
 
@@ -74,13 +76,22 @@ class ExportFile:
 
 def export_file(component: dict[str, Any], *, label: str, stem: str, format: ExportFormat) -> ExportFile:
     """The team as a download named after `stem`: AutoGen's JSON (`stem.json`), or a script running it with
-    Studio (`stem.py`) or AutoGen (`stem-autogen.py`); keys masked in every one."""
-    component = mask_secrets(component)
+    Studio (`stem.py`) or AutoGen (`stem-autogen.py`); each holds `export_component(component)`."""
+    component = export_component(component)
     if format == "json":
         return ExportFile(pretty_json(component), f"{stem}.json", "application/json")
     filename = f"{stem}-autogen.py" if format == "autogen" else f"{stem}.py"
     script = autogen_script if format == "autogen" else studio_script
     return ExportFile(script(component, label=label, filename=filename), filename, "text/x-python")
+
+
+def export_team_file(team: Team, *, format: ExportFormat = "json", component: dict[str, Any] | None = None
+                     ) -> ExportFile:
+    """The download of a saved team (or of `component`, e.g. its builder draft), named after the team: what
+    the Teams page, the Builder, `/api/teams/{id}/export` and `studio export` all send."""
+    stem = export_filename(team).removesuffix(".json")
+    return export_file(team.component if component is None else component, label=team.label, stem=stem,
+                       format=format)
 
 
 def studio_script(component: dict[str, Any], *, label: str, filename: str) -> str:
@@ -98,7 +109,7 @@ def autogen_script(component: dict[str, Any], *, label: str, filename: str) -> s
 
 
 def _script(component: dict[str, Any], *, label: str, filename: str, engine: str, install: str, imports: str) -> str:
-    component = mask_secrets(component)  # a script is an export: no key in it, whoever calls
+    component = export_component(component)  # a script is an export, whoever calls
     safe_label = label.replace('"', "'").replace("\\", "/")  # it goes inside the docstring
     return _HEADER.format(label=safe_label, engine=engine, install=install, filename=filename, imports=imports,
                           literal=_literal(json.dumps(component, indent=4, ensure_ascii=False)))

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from studio.components import Problem, validate_component
+from studio.components import Problem, canonical_form, validate_component
 from studio.http.names import slug
 from studio.store import teams as store
 from studio.store.models import Team, TeamVersion
@@ -84,15 +84,15 @@ def import_team(session: Session, raw: bytes | str | dict[str, Any] | list[Any],
 
 
 def export_team(team: Team) -> dict[str, Any]:
-    """The team's canonical AutoGen JSON (load + dump of the stored component), keys masked."""
+    """The team's component as it leaves the studio (`export_component`)."""
     return export_component(team.component)
 
 
 def export_component(component: dict[str, Any]) -> dict[str, Any]:
-    """A team component as it leaves the studio: canonical (every field AutoGen's loader requires, filled in
-    by load + dump), keys masked; one with errors comes out as written, keys masked."""
-    canonical, _ = canonical_component(component)
-    return canonical if canonical is not None else mask_secrets(component)
+    """A component as it leaves the studio, whichever way (a download, a script, the CLI, the gallery, a
+    replay test): in canonical form (`studio.components.canonical_form`: every field AutoGen's loader
+    requires filled in; what it cannot read kept as written), keys masked."""
+    return mask_secrets(canonical_form(component))
 
 
 def export_filename(team: Team) -> str:
@@ -271,6 +271,7 @@ __all__ = [
     "diff_versions",
     "duplicate_team",
     "empty_team_component",
+    "export_component",
     "export_filename",
     "export_team",
     "get_team",

@@ -35,8 +35,17 @@ def replay(*replies: str) -> dict[str, Any]:
     return env(REPLAY, chat_completions=list(replies) or ["Hello.", "TERMINATE"], model_info=INFO)
 
 
+AUTOGEN_REQUIRED: dict[str, dict[str, Any]] = {
+    ASSISTANT: {"description": "An assistant.", "reflect_on_tool_use": False, "tool_call_summary_format": "{result}"},
+    SELECTOR: {"selector_prompt": "Pick one of {roles}: {participants}\n{history}", "allow_repeated_speaker": False},
+    FUNCTION_TOOL: {"global_imports": [], "has_cancellation_support": False},
+}
+"""Fields AutoGen 0.7.5 requires that Studio would fill in (with a warning): the builders write them."""
+
+
 def assistant(name: str, **config: Any) -> dict[str, Any]:
-    return env(ASSISTANT, name=name, model_client=config.pop("model_client", replay()), **config)
+    return env(ASSISTANT, name=name, model_client=config.pop("model_client", replay()),
+               **{**AUTOGEN_REQUIRED[ASSISTANT], **config})
 
 
 def max_messages(n: int = 5) -> dict[str, Any]:
@@ -49,12 +58,13 @@ def handoff_termination(target: str) -> dict[str, Any]:
 
 def team(provider: str, *participants: dict[str, Any], **config: Any) -> dict[str, Any]:
     config.setdefault("termination_condition", max_messages())
-    return env(provider, participants=list(participants), **config)
+    return env(provider, participants=list(participants), **{**AUTOGEN_REQUIRED.get(provider, {}), **config})
 
 
 def tool(name: str = "add", source: str | None = None) -> dict[str, Any]:
     source = source or f"def {name}(a: int, b: int) -> int:\n    return a + b\n"
-    return env(FUNCTION_TOOL, source_code=source, name=name, description="Add two integers.")
+    return env(FUNCTION_TOOL, source_code=source, name=name, description="Add two integers.",
+               **AUTOGEN_REQUIRED[FUNCTION_TOOL])
 
 
 def fixture(provider: str) -> dict[str, Any]:

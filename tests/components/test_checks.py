@@ -272,10 +272,11 @@ def test_assistant_memory_validates_with_a_warning() -> None:
 
 
 def test_token_usage_needs_a_limit() -> None:
-    assert problems(env(CONDITIONS + "TokenUsageTermination")) == [
+    unset = {"max_total_token": None, "max_prompt_token": None, "max_completion_token": None}
+    assert problems(env(CONDITIONS + "TokenUsageTermination", **unset)) == [
         ("error", "config", "set at least one of max_total_token, max_prompt_token, max_completion_token")
     ]
-    assert problems(env(CONDITIONS + "TokenUsageTermination", max_total_token=10)) == []
+    assert problems(env(CONDITIONS + "TokenUsageTermination", **{**unset, "max_total_token": 10})) == []
 
 
 def test_magentic_one_validates_with_a_warning() -> None:

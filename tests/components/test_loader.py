@@ -156,7 +156,7 @@ def test_assistant_version_1_with_tools_and_another_workbench_is_an_error() -> N
     workbench = env("autogen_core.tools.StaticWorkbench", tools=[tool("other")])
     doc = {"provider": ASSISTANT, "component_version": 1, "config": {
         "name": "a", "model_client": replay(), "tools": [tool()], "workbench": workbench}}
-    with pytest.raises(ComponentValidationError, match=r"^config.tools: tools cannot be used with a workbench"):
+    with pytest.raises(ComponentValidationError, match=r"(?m)^config.tools: tools cannot be used with a workbench"):
         load_component(doc)
 
 
@@ -172,7 +172,8 @@ def test_assistant_version_1_with_tools_and_their_own_wrapper(wrapped: list) -> 
 
 
 def test_lenient_fields_are_filled_on_export() -> None:
-    doc = team("autogen_agentchat.teams.SelectorGroupChat", assistant("a"), assistant("b"), model_client=replay())
+    agents = [env(ASSISTANT, name=name, model_client=replay()) for name in ("a", "b")]
+    doc = env("autogen_agentchat.teams.SelectorGroupChat", participants=agents, model_client=replay(), max_turns=2)
     out = dump_component(load(doc))
     assert out["config"]["selector_prompt"].startswith("You are in a role play game.")
     assert out["config"]["allow_repeated_speaker"] is False

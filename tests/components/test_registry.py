@@ -62,7 +62,8 @@ def test_aliases_validate_in_documents() -> None:
     doc = {"provider": "RoundRobinGroupChat", "config": {
         "participants": [{"provider": "AssistantAgent", "config": {
             "name": "a", "model_client": {"provider": "openai_chat_completion_client",
-                                          "component_type": "model", "config": {"model": "gpt-4o"}}}}],
+                                          "component_type": "model", "config": {"model": "gpt-4o"}},
+            "description": "An assistant.", "reflect_on_tool_use": False, "tool_call_summary_format": "{result}"}}],
         "max_turns": 2}}
     assert problems(doc) == []
 

@@ -15,9 +15,11 @@ from pydantic import BaseModel, Field
 from studio.components import Problem
 from studio.services import teams as service
 from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLargeError
+from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
 
 from ..deps import DbSession
+from ..downloads import download
 from ..file_upload import FILE_OR_JSON_BODY, file_or_body
 
 router = APIRouter(prefix="/api", tags=["teams"])
@@ -194,9 +196,7 @@ def duplicate_team(db: DbSession, team_id: int, body: DuplicateRequest | None = 
 @router.get("/teams/{team_id}/export", summary="Export a team as AutoGen JSON")
 def export_team(db: DbSession, team_id: int) -> Response:
     """The canonical AutoGen component (keys masked), as a download."""
-    team = _team(db, team_id)
-    return Response(service.pretty_json(service.export_team(team)), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{service.export_filename(team)}"'})
+    return download(export_team_file(_team(db, team_id)))
 
 
 @router.get("/teams/{team_id}/versions", response_model=list[TeamVersionPublic], summary="List a team's versions")

@@ -33,6 +33,7 @@ from studio.services.errors import InvalidTeamError, NotFoundError
 
 from ..builder_view import drop_action, page_context
 from ..deps import DbSession as Db
+from ..downloads import download
 from ..templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,10 +70,7 @@ def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response
 def export(db: Db, team_id: int, format: team_scripts.ExportFormat = "json") -> Response:
     """The team as it is in the builder: AutoGen's JSON, or a script that runs it (Studio's or AutoGen's)."""
     builder = _open(db, team_id)
-    stem = team_service.export_filename(builder.team).removesuffix(".json")
-    file = team_scripts.export_file(builder.draft.component, label=builder.team.label, stem=stem, format=format)
-    return Response(file.body, media_type=file.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
+    return download(team_scripts.export_team_file(builder.team, component=builder.draft.component, format=format))
 
 
 @router.post("/builder/{team_id}/actions", name="builder_action")

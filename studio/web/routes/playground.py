@@ -24,6 +24,7 @@ from studio.playground.replay import export_as_test
 from studio.playground.turns import turn_key
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError, find_row
+from studio.services.team_scripts import ExportFile
 from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import ChatSession, Run, Team
@@ -31,6 +32,7 @@ from studio.store.models import ChatSession, Run, Team
 from .. import playground_view as view
 from ..deps import DbSession as Db
 from ..deps import EngineDep, RunsDep
+from ..downloads import download
 from ..live_trace import event_stream, trace_builder_after
 from ..sse import HEADERS, MEDIA_TYPE, last_event_id
 from ..task_input import Attachment, AttachmentError, build_task
@@ -248,8 +250,7 @@ def export(db: Db, run_id: int) -> Response:
     label = f"{team.label} (run {run_id} recording)"
     body = export_as_test(team.component, run.recording or {}, label=label)
     filename = f"{team_service.export_filename(team).removesuffix('.json')}-run-{run_id}.json"
-    return Response(body, media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(ExportFile(body, filename, "application/json"))
 
 
 @router.get("/playground/sessions/{session_id}/compare", name="compare_runs")

@@ -22,9 +22,11 @@ from studio.services.errors import (
     TeamImportError,
 )
 from studio.services.team_files import KEY_NOT_STORED, mask_secrets, redact_text
+from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamVersion
 
 from ..deps import DbSession as Db
+from ..downloads import download
 from ..templating import flash, is_htmx, render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -125,11 +127,7 @@ async def import_submit(request: Request, db: Db) -> Response:
 
 @router.get("/teams/{team_id}/export", name="export_team")
 def export(db: Db, team_id: int) -> Response:
-    team = team_or_404(db, team_id)
-    body = service.pretty_json(service.export_team(team))
-    filename = service.export_filename(team)
-    return Response(body, media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(export_team_file(team_or_404(db, team_id)))
 
 
 # --- one team --------------------------------------------------------------------------------
