@@ -1,5 +1,6 @@
-"""Builder actions on a 30-agent team: the time to apply one action and validate the result, which is
-what the server does for each edit in the builder (target: under 50 ms).
+"""Builder actions on a 30-agent team: the time to apply one action (which puts the draft in canonical
+form, `studio.components.canonical_form`) and validate the result, which is what the server does for each
+edit in the builder (target: under 50 ms; single-digit ms in practice).
 
     python bench/builder.py              # 200 repetitions of each action
     python bench/builder.py --repeat 50

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from studio.components import Problem
+from studio.components import Problem, canonical_form
 
 from .draft import Draft, agent_names, config_of, find_agent, kind_of, parse_node
 
@@ -79,7 +79,9 @@ def check_name(component: dict[str, Any], name: str, *, current: str | None = No
 
 
 def done(draft: Draft, component: dict[str, Any], layout: dict[str, Any], dropped: list[str] | None = None) -> Draft:
-    return Draft(component, layout, tuple(dropped or ()))
+    """The draft an action makes: its component in canonical form (every action ends here, so the draft stays
+    what every export writes: defaults filled in, handoffs as objects, AutoGen's required fields present)."""
+    return Draft(canonical_form(component), layout, tuple(dropped or ()))
 
 
 __all__ = ["COMPONENT_WORDS", "ActionRefused", "BaseAction", "NeedsConfirmation", "agent_at", "check_name",

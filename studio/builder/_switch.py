@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from pydantic_core import PydanticUndefined
-
 from studio.components import get_spec
+from studio.components.canonical import is_default
+from studio.runtime.agents.handoff import handoff_defaults
 
 from .draft import (
     ASSISTANT,
@@ -35,24 +35,30 @@ _WHAT = {
 
 
 def switched(component: dict[str, Any], provider: str, default_model: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The team as `provider` (a new dict), and what the switch would lose (human phrases)."""
+    """The team as `provider` (a new dict), and what the switch would lose (human phrases).
+
+    A field left at the old type's default is left out, so the new type's default applies (a team named
+    "RoundRobinGroupChat" becomes "Swarm"; a chosen name stays). Switching to a Swarm gives assistants
+    without handoffs one to every other participant; leaving a Swarm takes those back (see
+    `_drop_swarm_handoffs`)."""
     spec = get_spec(provider)
     assert spec is not None
+    old_provider = canonical(component.get("provider"))
     old = config_of(component)
     fields = spec.config.model_fields
     config: dict[str, Any] = {}
     dropped: list[str] = []
     for key, value in old.items():
+        if is_default(old_provider, key, value):
+            continue
         if key in fields:
             config[key] = copy.deepcopy(value)
         elif key == "graph":
             count = sum(len(n.get("edges") or []) for n in (value or {}).get("nodes", {}).values() if isinstance(n, dict))
             if count:
                 dropped.append(f"the graph and its {count} edge{'s' if count != 1 else ''}")
-        elif value is not None and _differs_from_default(component, key, value):
+        elif value is not None:
             dropped.append(_WHAT.get(key, f"the {key.replace('_', ' ')} setting"))
-    if config.get("name") == _default_name(canonical(component.get("provider"))):
-        config["name"] = _default_name(spec.provider)  # AutoGen's default follows; a chosen name stays
     agents = [a for a in config.get("participants") or [] if isinstance(a, dict)]
     if provider == SELECTOR and "model_client" not in config:
         model = next((a["config"]["model_client"] for a in agents
@@ -70,11 +76,18 @@ def switched(component: dict[str, Any], provider: str, default_model: dict[str, 
         }
     if provider == SWARM:
         _hand_off_to_each_other(agents)
+    elif old_provider == SWARM:
+        _drop_swarm_handoffs(agents)
     new = {k: copy.deepcopy(v) for k, v in component.items() if k not in ("provider", "config", "version",
                                                                        "component_version")}
     new = {"provider": spec.provider, "component_type": "team", "version": spec.version,
            "component_version": spec.version, **new, "config": config}
     return new, dropped
+
+
+def _handoff(target: str) -> dict[str, str]:
+    """A handoff as AutoGen 0.7.5 writes one: an object with its defaults (a bare string crashes its loader)."""
+    return {"target": target, **handoff_defaults(target)}
 
 
 def _hand_off_to_each_other(agents: list[dict[str, Any]]) -> None:
@@ -84,26 +97,42 @@ def _hand_off_to_each_other(agents: list[dict[str, Any]]) -> None:
     for agent, name in zip(agents, names):
         config = agent.get("config")
         if canonical(agent.get("provider")) == ASSISTANT and isinstance(config, dict) and not config.get("handoffs"):
-            config["handoffs"] = [n for n in names if n and n != name]
+            config["handoffs"] = [_handoff(n) for n in names if n and n != name]
 
 
-def _default_name(provider: str) -> str:
-    """The name AutoGen gives a team of this type when none is set: its class name."""
-    return provider.rsplit(".", 1)[-1]
+def _drop_swarm_handoffs(agents: list[dict[str, Any]]) -> None:
+    """Leaving a Swarm, the handoffs it needed go: those to another participant with AutoGen's default texts,
+    such as `_hand_off_to_each_other` adds. Elsewhere a handoff is only a tool that ends the agent's turn
+    (AutoGen runs it, nobody follows it), so switching there and back gives the team it was. Handoffs with
+    a text of their own, or to someone outside the team (the user, with a HandoffTermination), are the
+    user's work and stay."""
+    names = {n for n in (name_of(a) for a in agents) if n}
+    for agent in agents:
+        config = agent.get("config")
+        handoffs = config.get("handoffs") if isinstance(config, dict) else None
+        if canonical(agent.get("provider")) != ASSISTANT or not isinstance(handoffs, list):
+            continue
+        kept = [h for h in handoffs if not _plain_handoff(h, names)]
+        if kept:
+            config["handoffs"] = kept
+        else:
+            del config["handoffs"]
+
+
+def _plain_handoff(handoff: Any, names: set[str]) -> bool:
+    """A handoff to one of `names` that says nothing but AutoGen's defaults."""
+    if isinstance(handoff, str):
+        return handoff in names
+    if not isinstance(handoff, dict) or handoff.get("target") not in names:
+        return False
+    defaults = handoff_defaults(str(handoff["target"]))
+    return set(handoff) <= {"target", *defaults} and all(handoff.get(k) in (None, "", v) for k, v in defaults.items())
 
 
 def nested_teams(component: dict[str, Any]) -> list[str]:
     """Labels of participants that are teams (Swarm and GraphFlow take agents only)."""
     return [str(p.get("label") or (p.get("config") or {}).get("name") or "a nested team")
             for p in participants(component) if kind_of(p) == "team"]
-
-
-def _differs_from_default(component: dict[str, Any], key: str, value: Any) -> bool:
-    spec = get_spec(str(component.get("provider")))
-    field = spec.config.model_fields.get(key) if spec else None
-    if field is None or field.default is PydanticUndefined:
-        return True
-    return value != field.default
 
 
 __all__ = ["TEAM_TYPES", "nested_teams", "switched"]

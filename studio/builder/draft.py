@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.components import get_spec
+from studio.components import canonical_form, get_spec
 
 TEAM = "team"
 TERMINATION = "termination"
@@ -44,9 +44,11 @@ class Draft:
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any]) -> Draft:
+        """The draft a history entry holds, its component in canonical form (entries written before the
+        builder kept drafts canonical are read as if it had)."""
         layout = copy.deepcopy(snapshot.get("layout") or {})
         layout.setdefault("nodes", {})
-        return cls(copy.deepcopy(snapshot["component"]), layout)
+        return cls(canonical_form(snapshot["component"]), layout)
 
     def editable(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """Deep copies of the component and layout, for an action to change and wrap in a new draft."""

@@ -229,12 +229,14 @@ def _fields(model: type[ConfigModel], config: dict[str, Any], prefix: str, owner
     fields = []
     for name, info in model.model_fields.items():
         present = name in config
-        value = config.get(name) if present else _default(info)
+        default = _default(info)
+        value = config.get(name) if present else default
         path = prefix + name
         text = help_for(owner, component_type, name) or info.description \
             or f"The {_label(name).lower()} setting of {owner}."
         base = {"name": name, "path": path, "label": _label(name), "help": text,
-                "required": info.is_required(), "is_default": not present}
+                "required": info.is_required(),
+                "is_default": not present or (not info.is_required() and value == default)}
         if name in slots:
             fields.append(FormField(**base, kind="component", accepts=slots[name].kinds, many=slots[name].many,
                                     refs=_refs(path, config.get(name))))

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from studio.components import get_spec
+from studio.components import canonical_form, get_spec
 
 from .draft import AND, OR, canonical, kind_of
 
@@ -24,7 +24,7 @@ _C = "autogen_agentchat.conditions."
 
 @dataclass(frozen=True)
 class LibraryItem:
-    """One draggable component; `component` is a fresh copy each time it is read through `component_copy`."""
+    """One draggable component, in canonical form; `component_copy` gives a fresh copy each time."""
 
     id: str
     label: str
@@ -177,6 +177,7 @@ def builtin_items() -> list[LibraryItem]:
 
 
 def _item(item_id: str, component: dict[str, Any], description: str | None = None) -> LibraryItem:
+    component = canonical_form(component)
     kind = str(kind_of(component))
     config = component.get("config") or {}
     label = str(component.get("label") or config.get("name") or canonical(component["provider"]).rsplit(".", 1)[-1])

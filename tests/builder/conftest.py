@@ -24,6 +24,12 @@ def agent(name: str) -> dict[str, Any]:
     return component
 
 
+def handoff(target: str) -> dict[str, str]:
+    """A handoff as the draft holds it: AutoGen 0.7.5's object, its defaults filled in."""
+    return {"target": target, "description": f"Handoff to {target}.", "name": f"transfer_to_{target}".lower(),
+            "message": f"Transferred to {target}, adopting the role of {target} immediately."}
+
+
 def errors(component: dict[str, Any]) -> list[str]:
     return [str(p) for p in validate_component(component, kind="team") if p.severity == "error"]
 

@@ -29,7 +29,7 @@ from studio.builder import (
 )
 from studio.builder.draft import agent_names
 
-from .conftest import agent, errors, template
+from .conftest import agent, errors, handoff, template
 
 
 def apply(action: Any, draft: Draft) -> Draft:
@@ -109,12 +109,12 @@ def test_set_model_on_a_selector_team(round_robin: Draft) -> None:
     assert apply(SetModel(target="team", component=model), selector).component["config"]["model_client"] == model
 
 
-def test_add_tool_creates_a_workbench_and_keeps_names_unique(round_robin: Draft) -> None:
+def test_add_tool_goes_into_the_agents_workbench_and_keeps_names_unique(round_robin: Draft) -> None:
     tool = template("builtin:tool:function")
     d = apply(AddTool(target="agent:writer", component=tool), round_robin)
     d = apply(AddTool(target="agent:writer", component=tool), d)
     benches = agents(d)[0]["config"]["workbench"]
-    assert [b["provider"] for b in benches] == ["autogen_core.tools.StaticWorkbench"]
+    assert [b["provider"] for b in benches] == ["autogen_core.tools.StaticStreamWorkbench"]  # the one it always has
     assert [t["config"]["name"] for t in benches[0]["config"]["tools"]] == ["get_weather", "get_weather_2"]
     assert errors(d.component) == []
     d = apply(RemoveTool(target="agent:writer", name="get_weather"), d)
@@ -130,14 +130,17 @@ def test_add_tool_refusals(round_robin: Draft) -> None:
     assert refused(AddTool(target="agent:user", component=tool), d) == "Only an assistant agent uses tools; user can't."
 
 
-def test_add_tool_to_a_version_1_agent_uses_its_tools_list(round_robin: Draft) -> None:
+def test_a_version_1_agent_joins_as_version_2_with_its_tools_in_a_workbench(round_robin: Draft) -> None:
     old = agent("old")
     old["version"] = old["component_version"] = 1
-    old["config"]["tools"] = []
+    old["config"]["tools"] = [template("builtin:tool:function")]
+    del old["config"]["workbench"]
     d = apply(AddParticipant(component=old), round_robin)
+    joined = agents(d)[2]
+    assert (joined["version"], joined["component_version"], "tools" in joined["config"]) == (2, 2, False)
     d = apply(AddTool(target="agent:old", component=template("builtin:tool:function")), d)
-    assert [t["config"]["name"] for t in agents(d)[2]["config"]["tools"]] == ["get_weather"]
-    assert "workbench" not in agents(d)[2]["config"]
+    benches = agents(d)[2]["config"]["workbench"]
+    assert [[t["config"]["name"] for t in b["config"]["tools"]] for b in benches] == [["get_weather", "get_weather_2"]]
 
 
 def test_set_termination_replace_or_and_flatten(round_robin: Draft) -> None:
@@ -192,7 +195,7 @@ def test_rename_updates_swarm_handoffs(swarm: Draft) -> None:
     swarm = apply(MoveNode(node="agent:critic", x=5, y=5), swarm)
     d = apply(Rename(node="agent:critic", new_name="reviewer"), swarm)
     assert agent_names(d.component) == ["writer", "reviewer"]
-    assert agents(d)[0]["config"]["handoffs"] == [{"target": "reviewer"}]
+    assert agents(d)[0]["config"]["handoffs"] == [handoff("reviewer")]  # its default texts follow the name
     assert d.layout["nodes"] == {"agent:reviewer": {"x": 5, "y": 5}}
     assert errors(d.component) == []
 
@@ -246,10 +249,10 @@ def test_delete_agent_cascades_to_edges_handoffs_and_layout(graph: Draft, swarm:
     assert d.dropped == ("edge writer -> critic",)
     assert d.layout["nodes"] == {}
     d = apply(DeleteNode(node="agent:writer"), graph)
-    assert d.component["config"]["graph"]["default_start_node"] is None
+    assert "default_start_node" not in d.component["config"]["graph"]
     assert set(d.dropped) == {"edge writer -> critic", "start node writer"}
     d = apply(DeleteNode(node="agent:critic"), swarm)
-    assert agents(d)[0]["config"]["handoffs"] == []
+    assert "handoffs" not in agents(d)[0]["config"]
     assert d.dropped == ("handoff from writer to critic",)
     assert [e.split(":")[0] for e in errors(d.component)] == ["config.participants[0].config.handoffs"]  # says so
 
@@ -305,8 +308,9 @@ def test_switch_to_graph_builds_a_sequence_and_back_asks(round_robin: Draft) -> 
     assert info.value.what_would_be_dropped == ["the graph and its 2 edges"]
     s = apply(SwitchTeamType(provider="autogen_agentchat.teams.Swarm", confirm=True), g)
     assert "graph" not in s.component["config"] and agent_names(s.component) == agent_names(d.component)
-    assert [a["config"]["handoffs"] for a in agents(s)] == [["critic", "editor"], ["writer", "editor"],
-                                                             ["writer", "critic"]]  # a swarm moves by handoffs
+    assert [a["config"]["handoffs"] for a in agents(s)] == [  # a swarm moves by handoffs
+        [handoff("critic"), handoff("editor")], [handoff("writer"), handoff("editor")],
+        [handoff("writer"), handoff("critic")]]
 
 
 def test_switch_refusals(round_robin: Draft) -> None:
@@ -345,7 +349,7 @@ def test_set_field_reports_invalid_values_rather_than_refusing(round_robin: Draf
 
 def test_set_field_name_renames(swarm: Draft) -> None:
     d = apply(SetField(node="agent:critic", path="config.name", value="reviewer"), swarm)
-    assert agents(d)[0]["config"]["handoffs"] == [{"target": "reviewer"}]
+    assert agents(d)[0]["config"]["handoffs"] == [handoff("reviewer")]
 
 
 def test_set_field_refusals(round_robin: Draft) -> None:

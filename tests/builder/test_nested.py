@@ -16,7 +16,7 @@ from studio.builder import (
     parse_action,
 )
 
-from .conftest import errors, template
+from .conftest import errors, handoff, template
 from .test_actions import apply, refused
 
 SELECTOR = "autogen_agentchat.teams.SelectorGroupChat"
@@ -117,5 +117,6 @@ def test_switching_to_a_swarm_gives_assistants_handoffs_to_each_other() -> None:
     from .test_scenarios import haiku_team
 
     draft = SwitchTeamType(provider="autogen_agentchat.teams.Swarm", confirm=True).apply(haiku_team())
-    assert [a["config"]["handoffs"] for a in draft.component["config"]["participants"]] == [["critic"], ["writer"]]
+    assert [a["config"]["handoffs"] for a in draft.component["config"]["participants"]] == [
+        [handoff("critic")], [handoff("writer")]]
     assert [p for p in validate_component(draft.component, kind="team") if p.severity == "error"] == []

@@ -100,7 +100,7 @@ async def test_two_agent_round_robin_with_a_model_a_tool_and_text_mention_or_max
 async def test_graph_flow_review_loop() -> None:
     draft = review_loop()
     graph = draft.component["config"]["graph"]
-    assert {k: [(e["target"], e["condition"]) for e in n["edges"]] for k, n in graph["nodes"].items()} == {
+    assert {k: [(e["target"], e.get("condition")) for e in n["edges"]] for k, n in graph["nodes"].items()} == {
         "writer": [("reviewer", None)],
         "reviewer": [("writer", "REJECT"), ("publisher", "APPROVE")],
         "publisher": [],

@@ -65,6 +65,9 @@ def _canonical_assistant(data: dict[str, Any], cfg: s.AssistantAgentConfig | s.A
     """Version 2 with its workbenches, as the agent dumps: loose `tools` (and version 1's single or redundant
     workbench) become the one StaticStreamWorkbench the runtime makes; no workbench gets an empty one.
     None when both tools and a workbench are set (an error: the runtime refuses it)."""
+    for empty in ("handoffs", "memory"):
+        if data.get(empty) == []:
+            del data[empty]
     tools = data.pop("tools", None) or []
     benches = data.pop("workbench", None)
     if isinstance(cfg, s.AssistantAgentConfigV1):
@@ -77,6 +80,12 @@ def _canonical_assistant(data: dict[str, Any], cfg: s.AssistantAgentConfig | s.A
 
 def _user_proxy(cfg: s.UserProxyAgentConfig, built: dict[str, Any]) -> Any:
     return build(f"{_AGENTS}.UserProxyAgent", cfg.name, description=cfg.description)
+
+
+def _canonical_user_proxy(data: dict[str, Any], cfg: s.UserProxyAgentConfig) -> dict[str, Any]:
+    """`input_func` is ignored (the studio asks through its own UI), and not written."""
+    data.pop("input_func", None)
+    return data
 
 
 def _dump_user_proxy(obj: Any, dump: Any) -> dict[str, Any]:
@@ -106,7 +115,7 @@ SPECS = [
     ProviderSpec(ASSISTANT, "agent", s.AssistantAgentConfig, _assistant, _dump_assistant, f"{_AGENTS}.AssistantAgent",
                  version=2, past_configs={1: s.AssistantAgentConfigV1}, canonical_config=_canonical_assistant),
     ProviderSpec("autogen_agentchat.agents.UserProxyAgent", "agent", s.UserProxyAgentConfig,
-                 _user_proxy, _dump_user_proxy, f"{_AGENTS}.UserProxyAgent"),
+                 _user_proxy, _dump_user_proxy, f"{_AGENTS}.UserProxyAgent", canonical_config=_canonical_user_proxy),
     ProviderSpec("autogen_agentchat.agents.CodeExecutorAgent", "agent", s.CodeExecutorAgentConfig,
                  _code_executor_agent, _dump_code_executor_agent, f"{_AGENTS}.CodeExecutorAgent"),
 ]
