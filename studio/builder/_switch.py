@@ -85,48 +85,32 @@ def switched(component: dict[str, Any], provider: str, default_model: dict[str, 
     return new, dropped
 
 
-def _handoff(target: str) -> dict[str, str]:
-    """A handoff as AutoGen 0.7.5 writes one: an object with its defaults (a bare string crashes its loader)."""
-    return {"target": target, **handoff_defaults(target)}
-
-
 def _hand_off_to_each_other(agents: list[dict[str, Any]]) -> None:
     """Assistants without handoffs get one to every other participant: a Swarm moves only by handoffs,
     and its first speaker must be able to make one (AutoGen refuses the team otherwise)."""
-    names = [name_of(a) for a in agents]
-    for agent, name in zip(agents, names):
+    for agent in agents:
         config = agent.get("config")
         if canonical(agent.get("provider")) == ASSISTANT and isinstance(config, dict) and not config.get("handoffs"):
-            config["handoffs"] = [_handoff(n) for n in names if n and n != name]
+            config["handoffs"] = _to_each_other(agents, agent)
 
 
 def _drop_swarm_handoffs(agents: list[dict[str, Any]]) -> None:
-    """Leaving a Swarm, the handoffs it needed go: those to another participant with AutoGen's default texts,
-    such as `_hand_off_to_each_other` adds. Elsewhere a handoff is only a tool that ends the agent's turn
-    (AutoGen runs it, nobody follows it), so switching there and back gives the team it was. Handoffs with
-    a text of their own, or to someone outside the team (the user, with a HandoffTermination), are the
-    user's work and stay."""
-    names = {n for n in (name_of(a) for a in agents) if n}
+    """Leaving a Swarm, an assistant whose handoffs are exactly what `_hand_off_to_each_other` gives (one to
+    every other participant, AutoGen's texts) loses them: outside a Swarm a handoff is only a tool that ends
+    the agent's turn (AutoGen runs it, nobody follows it), so switching there and back gives the team it
+    was. Handoffs of any other shape (their own text, some participants only, the user) are the user's work
+    and stay."""
     for agent in agents:
         config = agent.get("config")
-        handoffs = config.get("handoffs") if isinstance(config, dict) else None
-        if canonical(agent.get("provider")) != ASSISTANT or not isinstance(handoffs, list):
-            continue
-        kept = [h for h in handoffs if not _plain_handoff(h, names)]
-        if kept:
-            config["handoffs"] = kept
-        else:
+        if isinstance(config, dict) and config.get("handoffs") and config["handoffs"] == _to_each_other(agents, agent):
             del config["handoffs"]
 
 
-def _plain_handoff(handoff: Any, names: set[str]) -> bool:
-    """A handoff to one of `names` that says nothing but AutoGen's defaults."""
-    if isinstance(handoff, str):
-        return handoff in names
-    if not isinstance(handoff, dict) or handoff.get("target") not in names:
-        return False
-    defaults = handoff_defaults(str(handoff["target"]))
-    return set(handoff) <= {"target", *defaults} and all(handoff.get(k) in (None, "", v) for k, v in defaults.items())
+def _to_each_other(agents: list[dict[str, Any]], agent: dict[str, Any]) -> list[dict[str, str]]:
+    """A handoff from `agent` to every other participant, each as AutoGen 0.7.5 writes one: an object with
+    its defaults (a bare string crashes its loader)."""
+    own = name_of(agent)
+    return [{"target": n, **handoff_defaults(n)} for n in (name_of(a) for a in agents) if n and n != own]
 
 
 def nested_teams(component: dict[str, Any]) -> list[str]:
