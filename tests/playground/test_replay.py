@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from studio.components import load_component, validate_component
+from studio.services.teams import export_component, pretty_json
 from studio.playground.replay import (
     REPLAY_PROVIDER,
     export_as_test,
@@ -140,6 +141,7 @@ async def test_exported_file_reproduces_the_run_through_the_cli(name: str, opena
     assert API_KEY not in exported and exported.endswith("}\n")
     data = json.loads(exported)
     assert data["label"] == "calc test" and TASK in data["description"]
+    assert exported == pretty_json(export_component(data))  # what every export writes: canonical, same format
     path = tmp_path / "replay.json"
     path.write_text(exported)
 
