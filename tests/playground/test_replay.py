@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from studio.components import load_component, validate_component
-from studio.services.teams import export_component, pretty_json
 from studio.playground.replay import (
     REPLAY_PROVIDER,
     export_as_test,
     replay_component,
     replay_inputs,
 )
+from studio.services.teams import export_component, pretty_json
 from tests.playground.replay_teams import (
     API_KEY,
     assistant,

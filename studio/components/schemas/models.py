@@ -21,7 +21,6 @@ from .common import (
 )
 
 
-
 class ModelCapabilitiesConfig(ConfigModel):
     """Deprecated by AutoGen in favour of `model_info`; still accepted."""
 
