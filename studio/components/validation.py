@@ -194,7 +194,9 @@ class _Validator:
 def _missing_for_autogen(node: Node, name: str, default: Any) -> str:
     """Why a field AutoGen requires but the studio defaults is worth a warning, and what happens to it."""
     missing = "missing" if name not in node.raw_config else "null"
-    if node.spec is not None and node.spec.unsupported:
+    version = node.raw.get("component_version")
+    newer = isinstance(version, int) and node.spec is not None and version > node.spec.version
+    if node.spec is not None and node.spec.unsupported or newer:  # `canonical_form` keeps these as written
         return f"{missing}: AutoGen 0.7.5 requires it, and this component is exported as written: set it"
     shown = json.dumps(default.model_dump(mode="json") if isinstance(default, BaseModel) else default,
                        ensure_ascii=False)

@@ -168,3 +168,14 @@ def test_a_handoff_keeps_its_own_texts() -> None:
                                      env(ASSISTANT, name="b", model_client=replay())], max_turns=3)
     [handoff] = canonical_form(swarm)["config"]["participants"][0]["config"]["handoffs"]
     assert (handoff["message"], handoff["name"]) == ("Over.", "transfer_to_b")
+
+
+def test_the_warning_says_whether_the_export_fills_the_field_in() -> None:
+    agents = [env(ASSISTANT, name=name, model_client=replay()) for name in ("a", "b")]
+    messages = {p.path: p.message for p in validate_component(env(SELECTOR, participants=agents,
+                                                                  model_client=replay(), max_turns=2))}
+    assert messages["config.allow_repeated_speaker"] == (
+        "missing: AutoGen 0.7.5 requires it; Studio fills in the default false on import and in every export")
+    magentic = {p.path: p.message for p in validate_component(env(MAGENTIC, participants=agents, model_client=replay()))}
+    assert magentic["config.max_stalls"] == (  # a component Studio cannot run is exported as written
+        "missing: AutoGen 0.7.5 requires it, and this component is exported as written: set it")
