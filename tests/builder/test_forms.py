@@ -242,6 +242,21 @@ def test_defaults_are_shown_when_absent() -> None:
     assert team.field("config.max_selector_attempts").value == "3"
 
 
+def test_defaults_the_canonical_form_wrote_still_count_as_defaults() -> None:
+    """A draft is kept canonical, every default written out: those fields still fold under More settings."""
+    from studio.components import canonical_form
+
+    agent = canonical_form({"provider": "autogen_agentchat.agents.AssistantAgent",
+                            "config": {"name": "a", "model_client": {"provider": "OpenAIChatCompletionClient",
+                                                                     "config": {"model": "gpt-4o"}},
+                                       "tool_call_summary_format": "Result: {result}"}})
+    form = form_for(agent)
+    assert form.field("config.reflect_on_tool_use").is_default and form.field("config.metadata").is_default
+    assert not form.field("config.tool_call_summary_format").is_default  # set to something of its own
+    folded = [f.name for f in form.split()[1]]
+    assert "reflect_on_tool_use" in folded and "tool_call_summary_format" not in folded
+
+
 def test_model_info_is_a_sub_form() -> None:
     form = form_for(load("autogen_ext.models.openai.OpenAIChatCompletionClient"))
     info = form.field("config.model_info")
