@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--database-url", help="SQLAlchemy database URL (default: SQLite in the home directory)")
     export.set_defaults(handler=_export)
 
+    rotate = commands.add_parser("rotate-key", help="re-encrypt the saved keys and variables with a new key")
+    rotate.add_argument("--generate", action="store_true", help="only print a new key (for STUDIO_ENCRYPTION_KEY)")
+    rotate.add_argument("--home", type=Path, help="Studio's data directory (default ~/.studio)")
+    rotate.add_argument("--database-url", help="SQLAlchemy database URL (default: SQLite in the home directory)")
+    rotate.set_defaults(handler=_rotate_key)
+
     ui = commands.add_parser("ui", help="serve the web studio (builder, playground, gallery)")
     ui.add_argument("--host", help="address to listen on (default 127.0.0.1; others need STUDIO_AUTH_TOKEN)")
     ui.add_argument("--port", type=int, help="port to listen on (default 8081)")
@@ -197,6 +203,39 @@ def _export(args: argparse.Namespace) -> int:
             return 1
         file = team_scripts.export_team_file(team, format=args.format)
     sys.stdout.write(file.body)
+    return 0
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    """A new encryption key for the saved secrets (README: Secrets at rest)."""
+    from pydantic import ValidationError
+
+    from .settings import Settings
+    from .store import make_engine, migrate
+    from .store.crypto import SecretKeyError, new_key, prepare_secrets, rotate
+
+    if args.generate:
+        print(new_key())
+        return 0
+    overrides = {"home": args.home, "database_url": args.database_url}
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as e:
+        print(f"studio rotate-key: {e.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        migrate(engine)
+        prepare_secrets(engine, settings)  # every secret decrypts before anything changes
+        count, where = rotate(engine, settings)
+    except SecretKeyError as e:
+        print(f"studio rotate-key: {e}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Re-encrypted {count} secret(s) with {where}.")
+    if settings.encryption_key is not None:
+        print("Now set STUDIO_ENCRYPTION_KEY to that key alone.")
     return 0
 
 

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
             "(mode 0600) in the home directory."
         ),
     )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that encrypts saved secrets (a Fernet key; several, comma-separated, while rotating). "
+            "Unset: generated once and kept in `encryption_key` (mode 0600) in the home directory."
+        ),
+    )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest request body accepted, in bytes (imports)."
     )
@@ -92,7 +99,7 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().absolute()
 
-    @field_validator("database_url", "auth_token", "secret_key", mode="before")
+    @field_validator("database_url", "auth_token", "secret_key", "encryption_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from studio.store import make_engine, migrate
+from studio.store.crypto import SecretBox, use_box
 from tests.support.openai_server import OpenAIServer
 from tests.support.postgres import pg_database  # noqa: F401 (a fixture for the whole suite)
 
@@ -27,3 +28,9 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _secret_box() -> None:
+    """Secrets encrypted with a key of the test's own (an app's start replaces it with its home's key)."""
+    use_box(SecretBox.generate())

@@ -1,58 +1,67 @@
-"""Model credentials kept server-side, and their injection into a team at run time.
+"""Model credentials bound to endpoints, variables for tools, and their injection into a team at run time.
 
-Keys are stored as secrets, the rest as settings (`studio.store.preferences`). The usual environment
-variables work too; a value saved in Studio wins over the environment, since saving it is the more
-deliberate act (remove it in Settings to fall back to the environment). The page shows where each
-value comes from.
+A credential is a key and the endpoint it is for (`studio.runtime.models.endpoints`: OpenAI's API, an
+OpenAI-compatible base URL, an Azure endpoint). At run time a key goes only to a model client whose
+endpoint it covers (same scheme, host and port, path prefix); a client pointing anywhere else gets none,
+and its run stops with an error naming the endpoint. The environment follows the same rule, applied by
+the runtime's clients themselves (`OPENAI_API_KEY` for OpenAI's API or `OPENAI_BASE_URL`,
+`AZURE_OPENAI_API_KEY` for `AZURE_OPENAI_ENDPOINT`); a saved credential wins over the environment's key
+for the same endpoint. The Settings page lists both, with where each comes from.
 
-`inject_credentials` is for run time only (the playground and the CLI call it before
-`load_component`): it returns a copy, never written back to the database or to exports.
+Variables are named secrets for tools (`SERPAPI_KEY`): a FunctionTool receives only those its config
+declares in `variables` (a list of names), in its own worker's environment, at run time.
+
+Keys and variables are stored encrypted (`studio.store.crypto`). `inject_credentials` is for run time
+only: it returns a copy, never written back to the database or to exports.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlmodel import Session
 
 from studio.components import MASK, get_spec
+from studio.runtime.models.endpoints import (
+    AZURE_CLIENT,
+    KINDS,
+    KINDS_BY_NAME,
+    OPENAI_CLIENT,
+    EndpointError,
+    EndpointKind,
+    client_endpoint,
+    environment_keys,
+    parse_endpoint,
+    try_endpoint,
+)
 from studio.store import preferences
 
 Source = Literal["saved", "environment", "unset"]
-OPENAI = "autogen_ext.models.openai.OpenAIChatCompletionClient"
-AZURE = "autogen_ext.models.openai.AzureOpenAIChatCompletionClient"
+OPENAI = OPENAI_CLIENT
+AZURE = AZURE_CLIENT
+FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
+DEFAULT_MODEL_SETTING = "credentials.default_model"
+DEFAULT_MODEL_LABEL = "Default model"
+# The environment variables whose URL decides where a client without its own URL goes.
+_URL_ENV = tuple(kind.url_env for kind in KINDS if kind.url_env)
 
 
-@dataclass(frozen=True)
-class CredentialField:
-    """How one credential is stored, named and read from the environment."""
+class CredentialError(ValueError):
+    """A credential or variable that cannot be saved; `field` names the form field (and JSON key)."""
 
-    name: str
-    label: str
-    secret: bool
-    env: str | None
-    placeholder: str = ""
-
-
-FIELDS: tuple[CredentialField, ...] = (
-    CredentialField("openai_api_key", "OpenAI API key", True, "OPENAI_API_KEY", "sk-..."),
-    CredentialField("openai_base_url", "OpenAI-compatible base URL", False, "OPENAI_BASE_URL", "http://localhost:11434/v1"),
-    CredentialField("azure_endpoint", "Azure endpoint", False, "AZURE_OPENAI_ENDPOINT", "https://NAME.openai.azure.com/"),
-    CredentialField("azure_api_key", "Azure API key", True, "AZURE_OPENAI_API_KEY"),
-    CredentialField("azure_api_version", "Azure API version", False, "OPENAI_API_VERSION", "2024-10-21"),
-    CredentialField("default_model", "Default model", False, None, "gpt-4o-mini"),
-)
-FIELDS_BY_NAME = {f.name: f for f in FIELDS}
-SETTING_PREFIX = "credentials."
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
 class Credential:
-    """A value and where it came from. `repr` never shows a secret."""
+    """A plain value and where it came from (the default model). `repr` never shows a secret."""
 
     value: str | None = None
     source: Source = "unset"
@@ -67,23 +76,73 @@ class Credential:
 
     @property
     def display(self) -> str:
-        """What a page may show: the value, or its masked form for a key."""
         return masked(self.value) if self.secret else (self.value or "")
 
 
 @dataclass(frozen=True)
+class EndpointKey:
+    """A key and the endpoint it is for, saved (`id`) or from the environment (`env`). `repr` masks it."""
+
+    kind: EndpointKind
+    endpoint: str  # normalised; "" for a key saved before endpoints that never had one
+    value: str = field(repr=False)
+    source: Literal["saved", "environment"] = "saved"
+    id: int | None = None
+    env: str | None = None
+
+    @property
+    def display(self) -> str:
+        return masked(self.value)
+
+    @property
+    def bound(self) -> bool:
+        return try_endpoint(self.endpoint) is not None
+
+    def covers(self, provider: str, url: str | None) -> bool:
+        key, client = try_endpoint(self.endpoint), try_endpoint(url)
+        return self.kind.client == provider and key is not None and client is not None and key.covers(client)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A named secret for tools. `repr` masks it."""
+
+    name: str
+    value: str = field(repr=False)
+
+    @property
+    def display(self) -> str:
+        return masked(self.value)
+
+
+@dataclass(frozen=True)
 class Credentials:
-    """Every credential, resolved (saved, else environment)."""
+    """Every key (saved ones first), the default model, the variables, and the environment's endpoint URLs."""
 
-    openai_api_key: Credential = Credential(secret=True)
-    openai_base_url: Credential = Credential()
-    azure_endpoint: Credential = Credential()
-    azure_api_key: Credential = Credential(secret=True)
-    azure_api_version: Credential = Credential()
+    keys: tuple[EndpointKey, ...] = ()
     default_model: Credential = Credential()
+    variables: tuple[Variable, ...] = ()
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
-    def items(self) -> list[tuple[CredentialField, Credential]]:
-        return [(FIELDS_BY_NAME[f.name], getattr(self, f.name)) for f in fields(self)]
+    @property
+    def saved(self) -> list[EndpointKey]:
+        return [k for k in self.keys if k.source == "saved"]
+
+    @property
+    def environment(self) -> list[EndpointKey]:
+        return [k for k in self.keys if k.source == "environment"]
+
+    def saved_key_for(self, provider: str, url: str | None) -> EndpointKey | None:
+        """The saved key covering `url` for this client provider; the longest endpoint wins."""
+        matches = [k for k in self.saved if k.covers(provider, url)]
+        return max(matches, key=lambda k: len(parse_endpoint(k.endpoint).path), default=None)
+
+    def variable_values(self) -> dict[str, str]:
+        return {v.name: v.value for v in self.variables}
+
+    def secret_values(self) -> list[str]:
+        """Every key and variable value (for redaction)."""
+        return [k.value for k in self.keys] + [v.value for v in self.variables]
 
 
 def masked(value: str | None) -> str:
@@ -96,129 +155,184 @@ def masked(value: str | None) -> str:
     return f"{prefix}…{value[-4:]}"
 
 
+# --- reading ---------------------------------------------------------------------------------
+
+
 def load_credentials(session: Session, environ: Mapping[str, str] | None = None) -> Credentials:
-    """Every credential: the saved value if any, else the environment variable's."""
+    """Every credential: the saved ones, then the environment's (each bound as the runtime binds it)."""
     environ = os.environ if environ is None else environ
-    values: dict[str, Credential] = {}
-    for f in FIELDS:
-        saved = _read(session, f)
-        if saved:
-            values[f.name] = Credential(saved, "saved", f.secret)
-        elif f.env and environ.get(f.env):
-            values[f.name] = Credential(environ[f.env], "environment", f.secret)
-        else:
-            values[f.name] = Credential(None, "unset", f.secret)
-    return Credentials(**values)
+    saved = [EndpointKey(KINDS_BY_NAME.get(row.kind, KINDS[0]), row.endpoint, value, "saved", row.id)
+             for row, value in preferences.list_credentials(session) if row.kind in KINDS_BY_NAME]
+    env = [EndpointKey(kind, str(try_endpoint(url) or url), value, "environment", env=name)
+           for kind, url, value, name in environment_keys(environ)]
+    model = preferences.get_setting(session, DEFAULT_MODEL_SETTING)
+    default_model = Credential(model, "saved") if isinstance(model, str) and model else Credential()
+    variables = tuple(Variable(name, value) for name in preferences.list_secret_names(session)
+                      if (value := preferences.get_secret(session, name)) is not None)
+    urls = {name: environ[name] for name in _URL_ENV if environ.get(name)}
+    return Credentials(tuple(saved + env), default_model, variables, urls)
 
 
-def save_credentials(session: Session, values: Mapping[str, str | None], *, remove: tuple[str, ...] = ()) -> list[str]:
-    """Save the given values; returns the names changed.
-
-    An empty key field keeps the saved key (the form never shows it); an empty plain field clears it.
-    Names in `remove` are deleted (keys and plain values alike).
-    """
-    changed = []
-    for name in remove:
-        f = _field(name)
-        if _read(session, f) is not None:
-            _write(session, f, None)
-            changed.append(name)
-    for name, value in values.items():
-        f = _field(name)
-        if name in remove:
-            continue
-        value = (value or "").strip()
-        if f.secret and not value:
-            continue
-        if value != (_read(session, f) or ""):
-            _write(session, f, value or None)
-            changed.append(name)
-    return changed
+# --- saving ----------------------------------------------------------------------------------
 
 
-def _field(name: str) -> CredentialField:
+def normalise_endpoint(kind: EndpointKind, url: str | None) -> str:
+    """The endpoint a credential of `kind` is saved for; raises `CredentialError` naming `endpoint`."""
+    if kind.fixed_url:
+        given = try_endpoint(url) if url and url.strip() else None
+        if url and url.strip() and (given is None or given != parse_endpoint(kind.fixed_url)):
+            raise CredentialError("endpoint", f"endpoint: {kind.label} is always {kind.fixed_url}; choose "
+                                              f"{KINDS_BY_NAME['openai_compatible'].label} for another URL")
+        return str(parse_endpoint(kind.fixed_url))
     try:
-        return FIELDS_BY_NAME[name]
-    except KeyError:
-        raise ValueError(f"unknown credential {name!r}") from None
+        return str(parse_endpoint(url or ""))
+    except EndpointError as error:
+        raise CredentialError("endpoint", f"endpoint: {error}") from None
 
 
-def _read(session: Session, f: CredentialField) -> str | None:
-    value = preferences.get_secret(session, f.name) if f.secret else preferences.get_setting(session, SETTING_PREFIX + f.name)
-    return value if isinstance(value, str) and value else None
+def save_credential(session: Session, kind: str, endpoint: str | None, key: str) -> EndpointKey:
+    """Save `key` for the endpoint (replacing the key saved for it before). Raises `CredentialError`."""
+    found = KINDS_BY_NAME.get(kind)
+    if found is None:
+        raise CredentialError("kind", f"kind: unknown kind of endpoint {kind!r}; one of "
+                                      + ", ".join(k.name for k in KINDS))
+    url = normalise_endpoint(found, endpoint)
+    key = (key or "").strip()
+    if not key:
+        raise CredentialError("api_key", "api_key: the key is empty")
+    if any(ch.isspace() or ord(ch) < 32 for ch in key):
+        raise CredentialError("api_key", "api_key: a key cannot contain spaces or control characters")
+    row = preferences.save_credential(session, found.name, url, key)
+    return EndpointKey(found, url, key, "saved", row.id)
 
 
-def _write(session: Session, f: CredentialField, value: str | None) -> None:
-    if f.secret:
-        if value:
-            preferences.set_secret(session, f.name, value)
-        else:
-            preferences.delete_secret(session, f.name)
-    elif value:
-        preferences.set_setting(session, SETTING_PREFIX + f.name, value)
+def remove_credential(session: Session, credential_id: int) -> EndpointKey | None:
+    """Forget a saved credential; returns what it was (key masked only when shown), or None."""
+    row = preferences.delete_credential(session, credential_id)
+    if row is None or row.kind not in KINDS_BY_NAME:
+        return None
+    return EndpointKey(KINDS_BY_NAME[row.kind], row.endpoint, "", "saved", row.id)
+
+
+def save_default_model(session: Session, value: str | None) -> bool:
+    """Save (or, empty, clear) the default model of new teams; True when it changed."""
+    value = (value or "").strip()
+    current = preferences.get_setting(session, DEFAULT_MODEL_SETTING)
+    if value == (current or ""):
+        return False
+    if value:
+        preferences.set_setting(session, DEFAULT_MODEL_SETTING, value)
     else:
-        preferences.delete_setting(session, SETTING_PREFIX + f.name)
+        preferences.delete_setting(session, DEFAULT_MODEL_SETTING)
+    return True
+
+
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# Set by the sandbox for every worker, or able to change how Python or the loader runs: not for tools.
+_RESERVED = frozenset({"PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "MALLOC_ARENA_MAX", "OMP_NUM_THREADS",
+                       "OPENBLAS_NUM_THREADS", "PWD", "SHELL", "USER", "IFS"})
+_RESERVED_PREFIXES = ("LD_", "PYTHON", "STUDIO_")
+
+
+def check_variable_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _VARIABLE_NAME.fullmatch(name):
+        raise CredentialError("name", "name: letters, digits and _ (not first a digit), at most 64 characters")
+    if name.upper() in _RESERVED or name.upper().startswith(_RESERVED_PREFIXES):
+        raise CredentialError("name", f"name: {name} is reserved (the sandbox sets it, or it changes how "
+                                      "Python runs)")
+    return name
+
+
+def save_variable(session: Session, name: str, value: str) -> Variable:
+    """Save a variable for tools (replacing its value). Raises `CredentialError`."""
+    name = check_variable_name(name)
+    if not value:
+        raise CredentialError("value", "value: the value is empty")
+    if "\0" in value:
+        raise CredentialError("value", "value: an environment variable cannot hold a NUL character")
+    preferences.set_secret(session, name, value)
+    return Variable(name, value)
+
+
+def remove_variable(session: Session, name: str) -> bool:
+    return preferences.delete_secret(session, name)
+
+
+# --- run time --------------------------------------------------------------------------------
 
 
 def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[str, Any]:
-    """A copy of a team in which every OpenAI / Azure model client without a key gets the stored one.
+    """A copy of a team in which every OpenAI / Azure model client without a key of its own gets the saved
+    key for its endpoint, if there is one, and every FunctionTool gets the values of the variables it
+    declares (`variable_values`, never stored).
 
-    Any depth (agents, a selector's model, nested teams). A client "has no key" when `api_key` is
-    absent, empty or AutoGen's mask. Such a client also gets the base URL (OpenAI) or the endpoint
-    and API version (Azure) when it lacks them. Clients with their own key are left alone.
+    Any depth (agents, a selector's model, nested teams). A client "has no key" when `api_key` is absent,
+    empty or AutoGen's mask. A client whose endpoint no saved key covers is left as it is: the runtime then
+    applies the environment's key under the same rule, or stops with an error naming the endpoint.
     """
     result = copy.deepcopy(component)
-    _inject(result, creds)
-    return result
-
-
-def _inject(component: dict[str, Any], creds: Credentials) -> None:
-    for canonical, config in model_clients(component):
-        if config.get("api_key") not in (None, "", MASK):
+    for canonical, config in model_clients(result):
+        if config.get("api_key") not in (None, "", MASK) or config.get("azure_ad_token") not in (None, "", MASK):
             continue
-        if canonical == OPENAI:
-            _fill(config, "api_key", creds.openai_api_key, replace_mask=True)
-            _fill(config, "base_url", creds.openai_base_url)
-        else:
-            _fill(config, "api_key", creds.azure_api_key, replace_mask=True)
-            _fill(config, "azure_endpoint", creds.azure_endpoint)
-            _fill(config, "api_version", creds.azure_api_version)
+        key = creds.saved_key_for(canonical, client_endpoint(canonical, config, creds.environ))
+        if key is not None:
+            config["api_key"] = key.value
+    values = creds.variable_values()
+    for config in _components(result, FUNCTION_TOOL):
+        names = config.get("variables")
+        config.pop("variable_values", None)  # only Settings provides values
+        if isinstance(names, list) and names:
+            config["variable_values"] = {n: values[n] for n in names if isinstance(n, str) and n in values}
+    return result
 
 
 def model_clients(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(OPENAI or AZURE, its config) for each OpenAI / Azure model client at any depth of `node`, the config
     itself (not a copy), so a caller can fill it in."""
+    for canonical, config in _walk(node):
+        if canonical in (OPENAI, AZURE):
+            yield canonical, config
+
+
+def _components(node: Any, provider: str) -> Iterator[dict[str, Any]]:
+    for canonical, config in _walk(node):
+        if canonical == provider:
+            yield config
+
+
+def _walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     if isinstance(node, list):
         for item in node:
-            yield from model_clients(item)
+            yield from _walk(item)
         return
     if not isinstance(node, dict):
         return
     provider, config = node.get("provider"), node.get("config")
     if isinstance(provider, str) and isinstance(config, dict):
         spec = get_spec(provider)
-        canonical = spec.provider if spec else provider
-        if canonical in (OPENAI, AZURE):
-            yield canonical, config
+        yield (spec.provider if spec else provider), config
     for value in node.values():
-        yield from model_clients(value)
-
-
-def _fill(config: dict[str, Any], key: str, credential: Credential, *, replace_mask: bool = False) -> None:
-    current = config.get(key)
-    if credential.value and (current in (None, "") or (replace_mask and current == MASK)):
-        config[key] = credential.value
+        yield from _walk(value)
 
 
 __all__ = [
-    "FIELDS",
-    "FIELDS_BY_NAME",
+    "DEFAULT_MODEL_LABEL",
+    "KINDS",
     "Credential",
-    "CredentialField",
+    "CredentialError",
     "Credentials",
+    "EndpointKey",
+    "Variable",
+    "check_variable_name",
     "inject_credentials",
     "load_credentials",
     "masked",
     "model_clients",
-    "save_credentials",
+    "normalise_endpoint",
+    "remove_credential",
+    "remove_variable",
+    "save_credential",
+    "save_default_model",
+    "save_variable",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Iterator, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from studio.runtime.models import ModelClientError
 from studio.runtime.models.types import UserMessage
 from studio.runtime.tools import FunctionTool, get_sandbox_limits
 
-from .credentials import AZURE, OPENAI, Credentials, inject_credentials, masked, model_clients
+from .credentials import Credentials, inject_credentials, masked
 
 PROBE_TIMEOUT_SECONDS = 60.0
 """How long one probe may take before the page gives up on it."""
@@ -86,11 +86,12 @@ async def probe_model(component: dict[str, Any], prompt: str, *, credentials: Cr
 
 
 async def probe_tool(component: dict[str, Any], arguments: Mapping[str, Any], *,
-                     timeout: float = PROBE_TIMEOUT_SECONDS) -> ToolProbe:
-    """Call the tool `component` once with `arguments`; function tools run in the sandbox."""
+                     credentials: Credentials | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> ToolProbe:
+    """Call the tool `component` once with `arguments` (and the variables it declares); function tools run
+    in the sandbox."""
     started = time.perf_counter()
     try:
-        tool = _load(component, "tool", None)
+        tool = _load(component, "tool", credentials)
     except _ProbeFailed as exc:
         return ToolProbe(str(exc), True, 0.0)
     if isinstance(tool, FunctionTool):  # the sandbox kills the worker at the deadline
@@ -133,9 +134,6 @@ async def probe_agent(component: dict[str, Any], task: str, *, credentials: Cred
 def _load(component: dict[str, Any], kind: str, credentials: Credentials | None) -> Any:
     """The runtime object of `component` with the stored keys in it; raises `_ProbeFailed` if it can't."""
     injected = inject_credentials(component, credentials or Credentials())
-    missing = next(_missing_keys(injected), None)
-    if missing:
-        raise _ProbeFailed(f"No {missing} API key: set one in Settings.")
     try:
         return load_component(injected, kind=kind)
     except ComponentValidationError as exc:
@@ -145,19 +143,6 @@ def _load(component: dict[str, Any], kind: str, credentials: Credentials | None)
         raise _ProbeFailed(str(exc)) from None
     except (ValueError, ModelClientError) as exc:
         raise _ProbeFailed(str(exc)) from None
-
-
-def _missing_keys(component: dict[str, Any]) -> Iterator[str]:
-    """"OpenAI" / "Azure" for each model client (at any depth) left without a key after injection.
-
-    An OpenAI client with a base URL is an OpenAI-compatible server, which may need no key: the client
-    itself decides.
-    """
-    for canonical, config in model_clients(component):
-        if canonical == OPENAI and not config.get("api_key") and not config.get("base_url"):
-            yield "OpenAI"
-        if canonical == AZURE and not config.get("api_key") and not config.get("azure_ad_token"):
-            yield "Azure"
 
 
 async def _limited(awaitable: Awaitable[T], timeout: float) -> T:
@@ -174,7 +159,7 @@ async def _limited(awaitable: Awaitable[T], timeout: float) -> T:
 
 def _secrets(component: Any, credentials: Credentials | None) -> list[str]:
     """Every key a probe could see: the stored ones and those written in the component."""
-    found = [c.value for _, c in (credentials or Credentials()).items() if c.secret and c.value]
+    found = (credentials or Credentials()).secret_values()
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):

@@ -56,9 +56,21 @@ if __name__ == "__main__":
 '''
 
 _AUTOGEN = '''
+MASK = "**********"  # what an export writes in place of a key
+
+
+def unmasked(node):
+    """The JSON without the masked values, so AutoGen's model clients read their keys from the
+    environment (OPENAI_API_KEY, AZURE_OPENAI_API_KEY) instead of sending the mask."""
+    if isinstance(node, dict):
+        return {key: unmasked(value) for key, value in node.items() if value != MASK}
+    if isinstance(node, list):
+        return [unmasked(item) for item in node]
+    return node
+
 
 async def main(task: str) -> None:
-    team = Team.load_component(TEAM)
+    team = Team.load_component(unmasked(TEAM))
     await Console(team.run_stream(task=task))
 
 

@@ -329,12 +329,26 @@ class Setting(SQLModel, table=True):
 
 
 class Secret(SQLModel, table=True):
-    """A credential stored as given (readable by anyone with the database); never in a repr."""
+    """A named secret (a variable for tools), encrypted (`studio.store.crypto`); never in a repr."""
 
     __tablename__ = "secret"
 
     name: str = Field(primary_key=True)
     value: str = Field(sa_type=Text, repr=False)
+    updated_at: datetime = _updated()
+
+
+class StoredCredential(SQLModel, table=True):
+    """A model key and the endpoint it is for (`studio.runtime.models.endpoints`); `value` is encrypted."""
+
+    __tablename__ = "credential"
+    __table_args__ = (UniqueConstraint("kind", "endpoint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(32))
+    endpoint: str = Field(sa_type=Text)
+    value: str = Field(sa_type=Text, repr=False)
+    created_at: datetime = _created()
     updated_at: datetime = _updated()
 
 
@@ -363,6 +377,7 @@ __all__ = [
     "Secret",
     "SecretPublic",
     "Setting",
+    "StoredCredential",
     "Team",
     "TeamCreate",
     "TeamPublic",

@@ -25,6 +25,7 @@ from studio.playground import RunManager
 from studio.services.gallery import seed_gallery_once
 from studio.settings import Settings, get_settings
 from studio.store import make_engine, migrate, session
+from studio.store.crypto import prepare_secrets
 from studio.store.runs import mark_interrupted_runs
 
 from . import errors
@@ -102,8 +103,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _prepare_database(engine: Engine, settings: Settings) -> None:
-    """Schema up to date, runs a previous server left active marked interrupted, the gallery seeded once."""
+    """Schema up to date, secrets readable with this key (and encrypted), runs a previous server left active
+    marked interrupted, the gallery seeded once."""
     migrate(engine)
+    prepare_secrets(engine, settings)
     with session(engine) as db:
         interrupted = mark_interrupted_runs(db)
     if interrupted:

@@ -18,6 +18,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from studio.settings import Settings
+from studio.store import make_engine, migrate
+from studio.store.crypto import SecretKeyError, prepare_secrets
 
 from .app import create_app
 from .warm_up import warm_up
@@ -35,6 +37,11 @@ def serve(overrides: dict[str, Any], *, open_browser: bool = False) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("studio").setLevel(logging.INFO)
+    try:
+        open_secrets(settings)
+    except SecretKeyError as exc:
+        print(f"studio ui: {exc}", file=sys.stderr)
+        return 1
     try:
         sock = _bind(settings.host, settings.port)
     except OSError as exc:
@@ -72,6 +79,17 @@ class _Server(uvicorn.Server):
             print(self.ready_message, flush=True)
             if self.open_url:
                 threading.Thread(target=webbrowser.open, args=(self.open_url,), daemon=True).start()
+
+
+def open_secrets(settings: Settings) -> None:
+    """Migrate and check the saved secrets decrypt with this key before serving (the app's start does it
+    again, as a no-op): a wrong or missing key is then one line, not a traceback from the server."""
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        migrate(engine)
+        prepare_secrets(engine, settings)
+    finally:
+        engine.dispose()
 
 
 def _bind(host: str, port: int) -> socket.socket:

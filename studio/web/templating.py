@@ -20,6 +20,8 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from studio.runtime.models.endpoints import missing_credential_endpoint
+
 from .auth import csrf_token
 
 # The vendored front-end files, named once here (frontend/refresh-vendor.sh rewrites these lines).
@@ -53,6 +55,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.globals.update(
         vendor={"htmx": HTMX_JS, "htmx_sse": HTMX_SSE_JS},
         static_url=lambda path: f"/static/{path}",
+        missing_credential=missing_credential_endpoint,  # settings/_credential_link.html
     )
     return env
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -38,13 +39,14 @@ TABLES = {
     "secret",
     "builder_draft",
     "builder_draft_step",
+    "credential",
 }
 
 
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0005_gallery_items"
+    assert current_revision(blank_engine) == head_revision() == "0006_endpoint_credentials"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()
@@ -137,6 +139,67 @@ def test_upgrade_to_revision_5_marks_the_seeded_gallery_built_in_and_trusted(bla
             1: (True, "team", "", None), 2: (False, "team", "", None)}
 
 
+def _old_keys(engine: Engine, settings: dict, secrets: dict) -> None:
+    """Rows as revision 5 kept them: unbound keys (secrets) and the base URL / Azure endpoint (settings)."""
+    migrate(engine, "0005_gallery_items")
+    meta = MetaData()
+    meta.reflect(engine)
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with engine.begin() as conn:
+        for key, value in settings.items():
+            conn.execute(meta.tables["setting"].insert(), {"key": key, "value": value})
+        for name, value in secrets.items():
+            conn.execute(meta.tables["secret"].insert(), {"name": name, "value": value, "updated_at": now})
+    migrate(engine)
+
+
+def test_upgrade_to_revision_6_binds_saved_keys_to_the_endpoint_they_were_used_for(blank_engine: Engine) -> None:
+    from studio.services.credentials import inject_credentials, load_credentials
+    from studio.store.crypto import new_key, prepare_secrets
+    from studio.store.models import StoredCredential
+
+    _old_keys(blank_engine, {"credentials.openai_base_url": "HTTP://LocalHost:11434/v1/",
+                             "credentials.azure_endpoint": "https://res.openai.azure.com/",
+                             "credentials.azure_api_version": "2024-10-21",
+                             "credentials.default_model": "llama3.2"},
+              {"openai_api_key": "sk-old-openai-key-1234", "azure_api_key": "azure-old-key-5678",
+               "SERPAPI_KEY": "serp-old-0000"})
+    with Session(blank_engine) as db:
+        rows = {(r.kind, r.endpoint): r.value for r in db.exec(select(StoredCredential))}
+        assert rows == {("openai_compatible", "http://localhost:11434/v1"): "sk-old-openai-key-1234",
+                        ("azure", "https://res.openai.azure.com"): "azure-old-key-5678"}
+        assert get_setting(db, "credentials.openai_base_url") is None  # the endpoint replaces it
+        assert get_setting(db, "credentials.default_model") == "llama3.2"
+        assert get_secret(db, "openai_api_key") is None and get_secret(db, "SERPAPI_KEY") == "serp-old-0000"
+
+    # The next start encrypts them; they stay usable, each for its own endpoint only.
+    from studio.settings import Settings
+
+    settings = Settings(home=Path("/nonexistent"), encryption_key=new_key())
+    prepare_secrets(blank_engine, settings)
+    with blank_engine.connect() as conn:
+        raw = [row.value for row in conn.execute(StoredCredential.__table__.select())]
+        assert raw and all(v.startswith("fernet:") for v in raw) and not any("sk-old-openai-key-1234" in v or "azure-old-key" in v for v in raw)
+    with Session(blank_engine) as db:
+        creds = load_credentials(db, environ={})
+    team = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+            "config": {"model": "llama3.2", "base_url": "http://localhost:11434/v1"}}
+    assert inject_credentials(team, creds)["config"]["api_key"] == "sk-old-openai-key-1234"
+    team["config"]["base_url"] = "https://api.openai.com/v1"
+    assert "api_key" not in inject_credentials(team, creds)["config"]
+    assert [v.name for v in creds.variables] == ["SERPAPI_KEY"]
+
+
+def test_upgrade_to_revision_6_binds_a_key_without_base_url_to_openai_and_keeps_an_azure_key_unbound(
+        blank_engine: Engine) -> None:
+    from studio.store import list_credentials
+
+    _old_keys(blank_engine, {}, {"openai_api_key": "sk-old-1", "azure_api_key": "azure-old-2"})
+    with Session(blank_engine) as db:
+        kept = {(row.kind, row.endpoint): value for row, value in list_credentials(db)}
+    assert kept == {("openai", "https://api.openai.com/v1"): "sk-old-1", ("azure", ""): "azure-old-2"}
+
+
 def test_downgrade_to_base_removes_the_tables(engine: Engine) -> None:
     from alembic import command
 
@@ -145,3 +208,4 @@ def test_downgrade_to_base_removes_the_tables(engine: Engine) -> None:
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "base")
     assert not TABLES & table_names(engine)
+

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from studio.services.credentials import FIELDS
+from studio.runtime.models.endpoints import ENV_VARIABLES
 from studio.store import session
 
 HTMX = {"HX-Request": "true"}
@@ -17,9 +17,8 @@ HTMX = {"HX-Request": "true"}
 
 def clear_credentials_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No model credentials from the environment of whoever runs the tests."""
-    for field in FIELDS:
-        if field.env:
-            monkeypatch.delenv(field.env, raising=False)
+    for name in ENV_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @contextmanager

@@ -13,12 +13,15 @@ _TOOLS = "studio.runtime.tools"
 
 def _function_tool(cfg: s.FunctionToolConfig, built: dict[str, Any]) -> Any:
     data = cfg.model_dump()
+    extra = {"variables": cfg.variables, "variable_values": cfg.variable_values} if cfg.variables else {}
     return build(f"{_TOOLS}.FunctionTool", cfg.source_code, cfg.name, cfg.description,
-                 global_imports=data["global_imports"], has_cancellation_support=cfg.has_cancellation_support)
+                 global_imports=data["global_imports"], has_cancellation_support=cfg.has_cancellation_support,
+                 **extra)
 
 
 def _dump_function_tool(obj: Any, dump: Any) -> dict[str, Any]:
-    return attrs(obj, "source_code", "name", "description", "global_imports", "has_cancellation_support")
+    return attrs(obj, "source_code", "name", "description", "global_imports", "has_cancellation_support",
+                 "variables")
 
 
 def _overrides(cfg: s.StaticWorkbenchConfig) -> dict[str, Any] | None:

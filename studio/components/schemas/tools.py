@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from .common import Component, ConfigModel, filled, slot, tagged, text_or
 
 
@@ -30,13 +32,19 @@ Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, al
 
 
 class FunctionToolConfig(ConfigModel):
-    """A tool made from Python source. AutoGen requires `global_imports` and `has_cancellation_support`."""
+    """A tool made from Python source. AutoGen requires `global_imports` and `has_cancellation_support`.
+
+    `variables` (Studio's, ignored by AutoGen 0.7.5, whose config class ignores unknown keys): the names of
+    the Settings variables the tool reads from its environment. `variable_values` is filled in at run time
+    only (`studio.services.credentials.inject_credentials`) and never written (`exclude`)."""
 
     source_code: str
     name: str
     description: str
     global_imports: list[Import] = filled([], autogen_required=True)
     has_cancellation_support: bool = filled(False, autogen_required=True)
+    variables: list[str] | None = None
+    variable_values: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
 
 
 class ToolOverrideConfig(ConfigModel):

@@ -28,6 +28,7 @@ from ..cancellation import CancellationToken
 from . import _openai_support as oai
 from ._openai_support import AzureOpenAIClientConfig, BaseClientConfig, OpenAIClientConfig
 from .base import ChatCompletionClient, ModelClientError
+from .endpoints import AZURE_CLIENT, OPENAI_API, OPENAI_CLIENT, client_endpoint, environment_key, missing_credential_message
 from .types import (
     AssistantMessage,
     CreateResult,
@@ -151,13 +152,12 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
     def _make_client(self) -> openai.AsyncOpenAI:
         s = self._settings
         assert isinstance(s, OpenAIClientConfig)
-        key = oai.secret_text(s.api_key) or os.environ.get(self._key_env)
-        base_url = s.base_url or os.environ.get("OPENAI_BASE_URL")
+        # The environment's key only for the endpoint it is for (see endpoints.py), never for any base_url.
+        url = client_endpoint(OPENAI_CLIENT, {"base_url": s.base_url}, os.environ)
+        key = oai.secret_text(s.api_key) or environment_key(OPENAI_CLIENT, url, os.environ, self._key_env)
         if not key:
-            if not oai.is_local_url(base_url):
-                raise ModelClientError(
-                    f"No API key for model '{s.model}': set config.api_key or the {self._key_env} environment variable"
-                )
+            if not oai.is_local_url(url):
+                raise ModelClientError(missing_credential_message(url or OPENAI_API, s.model))
             key = LOCAL_PLACEHOLDER_KEY
         self._secrets.append(key)
         options: dict[str, Any] = {"base_url": s.base_url} if s.base_url else {}
@@ -409,15 +409,12 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
                 "or the OPENAI_API_VERSION environment variable"
             )
         key, token = oai.secret_text(s.api_key), oai.secret_text(s.azure_ad_token)
-        if not key and not token:
-            token = os.environ.get("AZURE_OPENAI_AD_TOKEN")
-            key = None if token else os.environ.get(self._key_env)
+        if not key and not token:  # the environment's only for AZURE_OPENAI_ENDPOINT (see endpoints.py)
+            token = environment_key(AZURE_CLIENT, endpoint, os.environ, "AZURE_OPENAI_AD_TOKEN")
+            key = None if token else environment_key(AZURE_CLIENT, endpoint, os.environ, self._key_env)
         if not key and not token:
             if not oai.is_local_url(endpoint):
-                raise ModelClientError(
-                    f"No API key for Azure model '{s.model}': set config.api_key (or config.azure_ad_token) "
-                    f"or the {self._key_env} environment variable"
-                )
+                raise ModelClientError(missing_credential_message(endpoint, s.model, azure=True))
             key = LOCAL_PLACEHOLDER_KEY
         self._secrets += [x for x in (key, token) if x]
         return openai.AsyncAzureOpenAI(

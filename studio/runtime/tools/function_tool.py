@@ -62,6 +62,8 @@ class FunctionTool(Tool):
         has_cancellation_support: bool = False,
         *,
         limits: SandboxLimits | None = None,
+        variables: Sequence[str] | None = None,
+        variable_values: Mapping[str, str] | None = None,
     ) -> None:
         self.source_code = source_code
         self.name = name
@@ -69,6 +71,9 @@ class FunctionTool(Tool):
         self.global_imports = global_imports
         self.has_cancellation_support = has_cancellation_support
         self.limits = limits
+        self.variables = list(variables) if variables else None  # the Settings variables it reads
+        values = variable_values or {}
+        self._variable_values = {n: values[n] for n in self.variables or () if n in values}
         self._parsed: ParsedFunction | None = None
         self._problem: str | None = None
         self._schema_cache: tuple[tuple[str, str], ToolSchema] | None = None
@@ -77,7 +82,8 @@ class FunctionTool(Tool):
             self._parsed = parse_function(source, name)
             imports = tuple(normalize_import(i) for i in global_imports)
             # A key of its own: this tool's module state is never shared with another tool instance.
-            self._code = ToolCode(source, self._parsed.function_name, imports, key=uuid.uuid4().hex)
+            self._code = ToolCode(source, self._parsed.function_name, imports, key=uuid.uuid4().hex,
+                                  worker_env=tuple(sorted(self._variable_values.items())))
         except ValueError as e:
             self._problem = str(e)
         if not self.name and self._parsed is not None:
@@ -106,6 +112,11 @@ class FunctionTool(Tool):
         if self._parsed is None:
             return ToolResult(name=self.name, content=f"Could not compile and load function: {self._problem}",
                               is_error=True)
+        missing = [n for n in self.variables or () if n not in self._variable_values]
+        if missing:
+            return ToolResult(name=self.name, is_error=True, content=(
+                f"Tool '{self.name}' needs the variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+                "add it under Variables for tools in Settings"))
         try:
             kwargs = self._parsed.validate(args or {})
         except ValidationError as e:
@@ -113,4 +124,7 @@ class FunctionTool(Tool):
         content, is_error = await get_sandbox().run(
             self._code, kwargs, cancellation_token, self.name, self.limits or get_sandbox_limits()
         )
+        for value in self._variable_values.values():  # a tool echoing its key: not into events or traces
+            if len(value) >= 6:
+                content = content.replace(value, "**********")
         return ToolResult(name=self.name, content=content, is_error=is_error)

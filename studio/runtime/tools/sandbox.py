@@ -84,6 +84,9 @@ class ToolCode:
     function_name: str
     imports: tuple[Any, ...] = ()
     key: str = field(default="", compare=False)
+    # Extra environment variables for this tool's worker only (its declared Settings variables): a worker
+    # started with them serves no tool with other ones. They never go over the pipe or into a log.
+    worker_env: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -98,7 +101,7 @@ class ToolCode:
 class _Worker:
     proc: asyncio.subprocess.Process
     dir: str
-    key: tuple[int, ...]  # SandboxLimits.spawn_key() it was started with
+    key: tuple[int | str, ...]  # SandboxLimits.spawn_key() it was started with, and _env_key(worker_env)
     known: set[str] = field(default_factory=set)  # ToolCode keys it has loaded
     killed: bool = False
 
@@ -138,9 +141,15 @@ class _WorkerDied(Exception):
     pass
 
 
-def _worker_env(home: str) -> dict[str, str]:
-    """Only what a Python tool needs: nothing inherited that could hold a secret."""
-    return {
+def _env_key(worker_env: tuple[tuple[str, str], ...]) -> str:
+    """Names a worker environment without holding its values."""
+    return hashlib.sha256(json.dumps(sorted(worker_env)).encode()).hexdigest() if worker_env else ""
+
+
+def _worker_env(home: str, extra: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """Only what a Python tool needs, plus its own `extra` variables: nothing inherited that could hold a
+    secret (an extra variable never replaces one set here)."""
+    return dict(extra) | {
         "PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home,
         "MALLOC_ARENA_MAX": "2",  # keep glibc's per-thread arenas inside the address-space limit
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",  # so numpy & co. fit the limits too
@@ -222,7 +231,7 @@ class Sandbox:
         token.add_callback(hook)
         worker: _Worker | None = None
         try:
-            worker = await self._acquire(limits, call, code.key)
+            worker = await self._acquire(limits, call, code.key, code.worker_env)
             if call.reason == "cancel":
                 raise asyncio.CancelledError()
             return await self._exchange(worker, code, args, limits, call, tool_name)
@@ -291,10 +300,12 @@ class Sandbox:
 
     # -- the pool ---------------------------------------------------------------------------
 
-    async def _acquire(self, limits: SandboxLimits, call: _Call, code_key: str) -> _Worker:
-        """An idle worker with these limits, preferring one that already has this tool loaded, so a tool's
-        module state carries from call to call (it is lost if that worker is busy or restarted)."""
-        key = limits.spawn_key()
+    async def _acquire(self, limits: SandboxLimits, call: _Call, code_key: str,
+                       worker_env: tuple[tuple[str, str], ...] = ()) -> _Worker:
+        """An idle worker with these limits and environment, preferring one that already has this tool
+        loaded, so a tool's module state carries from call to call (it is lost if that worker is busy or
+        restarted)."""
+        key = (*limits.spawn_key(), _env_key(worker_env))
         while True:
             if self._closed:
                 raise _WorkerDied("the tool sandbox is closed")
@@ -309,7 +320,7 @@ class Sandbox:
             if self._count < max(1, limits.max_workers):
                 self._count += 1
                 try:
-                    return await self._spawn(limits)
+                    return await self._spawn(limits, worker_env)
                 except BaseException:
                     self._count -= 1
                     self._wake()
@@ -345,7 +356,7 @@ class Sandbox:
             self._idle.append(worker)
             self._wake()
 
-    async def _spawn(self, limits: SandboxLimits) -> _Worker:
+    async def _spawn(self, limits: SandboxLimits, worker_env: tuple[tuple[str, str], ...] = ()) -> _Worker:
         directory = tempfile.mkdtemp(prefix="studio-tool-")
         config = {"parent": os.getpid(), "memory": limits.memory_mb * _MiB, "nofile": limits.max_open_files,
                   "fsize": limits.max_file_size_mb * _MiB, "max_result": limits.max_result_bytes}
@@ -353,14 +364,14 @@ class Sandbox:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-I", _WORKER_SCRIPT, json.dumps(config),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-                cwd=directory, env=_worker_env(directory), start_new_session=True,
+                cwd=directory, env=_worker_env(directory, worker_env), start_new_session=True,
             )
         except BaseException as e:
             shutil.rmtree(directory, ignore_errors=True)
             if isinstance(e, Exception):
                 raise _WorkerDied(f"could not start a sandbox worker: {e}") from e
             raise
-        worker = _Worker(proc=proc, dir=directory, key=limits.spawn_key())
+        worker = _Worker(proc=proc, dir=directory, key=(*limits.spawn_key(), _env_key(worker_env)))
         self._all.add(worker)
         _live_pids[proc.pid] = directory
         try:

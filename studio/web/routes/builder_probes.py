@@ -57,13 +57,13 @@ async def probe(request: Request, db: Db, team_id: int) -> Response:
     elif kind == "agent":
         result["agent"] = await probes.probe_agent(component, form.get("task", ""), credentials=credentials)
     elif kind == "tool":
-        result |= await _probe_tool(component, form)
+        result |= await _probe_tool(component, form, credentials)
     else:
         result["error"] = "Only models, tools and agents have a Test button."
     return render(request, "builder/_probe.html", {"probe": result})
 
 
-async def _probe_tool(component: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+async def _probe_tool(component: dict[str, Any], form: dict[str, str], credentials: Any) -> dict[str, Any]:
     try:
         fields = tool_argument_fields(component)
     except ValueError as exc:
@@ -71,7 +71,7 @@ async def _probe_tool(component: dict[str, Any], form: dict[str, str]) -> dict[s
     arguments, errors = parse_arguments(fields, form)
     if errors:
         return {"arg_errors": errors}
-    return {"tool": await probes.probe_tool(component, arguments)}
+    return {"tool": await probes.probe_tool(component, arguments, credentials=credentials)}
 
 
 def _component(db: Db, team_id: int, node: str, *, required: bool) -> dict[str, Any] | None:
