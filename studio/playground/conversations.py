@@ -83,6 +83,7 @@ class Prepared:
     notice: str = ""
     replay_of: int | None = None
     user_replies: dict[str, list[str]] | None = None  # replaying: the recorded replies per user proxy
+    secrets: tuple[str, ...] = ()  # the keys and variables the team was given: masked in what the run stores
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ class _Source:
     task: Task
     earlier_runs: bool
     recording: dict[str, Any] | None
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -141,12 +143,12 @@ class Conversations:
             component = replay_component(source.component, source.recording)
             team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
             return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
-                            replay_of=replay_of, user_replies=replay_inputs(source.recording))
+                            replay_of=replay_of, user_replies=replay_inputs(source.recording), secrets=source.secrets)
         live = self._live.get(session_id)
         if live is not None and live.fingerprint == source.fingerprint:
             self._live[session_id] = self._live.pop(session_id)  # now the most recently used
             message = _continuing(live, source.task.message)
-            return Prepared(session_id, live.team, source.task, message, fresh_start=False)
+            return Prepared(session_id, live.team, source.task, message, fresh_start=False, secrets=source.secrets)
         team = _load(source.component)
         notice = self._notices.pop(session_id, None)
         if notice is None:
@@ -155,7 +157,8 @@ class Conversations:
             await _close(self._live.pop(session_id).team)
         self._live[session_id] = _Live(team, source.fingerprint)
         await self._unload_beyond_limit()
-        return Prepared(session_id, team, source.task, source.task.message, fresh_start=True, notice=notice)
+        return Prepared(session_id, team, source.task, source.task.message, fresh_start=True, notice=notice,
+                        secrets=source.secrets)
 
     async def _unload_beyond_limit(self) -> None:
         """Close the least recently used teams past `max_live`, skipping sessions with a run going."""
@@ -213,11 +216,12 @@ class Conversations:
             else:
                 built = _task(task)
             earlier = store.has_runs(db, session_id, replays=False)
-            component = inject_credentials(team.component, load_credentials(db))
+            creds = load_credentials(db)
+            component = inject_credentials(team.component, creds)
         errors = [p for p in validate_component(component, kind="team") if p.severity == "error"]
         if errors:
             raise RunRefused(f"The team {team.label!r} is not valid: fix it in the Builder first.", errors)
-        return _Source(component, _fingerprint(component), built, earlier, recording)
+        return _Source(component, _fingerprint(component), built, earlier, recording, tuple(creds.secret_values()))
 
 
 def _refuse_untrusted_tools(db: Any, component: dict[str, Any]) -> None:

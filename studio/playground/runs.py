@@ -46,6 +46,7 @@ from studio.runtime.messages import (
     UserInputRequestedEvent,
 )
 from studio.runtime.teams.base import CANCELLED_REASON
+from studio.services.credentials import redact
 from studio.settings import Settings
 from studio.store import runs as store
 from studio.store.db import session as db_session
@@ -155,7 +156,7 @@ class RunManager:
                     if isinstance(item, TaskResult):
                         result = item
                     elif isinstance(item, ModelClientStreamingChunkEvent):
-                        self._broker.publish(active.run_id, Update("chunk", data=item.dump()))
+                        self._broker.publish(active.run_id, Update("chunk", data=redact(item.dump(), prepared.secrets)))
                     else:
                         await self._record(active, prepared, item)
         except asyncio.CancelledError:  # stop did not land in time, or the server is closing
@@ -168,18 +169,20 @@ class RunManager:
             failure = Outcome(RunStatus.ERROR, f"Error: {message}", message)
         active.finishing = True
         outcome = failure or self._outcome(active, result)
+        outcome = Outcome(outcome.status, redact(outcome.stop_reason, prepared.secrets),
+                          redact(outcome.error, prepared.secrets))
         try:
-            await self._finish(active, outcome, recorder.data())
+            await self._finish(active, outcome, redact(recorder.data(), prepared.secrets))
         finally:
             await self._conversations.release(active.session_id, prepared.team)
 
     async def _record(self, active: _ActiveRun, prepared: Prepared, item: Any) -> None:
         """Store one message or event (the writer publishes it once stored), then the question it asks."""
-        data = item.dump()
+        data = redact(item.dump(), prepared.secrets)  # a server or a tool may echo a key: never stored
         active.seq += 1
         row = await self._writer.event(active.run_id, active.seq, data)
         if isinstance(item, ErrorEvent):
-            active.last_error = item.content
+            active.last_error = redact(item.content, prepared.secrets)
         elif isinstance(item, HandoffMessage):
             self._conversations.handed_off(active.session_id, prepared.team, item)
         elif isinstance(item, UserInputRequestedEvent):

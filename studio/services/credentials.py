@@ -141,8 +141,10 @@ class Credentials:
         return {v.name: v.value for v in self.variables}
 
     def secret_values(self) -> list[str]:
-        """Every key and variable value (for redaction)."""
-        return [k.value for k in self.keys] + [v.value for v in self.variables]
+        """Every key and variable value (for `redact`), longest first; values under 6 characters are not
+        secrets worth masking everywhere."""
+        values = {k.value for k in self.keys} | {v.value for v in self.variables}
+        return sorted((v for v in values if len(v) >= 6), key=len, reverse=True)
 
 
 def masked(value: str | None) -> str:
@@ -287,6 +289,23 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
     return result
 
 
+def redact(value: Any, secrets: tuple[str, ...] | list[str]) -> Any:
+    """`value` (text or JSON-like data) with each of `secrets` replaced by the mask, at any depth: what a run
+    stores (events, errors, recordings) never holds a key or variable, even one a server or tool echoes."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        return value
+    if isinstance(value, dict):
+        return {key: redact(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact(item, secrets) for item in value]
+    return value
+
+
 def model_clients(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(OPENAI or AZURE, its config) for each OpenAI / Azure model client at any depth of `node`, the config
     itself (not a copy), so a caller can fill it in."""
@@ -330,6 +349,7 @@ __all__ = [
     "masked",
     "model_clients",
     "normalise_endpoint",
+    "redact",
     "remove_credential",
     "remove_variable",
     "save_credential",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studio.services.credentials import Credential, Credentials
+from studio.runtime.models.endpoints import KINDS_BY_NAME
+from studio.services.credentials import Credentials, EndpointKey
 from studio.services.probes import probe_agent, probe_model, probe_tool
 
 STORED_KEY = "sk-stored-secret-0123456789abcdef"
@@ -37,8 +38,9 @@ def function_tool(source: str, name: str) -> dict:
 ADD = function_tool("def add(a: int, b: int = 2) -> int:\n    return a + b\n", "add")
 
 
-def stored(key: str = STORED_KEY) -> Credentials:
-    return Credentials(openai_api_key=Credential(key, "saved", True))
+def stored(endpoint: str, key: str = STORED_KEY) -> Credentials:
+    """A key saved for `endpoint` (an OpenAI-compatible base URL)."""
+    return Credentials((EndpointKey(KINDS_BY_NAME["openai_compatible"], endpoint, key, "saved", 1),))
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,7 @@ def no_environment_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_a_model_replies_with_its_latency_and_usage(openai_server):
     openai_server.reply("Hello there, five words here", usage=(7, 5))
-    result = await probe_model(openai_model(openai_server.base_url), "Say hello", credentials=stored())
+    result = await probe_model(openai_model(openai_server.base_url), "Say hello", credentials=stored(openai_server.base_url))
     assert result.error is None
     assert result.reply == "Hello there, five words here"
     assert isinstance(result.latency_ms, float)
@@ -64,7 +66,7 @@ async def test_a_model_replies_with_its_latency_and_usage(openai_server):
 
 async def test_a_401_comes_back_as_the_servers_message_without_the_key(openai_server):
     openai_server.fail(401, f"Incorrect API key provided: {STORED_KEY}", retry_after_ms=None)
-    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored())
+    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored(openai_server.base_url))
     assert result.reply is None
     assert "401" in result.error and "Incorrect API key provided" in result.error
     assert STORED_KEY not in repr(result)
@@ -79,7 +81,7 @@ async def test_a_key_written_in_the_component_is_masked_too(openai_server):
 
 async def test_a_missing_key_says_where_to_set_one():
     result = await probe_model(openai_model(), "hi", credentials=Credentials())
-    assert result.error == "No OpenAI API key: set one in Settings."
+    assert result.error.startswith("No credential for endpoint https://api.openai.com/v1 (OpenAI model 'gpt-4o-mini')")
     assert result.reply is None
 
 
@@ -90,7 +92,7 @@ async def test_a_replay_model_replies():
 
 async def test_a_model_that_does_not_answer_in_time_gives_up(openai_server):
     openai_server.delay(5.0)
-    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored(), timeout=0.3)
+    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored(openai_server.base_url), timeout=0.3)
     assert result.error == "No answer within 0.3 s: gave up."
 
 
@@ -153,12 +155,12 @@ async def test_an_agent_takes_one_turn_with_a_tool_call():
 
 async def test_an_agent_without_a_key_says_so():
     result = await probe_agent(assistant(openai_model()), "hi", credentials=Credentials())
-    assert (result.messages, result.error) == ([], "No OpenAI API key: set one in Settings.")
+    assert result.messages == [] and "No credential for endpoint https://api.openai.com/v1" in result.error
 
 
 async def test_an_agent_model_error_is_shown_without_the_key(openai_server):
     openai_server.fail(401, f"Incorrect API key provided: {STORED_KEY}", retry_after_ms=None)
-    result = await probe_agent(assistant(openai_model(openai_server.base_url)), "hi", credentials=stored())
+    result = await probe_agent(assistant(openai_model(openai_server.base_url)), "hi", credentials=stored(openai_server.base_url))
     assert "401" in result.error
     assert STORED_KEY not in repr(result)
 
@@ -168,3 +170,12 @@ async def test_a_user_proxy_is_not_probed_but_pointed_to_the_playground():
              "config": {"name": "human"}}
     probe = await probe_agent(proxy, "Hello")
     assert probe.messages == [] and "try it in the Playground" in probe.error
+
+
+async def test_a_key_saved_for_another_endpoint_is_not_sent(openai_server):
+    """The team's model points at a (foreign) loopback server; the key is for another one: none arrives."""
+    openai_server.reply("hello")
+    result = await probe_model(openai_model(openai_server.base_url), "hi",
+                               credentials=stored("http://127.0.0.1:1/v1"))
+    assert result.error is None and result.reply == "hello"
+    assert STORED_KEY not in openai_server.chat_requests[0].headers.get("authorization", "")

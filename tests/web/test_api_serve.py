@@ -23,7 +23,7 @@ def test_saved_teams_are_listed_by_id_and_run(client: TestClient, db: Session) -
     assert missing.status_code == 404
 
 
-def test_the_openai_endpoint_uses_the_key_saved_in_settings(client: TestClient, db: Session,
+def test_the_openai_endpoint_uses_the_key_saved_in_settings_for_its_endpoint(client: TestClient, db: Session,
                                                            openai_server: OpenAIServer) -> None:
     openai_server.reply("Hello from the model. TERMINATE")
     component = replay_team("unused")
@@ -31,7 +31,7 @@ def test_the_openai_endpoint_uses_the_key_saved_in_settings(client: TestClient, 
         "provider": "autogen_ext.models.openai.OpenAIChatCompletionClient", "component_type": "model",
         "config": {"model": "gpt-4o-mini", "base_url": openai_server.base_url}}
     team = teams.import_team(db, component)
-    credentials.save_credentials(db, {"openai_api_key": "sk-saved-in-settings"})
+    credentials.save_credential(db, "openai_compatible", openai_server.base_url, "sk-saved-in-settings")
     db.commit()
     reply = client.post("/api/serve/v1/chat/completions",
                         json={"model": str(team.id), "messages": [{"role": "user", "content": "Hi"}]})

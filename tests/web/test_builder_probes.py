@@ -78,7 +78,8 @@ def test_a_missing_key_is_a_clear_error(client: TestClient) -> None:
     response = probe(client, team_id, "agent:helper/model", prompt="hi")
     assert response.status_code == 200
     assert 'data-probe-status="error"' in response.text
-    assert "No OpenAI API key: set one in Settings." in response.text
+    assert "No credential for endpoint https://api.openai.com/v1 (OpenAI model &#39;gpt-4o&#39;)" in response.text
+    assert ">Add a credential for https://api.openai.com/v1 in Settings</a>" in response.text
 
 
 def test_the_tool_form_comes_from_its_schema(client: TestClient) -> None:

@@ -1,8 +1,10 @@
-"""A planted key never leaks: not in exports, pages, API answers, cookies, logs or the database (outside the
-secrets table).
+"""A planted key never leaks: not in exports, pages, API answers, cookies, logs, run events, recordings, or the
+database (where even the credential and secret tables hold it only encrypted).
 
-The key is planted twice: saved on the Settings page, and written inside an imported team's model client.
-Then every page, API answer and export is fetched and scanned, with every logger at DEBUG.
+Keys are planted in Settings (a credential per endpoint, a variable for tools) and inside an imported team's
+model client. Then every page, API answer and export is fetched and scanned, runs go through every error path
+(the model's 401 echoing the key, an endpoint with no credential, no key at all) and a tool echoing its
+variable, with every logger at DEBUG.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
+from studio.services import credentials
 from studio.services.credentials import inject_credentials, load_credentials
+from studio.services.tool_trust import trust_code
 from tests.services.helpers import (
     PLANTED_KEY,
     assistant,
@@ -28,11 +32,12 @@ from tests.services.helpers import (
 )
 from tests.support.openai_server import OpenAIServer
 
-from .teams_support import app_db
+from .teams_support import HTMX, app_db
 
 AZURE_KEY = "azure-planted-QQQ777-never-show-me"
 SETTINGS_KEY = "sk-planted-settings-XYZ123-9999wxyz"
-SECRETS = (PLANTED_KEY, AZURE_KEY, SETTINGS_KEY)
+VARIABLE_VALUE = "serp-planted-variable-QWE456-7777"
+SECRETS = (PLANTED_KEY, AZURE_KEY, SETTINGS_KEY, VARIABLE_VALUE)
 # Pages that stream (server-sent events) would never end here; they are scanned by the run tests.
 STREAMING = re.compile(r"stream|events|sse", re.IGNORECASE)
 
@@ -52,6 +57,17 @@ def _assert_response_clean(where: str, response) -> None:
         _assert_clean(f"{where} cookie", base64.b64decode(payload + "=" * (-len(payload) % 4)))
 
 
+def _assert_database_clean(app: FastAPI) -> None:
+    engine = app.state.engine
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            rows = connection.execute(text(f'SELECT * FROM "{table}"')).fetchall()
+            dump = json.dumps([list(map(str, row)) for row in rows])
+            _assert_clean(f"table {table}", dump)
+            if table in ("credential", "secret"):
+                assert rows and all(str(row.value).startswith("fernet:") for row in rows), table
+
+
 def _keyed_team() -> dict:
     team = round_robin(assistant("writer", openai_client(api_key=PLANTED_KEY)),
                        assistant("reviewer", azure_client(api_key=AZURE_KEY)), label="Keyed team")
@@ -69,17 +85,20 @@ def _routes(routes: list) -> list:
     return found
 
 
-def _get_urls(app: FastAPI, team_id: int) -> list[str]:
-    """Every GET page and API route, with the team's id and version 1 filled in."""
+def _get_urls(app: FastAPI, team_id: int, **ids: int) -> list[str]:
+    """Every GET page and API route, with the team's id, version 1 and any other `ids` (run_id, ...) filled in."""
     urls = []
+    values = {"team_id": team_id, "id": team_id, "number": 1, **ids}
     for route in _routes(app.routes):
         if not isinstance(route, APIRoute) or "GET" not in route.methods or STREAMING.search(route.path):
             continue
         params = set(re.findall(r"{(\w+)}", route.path))
-        if params - {"team_id", "number", "id"}:
+        if params - set(values):
             continue
-        url = route.path.replace("{team_id}", str(team_id)).replace("{id}", str(team_id))
-        urls.append(url.replace("{number}", "1"))
+        url = route.path
+        for name in params:
+            url = url.replace(f"{{{name}}}", str(values[name]))
+        urls.append(url)
     return urls + [f"/playground?team={team_id}", "/teams?q=keyed", "/api/openapi.json"]
 
 
@@ -98,9 +117,22 @@ def test_a_planted_key_never_leaks(client: TestClient, caplog: pytest.LogCapture
     app: FastAPI = client.app  # type: ignore[assignment]
     responses = []
     # Plant: on the Settings page (form) and the API, and inside teams imported through the page and the API.
-    responses.append(("settings form", client.post("/settings", data={"openai_api_key": SETTINGS_KEY,
-                                                                      "azure_api_key": AZURE_KEY})))
-    responses.append(("settings API", client.put("/api/settings/credentials", json={"openai_api_key": SETTINGS_KEY})))
+    responses.append(("settings form", client.post("/settings/credentials", data={
+        "kind": "openai", "endpoint": "", "api_key": SETTINGS_KEY})))
+    responses.append(("settings form (Azure)", client.post("/settings/credentials", data={
+        "kind": "azure", "endpoint": "https://team.example/", "api_key": AZURE_KEY})))
+    responses.append(("settings form (bad)", client.post("/settings/credentials", data={
+        "kind": "azure", "endpoint": "not a url", "api_key": AZURE_KEY})))
+    responses.append(("settings API", client.post("/api/settings/credentials", json={
+        "kind": "openai", "api_key": SETTINGS_KEY})))
+    responses.append(("settings API (bad)", client.post("/api/settings/credentials", json={
+        "kind": "openai_compatible", "endpoint": "ftp://x", "api_key": SETTINGS_KEY})))
+    responses.append(("variable form", client.post("/settings/variables", data={
+        "name": "SERPAPI_KEY", "value": VARIABLE_VALUE})))
+    responses.append(("variable form (bad)", client.post("/settings/variables", data={
+        "name": "PATH", "value": VARIABLE_VALUE})))
+    responses.append(("variable API", client.put("/api/settings/variables/SERPAPI_KEY", json={
+        "value": VARIABLE_VALUE})))
     raw = json.dumps(_keyed_team())
     responses.append(("import page", client.post("/teams/import", files={"file": ("k.json", raw.encode())})))
     imported = client.post("/api/teams/import", content=raw, headers={"Content-Type": "application/json"})
@@ -142,16 +174,10 @@ def test_a_planted_key_never_leaks(client: TestClient, caplog: pytest.LogCapture
     assert injected["config"]["participants"][0]["config"]["model_client"]["config"]["api_key"] == SETTINGS_KEY
     assert injected["config"]["participants"][1]["config"]["model_client"]["config"]["api_key"] == AZURE_KEY
 
-    # The database: only the secrets table holds them.
-    engine = app.state.engine
-    with engine.connect() as connection:
-        for table in inspect(engine).get_table_names():
-            rows = connection.execute(text(f'SELECT * FROM "{table}"')).fetchall()
-            dump = json.dumps([list(map(str, row)) for row in rows])
-            if table == "secret":
-                assert SETTINGS_KEY in dump and AZURE_KEY in dump and PLANTED_KEY not in dump
-            else:
-                _assert_clean(f"table {table}", dump)
+    # The database: no table holds them as written, the credential and secret tables hold them encrypted.
+    _assert_database_clean(app)
+    with app_db(client) as db:
+        assert load_credentials(db, environ={}).variable_values() == {"SERPAPI_KEY": VARIABLE_VALUE}
 
     # Logs, every logger at DEBUG.
     _assert_clean("log output", caplog.text)
@@ -195,5 +221,67 @@ def test_the_run_elsewhere_surfaces_never_show_a_planted_key(client: TestClient,
     for where, response in responses:
         assert response.status_code < 500, where
         _assert_response_clean(where, response)
+    _assert_clean("log output", caplog.text)
+    _assert_clean("log records", "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records))
+
+
+def test_runs_recordings_and_every_error_path_never_show_a_planted_key(
+        client: TestClient, openai_server: OpenAIServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Playground runs through each error path (401 echoing the key, an endpoint with no credential, no key),
+    and a run whose tool echoes its variable: events, pages, SSE, recordings, exports and logs stay clean."""
+    from .test_playground_page import _messages, _session, _start
+
+    with app_db(client) as db:
+        credentials.save_credential(db, "openai_compatible", openai_server.base_url, SETTINGS_KEY)
+        credentials.save_variable(db, "SERPAPI_KEY", VARIABLE_VALUE)
+    echo_tool = {"provider": "autogen_core.tools.FunctionTool", "component_type": "tool", "config": {
+        "name": "echo", "description": "Echoes its key.", "global_imports": [], "has_cancellation_support": False,
+        "variables": ["SERPAPI_KEY"],
+        "source_code": "import os\n\ndef echo() -> str:\n    return 'my key: ' + os.environ['SERPAPI_KEY']\n"}}
+    writer = assistant("writer", openai_client(base_url=openai_server.base_url, max_retries=0))
+    writer["config"]["workbench"] = [{"provider": "autogen_core.tools.StaticWorkbench", "config": {
+        "tools": [echo_tool]}}]
+    teams = {
+        "server": round_robin(writer, label="Server"),
+        "foreign": round_robin(assistant("writer", openai_client(base_url="https://foreign.example/v1")),
+                               label="Foreign"),
+        "keyless": round_robin(assistant("writer", openai_client()), label="Keyless"),
+    }
+    ids = {name: client.post("/api/teams/import", json=team).json()["teams"][0]["id"] for name, team in teams.items()}
+    with app_db(client) as db:
+        trust_code(db, teams["server"])
+
+    echo = f"Incorrect API key provided: {SETTINGS_KEY} (and {VARIABLE_VALUE})"
+    openai_server.fail(401, echo, retry_after_ms=None)  # run 1: the model's 401 echoes the keys
+    openai_server.reply_tool_calls([("echo", "{}")])  # run 2: the tool echoes its variable
+    openai_server.reply(f"The tool said {VARIABLE_VALUE[:4]}… TERMINATE")
+    responses, runs = [], []
+    server_session = _session(client, ids["server"])
+    for task in ("first", "second"):
+        run_id = _start(client, server_session, task)
+        responses.append((f"events of run {run_id}", "\n".join(m.data for m in _messages(client, run_id))))
+        runs.append(run_id)
+    for name in ("foreign", "keyless"):
+        session_id = _session(client, ids[name])
+        run_id = _start(client, session_id, "go")
+        responses.append((f"events of the {name} run", "\n".join(m.data for m in _messages(client, run_id))))
+        page = client.get(f"/playground/sessions/{session_id}").text
+        assert "No credential for endpoint" in page, name
+        responses.append((f"{name} session page", page))
+    tool_results = [r for r in openai_server.chat_requests[-1].body["messages"] if r["role"] == "tool"]
+    assert tool_results and "my key: **********" in tool_results[0]["content"]  # the tool ran with its variable
+    assert openai_server.chat_requests[0].headers["authorization"] == f"Bearer {SETTINGS_KEY}"  # its endpoint's key
+
+    replayed = client.post(f"/playground/runs/{runs[1]}/replay", headers=HTMX)
+    responses.append(("replay", replayed.text))
+    app: FastAPI = client.app  # type: ignore[assignment]
+    for url in _get_urls(app, ids["server"], run_id=runs[1], session_id=server_session):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        responses.append((url, response.content.decode()))
+    responses.append(("run export", client.get(f"/playground/runs/{runs[0]}/export").text))
+    for where, body in responses:
+        _assert_clean(where, body)
+    _assert_database_clean(app)
     _assert_clean("log output", caplog.text)
     _assert_clean("log records", "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records))

@@ -1,4 +1,5 @@
-"""The Settings page and credentials API: labelled fields, keys masked after saving, where values come from."""
+"""The Settings page and API: credentials per endpoint (masked, Remove, Add credential), the default model,
+variables for tools; labelled fields; bad input named by field, never a 500."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from sqlmodel import Session
 from studio.services.credentials import load_credentials
 
 KEY = "sk-settings-test-key-0000abcd"
-LABELS = ("OpenAI API key", "OpenAI-compatible base URL", "Azure endpoint", "Azure API key", "Azure API version",
-          "Default model")
+LOCAL = "http://localhost:11434/v1"
+LABELS = ("Kind of endpoint", "Endpoint URL", "API key", "Default model", "Variable name", "Value")
 
 
-def _field(html: str, name: str) -> str:
-    start = html.index(f'data-setting="{name}"')
-    return html[start:html.index("</div>\n    </div>", start)]
+def _row(html: str, attr: str, value: str) -> str:
+    start = html.index(f'{attr}="{value}"')
+    return html[start:html.index("</tr>", start)]
 
 
 def test_every_field_has_a_label(client: TestClient) -> None:
@@ -26,72 +27,107 @@ def test_every_field_has_a_label(client: TestClient) -> None:
         match = re.search(rf'<label for="([^"]+)">{re.escape(label)}</label>', html)
         assert match, label
         assert f'id="{match.group(1)}"' in html
-    assert ">Save settings</button>" in html
-    assert "not set" in _field(html, "openai_api_key")
+    for button in ("Add credential", "Save settings", "Add variable"):
+        assert f">{button}</button>" in html
+    assert 'data-empty="credentials"' in html and 'data-empty="variables"' in html
 
 
-def test_saved_key_is_masked_and_never_in_the_page(client: TestClient, db: Session) -> None:
-    page = client.post("/settings", data={"openai_api_key": KEY, "openai_base_url": "http://localhost:11434/v1",
-                                          "default_model": "llama3.2"})
+def test_a_credential_is_listed_with_its_endpoint_and_masked_key(client: TestClient, db: Session) -> None:
+    page = client.post("/settings/credentials", data={"kind": "openai_compatible", "endpoint": LOCAL + "/",
+                                                      "api_key": KEY})
     assert page.status_code == 200
-    assert "Saved: OpenAI API key, OpenAI-compatible base URL, Default model." in page.text
+    assert f"Saved a key for {LOCAL} (OpenAI-compatible server)." in page.text
     assert KEY not in page.text
-    field = _field(page.text, "openai_api_key")
-    assert 'value=""' in field and "sk-…abcd" in field and "saved" in field
-    assert ">Remove</button>" in field and 'formaction="/settings/remove/openai_api_key"' in field
-    assert 'value="http://localhost:11434/v1"' in page.text
-    assert load_credentials(db, environ={}).openai_api_key.value == KEY
+    row = _row(page.text, "data-endpoint", LOCAL)
+    assert f"<code>{LOCAL}</code>" in row and "sk-…abcd" in row and "saved" in row
+    assert f'aria-label="Remove the credential for {LOCAL}"' in row and ">Remove</button>" in row
+    [saved] = load_credentials(db, environ={}).saved
+    assert (saved.endpoint, saved.value) == (LOCAL, KEY)
+
+    removed = client.post(f"/settings/credentials/{saved.id}/remove").text
+    assert f"Removed the key for {LOCAL}." in removed and 'data-empty="credentials"' in removed
+    assert client.post(f"/settings/credentials/{saved.id}/remove").status_code == 404
+    assert client.post(f"/settings/credentials/{'9' * 30}/remove").status_code == 404
 
 
-def test_an_empty_key_field_keeps_the_saved_key(client: TestClient, db: Session) -> None:
-    client.post("/settings", data={"openai_api_key": KEY})
-    page = client.post("/settings", data={"openai_api_key": "", "default_model": ""}).text
-    assert "Nothing changed." in page
-    assert load_credentials(db, environ={}).openai_api_key.value == KEY
+def test_the_openai_api_needs_no_url(client: TestClient) -> None:
+    page = client.post("/settings/credentials", data={"kind": "openai", "endpoint": "", "api_key": KEY}).text
+    assert "Saved a key for https://api.openai.com/v1 (OpenAI API)." in page
 
 
-def test_remove(client: TestClient, db: Session) -> None:
-    client.post("/settings", data={"azure_api_key": "azure-secret-value-9876"})
-    page = client.post("/settings/remove/azure_api_key", data={"azure_api_key": ""}).text
-    assert "Removed the saved Azure API key." in page
-    assert load_credentials(db, environ={}).azure_api_key.source == "unset"
-    assert client.post("/settings/remove/nope").status_code == 404
+@pytest.mark.parametrize(("data", "message", "invalid"), [
+    ({"kind": "openai_compatible", "endpoint": "localhost:11434", "api_key": KEY},
+     "endpoint: an endpoint URL starts with http:// or https://", "credential-endpoint"),
+    ({"kind": "openai_compatible", "endpoint": LOCAL, "api_key": ""}, "api_key: the key is empty", "credential-key"),
+    ({"kind": "ollama", "endpoint": LOCAL, "api_key": KEY}, "kind: unknown kind of endpoint", None),
+])
+def test_bad_credentials_are_a_422_naming_the_field(client: TestClient, data: dict, message: str,
+                                                    invalid: str | None) -> None:
+    page = client.post("/settings/credentials", data=data)
+    assert page.status_code == 422
+    assert message in page.text and KEY not in page.text
+    assert f'value="{data["endpoint"]}"' in page.text  # kept for fixing (never the key)
+    if invalid:
+        assert re.search(rf'id="{invalid}"[^>]*aria-invalid="true"', page.text)
 
 
-def test_environment_values_are_shown_as_such(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_link_opens_the_form_filled_for_that_endpoint(client: TestClient) -> None:
+    html = client.get("/settings", params={"kind": "azure", "endpoint": "https://res.openai.azure.com"}).text
+    assert 'value="https://res.openai.azure.com"' in html
+    assert re.search(r'<option value="azure" selected>', html)
+    html = client.get("/settings", params={"endpoint": "http://127.0.0.1:9/v1"}).text
+    assert re.search(r'<option value="openai_compatible" selected>', html)
+
+
+def test_environment_keys_are_listed_with_their_endpoint(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment-wxyz")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-from-the-environment-1234")
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.azure.example/")
     html = client.get("/settings").text
-    assert "sk-from-the-environment-wxyz" not in html
-    field = _field(html, "openai_api_key")
-    assert "environment" in field and "sk-…wxyz" in field and "OPENAI_API_KEY" in field
-    assert 'placeholder="https://env.azure.example/"' in html
-    assert "from <code>AZURE_OPENAI_ENDPOINT</code>" in _field(html, "azure_endpoint")
+    assert "sk-from-the-environment-wxyz" not in html and "azure-from-the-environment-1234" not in html
+    openai = _row(html, "data-credential", "OPENAI_API_KEY")
+    assert "<code>https://api.openai.com/v1</code>" in openai and "sk-…wxyz" in openai and "environment" in openai
+    assert ">Remove</button>" not in openai  # the environment's: not removable here
+    assert "<code>https://env.azure.example</code>" in _row(html, "data-credential", "AZURE_OPENAI_API_KEY")
 
 
-def test_api_get_and_put(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_VERSION", "2024-02-01")
-    initial = client.get("/api/settings/credentials").json()
-    assert initial["openai_api_key"] == {"label": "OpenAI API key", "value": None, "source": "unset",
-                                         "secret": True, "env": "OPENAI_API_KEY"}
-    assert initial["azure_api_version"]["source"] == "environment"
-
-    saved = client.put("/api/settings/credentials", json={"openai_api_key": KEY, "default_model": "gpt-4o"})
-    assert saved.status_code == 200
-    assert KEY not in saved.text
-    assert saved.json()["openai_api_key"]["value"] == "sk-…abcd"
-    assert saved.json()["default_model"] == {"label": "Default model", "value": "gpt-4o", "source": "saved",
-                                             "secret": False, "env": None}
-
-    kept = client.put("/api/settings/credentials", json={"default_model": "gpt-4.1"}).json()
-    assert kept["openai_api_key"]["source"] == "saved"
-    removed = client.put("/api/settings/credentials", json={"openai_api_key": None}).json()
-    assert removed["openai_api_key"]["source"] == "unset"
-    assert client.put("/api/settings/credentials", json={"password": "x"}).status_code == 422
-
-
-def test_default_model_is_used_by_new_teams(client: TestClient) -> None:
-    client.post("/settings", data={"default_model": "llama3.2"})
+def test_default_model(client: TestClient) -> None:
+    assert "Saved: Default model." in client.post("/settings", data={"default_model": "llama3.2"}).text
+    assert "Nothing changed." in client.post("/settings", data={"default_model": "llama3.2"}).text
     team = client.post("/api/teams", json={"label": "Local"}).json()
     model = team["component"]["config"]["participants"][0]["config"]["model_client"]["config"]["model"]
     assert model == "llama3.2"
+
+
+def test_variables(client: TestClient, db: Session) -> None:
+    page = client.post("/settings/variables", data={"name": "SERPAPI_KEY", "value": "serp-secret-value-0042"})
+    assert "Saved the variable SERPAPI_KEY." in page.text and "serp-secret-value-0042" not in page.text
+    assert "…0042" in _row(page.text, "data-variable", "SERPAPI_KEY")
+    bad = client.post("/settings/variables", data={"name": "LD_PRELOAD", "value": "x"})
+    assert bad.status_code == 422 and "name: LD_PRELOAD is reserved" in bad.text
+    assert re.search(r'id="variable-name"[^>]*aria-invalid="true"', bad.text)
+    assert "Removed the variable SERPAPI_KEY." in client.post("/settings/variables/SERPAPI_KEY/remove").text
+    assert client.post("/settings/variables/SERPAPI_KEY/remove").status_code == 404
+
+
+def test_api(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert client.get("/api/settings").json() == {"credentials": [], "default_model": None, "variables": {}}
+    saved = client.post("/api/settings/credentials", json={"kind": "openai_compatible", "endpoint": LOCAL,
+                                                           "api_key": KEY})
+    assert saved.status_code == 201 and KEY not in saved.text
+    [cred] = saved.json()["credentials"]
+    assert cred == {"id": cred["id"], "kind": "openai_compatible", "endpoint": LOCAL, "key": "sk-…abcd",
+                    "source": "saved", "env": None}
+    bad = client.post("/api/settings/credentials", json={"kind": "openai_compatible", "endpoint": "nope",
+                                                         "api_key": KEY})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "endpoint"]
+    assert client.post("/api/settings/credentials", json={"kind": "x", "api_key": KEY}).status_code == 422
+    assert client.put("/api/settings/default-model", json={"default_model": "gpt-4.1"}).json()["default_model"] == \
+        "gpt-4.1"
+    variables = client.put("/api/settings/variables/SERPAPI_KEY", json={"value": "serp-secret-value-0042"}).json()
+    assert variables["variables"] == {"SERPAPI_KEY": "…0042"}
+    assert client.put("/api/settings/variables/PATH", json={"value": "x"}).json()["detail"][0]["loc"] == [
+        "body", "name"]
+    assert client.delete(f"/api/settings/credentials/{cred['id']}").json()["credentials"] == []
+    assert client.delete(f"/api/settings/credentials/{cred['id']}").status_code == 404
+    assert client.delete("/api/settings/variables/SERPAPI_KEY").json()["variables"] == {}

@@ -193,8 +193,14 @@ _MISSING = re.compile(re.escape(MISSING_PREFIX) + r"(\S+) \((Azure OpenAI|OpenAI
 
 def missing_credential_message(url: str, model: str, *, azure: bool = False) -> str:
     """The error of a run whose client has no key for its endpoint (names the endpoint, never a key)."""
+    if azure:
+        env = "AZURE_OPENAI_API_KEY with AZURE_OPENAI_ENDPOINT"
+    elif try_endpoint(url) == parse_endpoint(OPENAI_API):
+        env = "OPENAI_API_KEY"
+    else:
+        env = "OPENAI_API_KEY with OPENAI_BASE_URL"
     return (f"{MISSING_PREFIX}{url} ({'Azure OpenAI' if azure else 'OpenAI'} model '{model}'): add a credential "
-            "for this endpoint in Settings, or give the model client its own api_key")
+            f"for this endpoint in Settings (or set {env}), or give the model client its own api_key")
 
 
 def missing_credential_endpoint(text: str) -> tuple[str, str] | None:

@@ -242,13 +242,32 @@ async def test_missing_api_key_names_config_field_and_env_var(openai_server: Ope
     with pytest.raises(ModelClientError) as info:
         await client.create(HELLO)
     assert str(info.value) == (
-        "No API key for model 'gpt-4o': set config.api_key or the OPENAI_API_KEY environment variable"
+        "No credential for endpoint https://api.openai.com/v1 (OpenAI model 'gpt-4o'): add a credential for this "
+        "endpoint in Settings (or set OPENAI_API_KEY), or give the model client its own api_key"
     )
     assert openai_server.requests == []
 
 
+async def test_the_environment_key_goes_only_to_its_endpoint(openai_server: OpenAIServer,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENAI_API_KEY is for OpenAI's API, or for OPENAI_BASE_URL when set: never for any base_url a team names."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env-123456")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    openai_server.reply("ok")
+    client = OpenAIChatCompletionClient(model="gpt-4o", base_url=openai_server.base_url)
+    assert (await client.create(HELLO)).content == "ok"  # a loopback server: it runs, keyless
+    await client.close()
+    assert "sk-from-env-123456" not in openai_server.chat_requests[0].headers["authorization"]
+    foreign = OpenAIChatCompletionClient(model="gpt-4o", base_url="https://foreign.example/v1")
+    with pytest.raises(ModelClientError, match=r"^No credential for endpoint https://foreign.example/v1 .*"
+                                               r"OPENAI_API_KEY with OPENAI_BASE_URL"):
+        await foreign.create(HELLO)
+    assert "sk-from-env" not in str(foreign.config) + repr(foreign)
+
+
 async def test_api_key_from_environment(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env-123456")
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.base_url + "/")  # the endpoint the key is for
     openai_server.reply("ok")
     client = OpenAIChatCompletionClient(model="gpt-4o", base_url=openai_server.base_url)
     assert (await client.create(HELLO)).content == "ok"
@@ -370,7 +389,8 @@ async def test_azure_missing_key_message() -> None:
     client = AzureOpenAIChatCompletionClient(
         model="gpt-4o", azure_endpoint="https://res.openai.azure.com", api_version="v1"
     )
-    expected = r"^No API key for Azure model 'gpt-4o': set config.api_key .*AZURE_OPENAI_API_KEY environment variable$"
+    expected = (r"^No credential for endpoint https://res.openai.azure.com \(Azure OpenAI model 'gpt-4o'\): .*"
+                r"AZURE_OPENAI_API_KEY with AZURE_OPENAI_ENDPOINT")
     with pytest.raises(ModelClientError, match=expected):
         await client.create(HELLO)
 
