@@ -190,7 +190,7 @@ def test_export_prints_a_saved_team_as_json_or_scripts(tmp_path):
     script = studio("export", str(team_id), "--home", str(tmp_path), "--format", "python")
     assert script.stdout.startswith("#!/usr/bin/env python3") and "from studio import TaskResult, load_team" in script.stdout
     autogen = studio("export", str(team_id), "--home", str(tmp_path), "--format", "autogen")
-    assert "Team.load_component(TEAM)" in autogen.stdout
+    assert "Team.load_component(unmasked(TEAM))" in autogen.stdout
 
     missing = studio("export", "999", "--home", str(tmp_path))
     assert missing.returncode == 1 and f"teams: {team_id} (Writer and critic)" in missing.stderr

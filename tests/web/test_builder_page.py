@@ -394,7 +394,7 @@ def test_export_as_json_or_scripts_masks_keys(client: TestClient) -> None:
     assert as_json.headers["content-type"].startswith("application/json")
     assert "sk-typed-into-a-form" not in as_json.text and "**********" in as_json.text
     for format, marker in (("python", "from studio import TaskResult, load_team"),
-                           ("autogen", "Team.load_component(TEAM)")):
+                           ("autogen", "Team.load_component(unmasked(TEAM))")):
         script = client.get(f"/builder/{team_id}/export", params={"format": format})
         assert script.status_code == 200 and marker in script.text
         assert script.headers["content-disposition"].endswith('.py"')
