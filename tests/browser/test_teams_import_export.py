@@ -120,7 +120,8 @@ def test_versions_and_settings_pages(page: Page, tmp_path: Path) -> None:
     page.get_by_label("Endpoint URL").fill("http://LOCALHOST:11434/v1/")
     page.get_by_label("API key").fill("sk-browser-test-key-0000abcd")
     page.get_by_role("button", name="Add credential").click()
-    expect(page.locator("#flash")).to_contain_text("Saved a key for http://localhost:11434/v1 (OpenAI-compatible server).")
+    saved = "Saved a key for http://localhost:11434/v1 (OpenAI-compatible server)."
+    expect(page.locator("#flash")).to_contain_text(saved)
     row = page.get_by_role("row").filter(has_text="http://localhost:11434/v1")
     expect(row).to_contain_text("sk-…abcd")
     expect(page.get_by_label("API key")).to_have_value("")

@@ -54,7 +54,8 @@ def no_environment_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_a_model_replies_with_its_latency_and_usage(openai_server):
     openai_server.reply("Hello there, five words here", usage=(7, 5))
-    result = await probe_model(openai_model(openai_server.base_url), "Say hello", credentials=stored(openai_server.base_url))
+    result = await probe_model(openai_model(openai_server.base_url), "Say hello",
+                               credentials=stored(openai_server.base_url))
     assert result.error is None
     assert result.reply == "Hello there, five words here"
     assert isinstance(result.latency_ms, float)
@@ -92,7 +93,8 @@ async def test_a_replay_model_replies():
 
 async def test_a_model_that_does_not_answer_in_time_gives_up(openai_server):
     openai_server.delay(5.0)
-    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored(openai_server.base_url), timeout=0.3)
+    result = await probe_model(openai_model(openai_server.base_url), "hi", credentials=stored(openai_server.base_url),
+                               timeout=0.3)
     assert result.error == "No answer within 0.3 s: gave up."
 
 
@@ -160,7 +162,8 @@ async def test_an_agent_without_a_key_says_so():
 
 async def test_an_agent_model_error_is_shown_without_the_key(openai_server):
     openai_server.fail(401, f"Incorrect API key provided: {STORED_KEY}", retry_after_ms=None)
-    result = await probe_agent(assistant(openai_model(openai_server.base_url)), "hi", credentials=stored(openai_server.base_url))
+    result = await probe_agent(assistant(openai_model(openai_server.base_url)), "hi",
+                               credentials=stored(openai_server.base_url))
     assert "401" in result.error
     assert STORED_KEY not in repr(result)
 

@@ -179,7 +179,8 @@ def test_upgrade_to_revision_6_binds_saved_keys_to_the_endpoint_they_were_used_f
     prepare_secrets(blank_engine, settings)
     with blank_engine.connect() as conn:
         raw = [row.value for row in conn.execute(StoredCredential.__table__.select())]
-        assert raw and all(v.startswith("fernet:") for v in raw) and not any("sk-old-openai-key-1234" in v or "azure-old-key" in v for v in raw)
+        assert raw and all(v.startswith("fernet:") for v in raw)
+        assert not any("sk-old-openai-key-1234" in v or "azure-old-key" in v for v in raw)
     with Session(blank_engine) as db:
         creds = load_credentials(db, environ={})
     team = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",

@@ -28,7 +28,14 @@ from ..cancellation import CancellationToken
 from . import _openai_support as oai
 from ._openai_support import AzureOpenAIClientConfig, BaseClientConfig, OpenAIClientConfig
 from .base import ChatCompletionClient, ModelClientError
-from .endpoints import AZURE_CLIENT, OPENAI_API, OPENAI_CLIENT, client_endpoint, environment_key, missing_credential_message
+from .endpoints import (
+    AZURE_CLIENT,
+    OPENAI_API,
+    OPENAI_CLIENT,
+    client_endpoint,
+    environment_key,
+    missing_credential_message,
+)
 from .types import (
     AssistantMessage,
     CreateResult,
