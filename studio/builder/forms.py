@@ -228,6 +228,8 @@ def _fields(model: type[ConfigModel], config: dict[str, Any], prefix: str, owner
     slots = {s.field: s for s in slots_of(model)}
     fields = []
     for name, info in model.model_fields.items():
+        if info.exclude:  # filled in at run time only, never written (a tool's variable values)
+            continue
         present = name in config
         default = _default(info)
         value = config.get(name) if present else default

@@ -90,7 +90,9 @@ def load_box(settings: Settings) -> SecretBox:
         keys = [k for k in settings.encryption_key.get_secret_value().split(",") if k.strip()]
         return SecretBox(keys, KEY_ENV)
     path = settings.home / KEY_FILE
-    return SecretBox(read_or_create_key(path).split(), str(path))
+    existed = path.exists()
+    keys = read_or_create_key(path).split()
+    return SecretBox(keys, str(path) if existed else f"{path} (just generated: there was no key file)")
 
 
 def read_or_create_key(path: Path) -> str:

@@ -123,3 +123,15 @@ def test_rotation_with_the_environment_and_the_cli(tmp_path: Path, monkeypatch: 
     engine.dispose()
     assert main(["rotate-key", "--generate"]) == 0
     SecretBox([capsys.readouterr().out.strip()], "printed")  # a valid key
+
+
+def test_a_missing_key_file_is_named_as_such(engine: Engine, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", database_url=str(engine.url))
+    use_box(load_box(settings))
+    with Session(engine) as db:
+        set_secret(db, "SERPAPI_KEY", "serp-value-0000")
+        db.commit()
+    (tmp_path / "home" / KEY_FILE).unlink()  # lost
+    with pytest.raises(SecretKeyError, match=r"\(just generated: there was no key file\)"):
+        prepare_secrets(engine, settings)
+    assert _raw(engine)[0].startswith("fernet:")  # still there, for when the key is restored

@@ -43,7 +43,9 @@ class FunctionToolConfig(ConfigModel):
     description: str
     global_imports: list[Import] = filled([], autogen_required=True)
     has_cancellation_support: bool = filled(False, autogen_required=True)
-    variables: list[str] | None = None
+    variables: list[str] | None = Field(
+        default=None, description="Names of the variables for tools (kept in Settings) this tool reads from its "
+        "environment, e.g. SERPAPI_KEY: it gets those and no others.")
     variable_values: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
 
 
