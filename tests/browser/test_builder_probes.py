@@ -73,3 +73,34 @@ def test_run_one_turn_of_an_agent_then_a_tool(page: Page) -> None:
     expect(page.locator("#probe-result .probe-output")).to_have_text("42!")
     expect(page.locator("#probe-result")).to_have_attribute("data-probe-status", "ok")
     shoot(page, "probe-tool-result", dark=True, element="#properties")
+
+
+def test_a_model_without_a_credential_links_to_adding_one_for_its_endpoint(page: Page) -> None:
+    """The imported model names an endpoint no credential is saved for: Run one turn says so, and its link
+    opens Settings' Add credential filled in for that endpoint."""
+    endpoint = f"https://models-{uuid.uuid4().hex[:6]}.foreign.example/v1"
+    team = json.loads(json.dumps(TEAM))
+    helper = team["config"]["participants"][0]["config"]
+    helper["model_client"] = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+                              "component_type": "model", "config": {"model": "gpt-4o-mini", "base_url": endpoint}}
+    helper.pop("tools")
+    page.goto("/teams/new")
+    page.get_by_label("Name").fill(f"Foreign {uuid.uuid4().hex[:6]}")
+    page.get_by_role("button", name="Create team").click()
+    page.goto(f"/builder/{page.url.rstrip('/').rsplit('/', 1)[1]}")
+    page.get_by_role("button", name="JSON view").click()
+    page.get_by_role("textbox", name="Team JSON").fill(json.dumps(team, indent=2))
+    page.get_by_role("button", name="Apply JSON").click()
+    page.get_by_role("region", name="Team canvas").locator('[data-agent-name="helper"] .node-select').click()
+    page.get_by_role("textbox", name="Test task").fill("Hello?")
+    page.get_by_role("button", name="Run one turn").click()
+    expect(page.locator(".probe-error")).to_contain_text(f"No credential for endpoint {endpoint}")
+    link = page.get_by_role("link", name=f"Add a credential for {endpoint} in Settings")
+    expect(link).to_be_visible()
+    shoot(page, "probe-missing-credential", dark=True, element="#properties")
+    link.click()
+    expect(page.get_by_label("Endpoint URL")).to_have_value(endpoint)
+    expect(page.get_by_label("Kind of endpoint")).to_have_value("openai_compatible")
+    page.get_by_label("API key").fill("sk-browser-foreign-key-0000abcd")
+    page.get_by_role("button", name="Add credential").click()
+    expect(page.get_by_role("row").filter(has_text=endpoint)).to_contain_text("sk-…abcd")
