@@ -163,7 +163,7 @@ def masked(value: str | None) -> str:
 def load_credentials(session: Session, environ: Mapping[str, str] | None = None) -> Credentials:
     """Every credential: the saved ones, then the environment's (each bound as the runtime binds it)."""
     environ = os.environ if environ is None else environ
-    saved = [EndpointKey(KINDS_BY_NAME.get(row.kind, KINDS[0]), row.endpoint, value, "saved", row.id)
+    saved = [EndpointKey(KINDS_BY_NAME[row.kind], row.endpoint, value, "saved", row.id)
              for row, value in preferences.list_credentials(session) if row.kind in KINDS_BY_NAME]
     env = [EndpointKey(kind, str(try_endpoint(url) or url), value, "environment", env=name)
            for kind, url, value, name in environment_keys(environ)]
