@@ -83,7 +83,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to one unbound key per client family (the first credential of each), and its URL as the setting."""
+    """Back to one unbound key per client family (the first credential of each), and its URL as the setting.
+    Values are copied as stored: encrypted ones (`fernet:...`) are not readable by the code of revision 5."""
     bind = op.get_bind()
     table = _credential_table()
     rows = list(bind.execute(sa.select(table.c.kind, table.c.endpoint, table.c.value).order_by(sa.text("id"))))
