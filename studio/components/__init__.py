@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from .envelope import MASK, ComponentModel
 from .errors import (
+    UNSUPPORTED,
+    UNTRUSTED,
     ComponentError,
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
+    blocking,
+    opaque_paths,
 )
 from .loader import dump_component, load_component, validate_component
 from .registry import ProviderSpec, get_spec, providers, suggest
 
 __all__ = [
     "MASK",
+    "UNSUPPORTED",
+    "UNTRUSTED",
+    "blocking",
+    "opaque_paths",
     "ComponentError",
     "ComponentModel",
     "ComponentValidationError",
