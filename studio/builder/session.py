@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from studio.components import Problem, validate_component
+from studio.components import Problem
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError
 from studio.store import drafts
@@ -52,8 +52,9 @@ class BuilderSession:
         return self._draft
 
     def problems(self) -> list[Problem]:
-        """Every problem of the current component (errors and warnings), each with its JSON path."""
-        return validate_component(self._draft.component, kind="team")
+        """Every problem of the current component (errors and warnings), each with its JSON path, untrusted
+        tool code included: what a run would refuse."""
+        return team_service.validate_team(self.session, self._draft.component)
 
     def apply(self, action: Any) -> tuple[Draft, list[Problem]]:
         """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history.

@@ -12,6 +12,7 @@ from .errors import (
     Problem,
     UnsupportedComponentError,
     blocking,
+    cannot_run,
     opaque_paths,
 )
 from .loader import dump_component, load_component, validate_component
@@ -22,6 +23,7 @@ __all__ = [
     "UNSUPPORTED",
     "UNTRUSTED",
     "blocking",
+    "cannot_run",
     "opaque_paths",
     "ComponentError",
     "ComponentModel",

@@ -61,6 +61,15 @@ def blocking(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error" and not p.unsupported]
 
 
+def cannot_run(label: str, errors: list[Problem]) -> str:
+    """The one line every run surface gives when it refuses a team: its first error (path: message, so an
+    opaque node's path and provider) and how many more."""
+    if not errors:
+        return f"The team {label!r} cannot run."
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"The team {label!r} cannot run: {errors[0]}{more}"
+
+
 def opaque_paths(problems: Iterable[Problem]) -> list[str]:
     """The JSON paths of the opaque nodes among `problems`, in document order."""
     return [p.path for p in problems if p.unsupported]
