@@ -49,6 +49,7 @@ from .draft import (
     tool_lists,
 )
 from .layout import auto_layout
+from .opaque import EditOpaque
 
 # --- participants -------------------------------------------------------------------------------
 
@@ -324,7 +325,7 @@ Action = Annotated[
     AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
     | MoveNode
     | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
-    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode,
+    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode | EditOpaque,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
@@ -347,6 +348,7 @@ __all__ = [
     "DeleteEdge",
     "DeleteNode",
     "DuplicateNode",
+    "EditOpaque",
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",

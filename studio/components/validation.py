@@ -199,6 +199,11 @@ def unsupported(path: str, provider: str, reason: str) -> Problem:
     return Problem(path, f"{provider} cannot run here: {reason}; it is kept as written", "error", UNSUPPORTED)
 
 
+def unsupported_reason(problem: Problem) -> str:
+    """The reason alone of an opaque node's problem (what `unsupported` wrote after the provider)."""
+    return problem.message.partition(" cannot run here: ")[2].removesuffix("; it is kept as written") or problem.message
+
+
 def _unknown(provider: str) -> str:
     canonical = canonical_provider(provider)
     if canonical in UNSUPPORTED_HINTS:
