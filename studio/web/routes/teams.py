@@ -114,6 +114,12 @@ async def import_submit(request: Request, db: Db) -> Response:
         problems = exc.problems
     else:
         flash(request, "Imported " + ", ".join(f"“{t.label}”" for t in result.teams) + ".", "success")
+        opaque = [n for n in result.notices if n.unsupported]
+        if opaque:
+            more = f" (and {len(opaque) - 3} more)" if len(opaque) > 3 else ""
+            flash(request, f"Kept as written, but {'they' if len(opaque) > 1 else 'it'} cannot run here: "
+                           + "; ".join(str(n) for n in opaque[:3]) + more
+                           + ". Open the team in the Builder to replace or edit it.", "warning")
         keys = [n.path for n in result.notices if n.message == KEY_NOT_STORED]
         if keys:
             flash(request, f"The file had API keys ({', '.join(keys)}); they were not stored. Keys are kept in "
