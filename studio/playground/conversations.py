@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from studio.components import (
     ComponentValidationError,
     Problem,
-    cannot_run,
     UnsupportedComponentError,
+    cannot_run,
     load_component,
     validate_component,
 )

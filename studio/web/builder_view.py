@@ -45,8 +45,8 @@ from studio.builder.draft import (
     tools_of,
     value_at,
 )
-from studio.builder.opaque import opaque_problems
 from studio.builder.layout import auto_layout
+from studio.builder.opaque import opaque_problems
 from studio.components import Problem
 from studio.components.describe import describe_termination
 from studio.components.validation import unsupported_reason

@@ -9,7 +9,6 @@ import pytest
 from studio.components import (
     MASK,
     ComponentValidationError,
-    UnsupportedComponentError,
     dump_component,
     load_component,
 )

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from studio.components import validate_component
 from studio.services import galleries, teams
-from studio.services.errors import TeamImportError
 from studio.services.team_files import read_team_file
 
 from .conftest import GALLERY as OURS

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from studio.services import galleries, tool_trust
+from studio.services import galleries, teams, tool_trust
 
 from .teams_support import HTMX, app_db
 
@@ -28,8 +28,6 @@ def team_from_an_imported_gallery(client: TestClient, template: dict | None = No
 
 def blocked_paths(client: TestClient, team_id: int) -> list[str]:
     with app_db(client) as db:
-        from studio.services import teams
-
         return [p for p, _ in tool_trust.blocked_tool_code(db, teams.get_team(db, team_id).component)]
 
 
@@ -55,8 +53,6 @@ def test_the_review_page_shows_exactly_the_code_that_runs_and_trusting_it_lets_t
         client: TestClient) -> None:
     team_id = team_from_an_imported_gallery(client)
     with app_db(client) as db:
-        from studio.services import teams
-
         code = tool_trust.blocked_tool_code(db, teams.get_team(db, team_id).component)
     page = client.get(f"/teams/{team_id}/trust", params={"next": f"/builder/{team_id}"}).text
     shown = [html.unescape(s) for s in re.findall(r'<pre class="code" tabindex="0" aria-label="Tool code at [^"]+">'
