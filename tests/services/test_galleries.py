@@ -213,15 +213,16 @@ def test_use_template_creates_a_team_with_the_items_label_and_no_tags(db: Sessio
     assert [t.id for t in list_teams(db)] == [team.id]
 
 
-def test_use_template_refuses_unsupported_items_and_single_components(db: Session) -> None:
+def test_use_template_keeps_unsupported_parts_and_refuses_single_components(db: Session) -> None:
     imported = galleries.import_gallery(db, AGS)
-    web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
-    with pytest.raises(ServiceError, match="cannot be used: config.participants\\[0\\]: "):
-        galleries.use_template(db, web.id)
     agent = next(i for i in imported.items if i.component_type == "agent")
     with pytest.raises(ServiceError, match="not a team"):
         galleries.use_template(db, agent.id)
     assert list_teams(db) == []
+    web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
+    team = galleries.use_template(db, web.id)
+    surfer = web.component["config"]["participants"][0]
+    assert json.dumps(team.component["config"]["participants"][0]) == json.dumps(surfer)
 
 
 def test_imported_tool_code_is_untrusted_until_trusted(db: Session) -> None:
