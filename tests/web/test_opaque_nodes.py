@@ -246,3 +246,20 @@ def test_actions_elsewhere_never_rewrite_an_opaque_node(client: TestClient, mixe
         {"type": "set_field", "node": "agent:websurfer_agent", "path": "config.headless", "value": False})}).text
     assert "keeps as written" in refused
     assert opaque_texts() == before
+
+
+def test_an_unsupported_team_or_termination_is_marked_on_the_team_node(client: TestClient) -> None:
+    magentic = json.loads((FIXTURES / "autogen" / "autogen_agentchat.teams.MagenticOneGroupChat.json").read_text())
+    [team] = import_on_teams_page(client, magentic, says=("autogen_agentchat.teams.MagenticOneGroupChat cannot run",))
+    page = client.get(f"/builder/{team['id']}").text
+    assert 'id="team-opaque"' in page and "not supported by the studio runtime yet" in page
+    assert "data-agent-name=" not in page  # nothing inside it is drawn apart, or edited by a form
+    assert '<label for="opaque-json">JSON of the team</label>' in page
+
+    custom = unsupported_team()
+    custom["config"]["termination_condition"] = {"provider": "my.conditions.WhenDone", "config": {"after": 3}}
+    [team] = import_on_teams_page(client, custom)
+    page = client.get(f"/builder/{team['id']}", params={"node": "termination"}).text
+    termination = page[page.index("<dt>Termination</dt>"):page.index("<dt>Participants</dt>")]
+    assert "unsupported" in termination and "unknown provider" in termination
+    assert '<label for="opaque-json">JSON of config.termination_condition</label>' in page
