@@ -25,7 +25,7 @@ def _import(page: Page, tmp_path: Path) -> str:
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Team file").set_input_files(path)
     page.get_by_role("button", name="Import team").click()
-    expect(page.locator("#flash")).to_contain_text(f"config.participants[2]: {SURFER} cannot run here")
+    expect(page.locator("#flash")).to_contain_text("config.participants[2] (MultimodalWebSurfer)")
     shoot(page, "opaque-teams-import", dark=True)
     card = page.get_by_role("article", name=label)
     return card.get_attribute("id").split("-")[1]

@@ -116,10 +116,10 @@ async def import_submit(request: Request, db: Db) -> Response:
         flash(request, "Imported " + ", ".join(f"“{t.label}”" for t in result.teams) + ".", "success")
         opaque = [n for n in result.notices if n.unsupported]
         if opaque:
-            more = f" (and {len(opaque) - 3} more)" if len(opaque) > 3 else ""
-            flash(request, f"Kept as written, but {'they' if len(opaque) > 1 else 'it'} cannot run here: "
-                           + "; ".join(str(n) for n in opaque[:3]) + more
-                           + ". Open the team in the Builder to replace or edit it.", "warning")
+            listed = ", ".join(f"{n.path or 'the team'} ({n.message.split(' cannot run here')[0].rsplit('.', 1)[-1]})"
+                               for n in opaque[:4]) + (f" and {len(opaque) - 4} more" if len(opaque) > 4 else "")
+            flash(request, f"Kept as written, but {'these cannot' if len(opaque) > 1 else 'this cannot'} run here: "
+                           f"{listed}. The Builder shows why, and edits them as JSON.", "warning")
         keys = [n.path for n in result.notices if n.message == KEY_NOT_STORED]
         if keys:
             flash(request, f"The file had API keys ({', '.join(keys)}); they were not stored. Keys are kept in "
