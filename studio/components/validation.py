@@ -88,6 +88,16 @@ def article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def unsupported(path: str, provider: str, reason: str) -> Problem:
+    """The problem of an opaque node at `path`: `<provider> cannot run here: <reason>`, kept as written."""
+    return Problem(path, f"{provider} cannot run here: {reason}; it is kept as written", "error", UNSUPPORTED)
+
+
+def unsupported_reason(problem: Problem) -> str:
+    """The reason alone of an opaque node's problem (what `unsupported` wrote after the provider)."""
+    return problem.message.partition(" cannot run here: ")[2].removesuffix("; it is kept as written") or problem.message
+
+
 def _message(error: Any, loc: list[str | int], slot_fields: frozenset[str]) -> str:
     """A short, lower-case message; never the offending value (it may be a secret)."""
     kind = error["type"]
@@ -192,16 +202,6 @@ class _Validator:
                 node.children[slot.field] = self.node(value, node.at(slot.field), slot.kinds)
             else:
                 node.children[slot.field] = [] if slot.many else None
-
-
-def unsupported(path: str, provider: str, reason: str) -> Problem:
-    """The problem of an opaque node at `path`: `<provider> cannot run here: <reason>`, kept as written."""
-    return Problem(path, f"{provider} cannot run here: {reason}; it is kept as written", "error", UNSUPPORTED)
-
-
-def unsupported_reason(problem: Problem) -> str:
-    """The reason alone of an opaque node's problem (what `unsupported` wrote after the provider)."""
-    return problem.message.partition(" cannot run here: ")[2].removesuffix("; it is kept as written") or problem.message
 
 
 def _unknown(provider: str) -> str:
