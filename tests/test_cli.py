@@ -56,7 +56,8 @@ def test_validate_lists_every_problem_with_its_path(tmp_path):
     done = studio("validate", str(path))
     assert done.returncode == 1
     assert "config.participants[1].config.model_client" in done.stdout
-    assert "config.participants[0].provider" in done.stdout and "did you mean" in done.stdout.lower()
+    assert "config.participants[0]: autogen_agentchat.agents.AsistantAgent cannot run here" in done.stdout
+    assert "did you mean" in done.stdout.lower()
 
 
 def test_run_prints_a_readable_trace_and_the_stop_reason():

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
-from studio.components import validate_component
+from studio.components import blocking, validate_component
 
 from . import _graph
 from ._base import (
@@ -49,6 +49,7 @@ from .draft import (
     tool_lists,
 )
 from .layout import auto_layout
+from .opaque import EditOpaque
 
 # --- participants -------------------------------------------------------------------------------
 
@@ -297,14 +298,14 @@ class SetField(BaseAction):
 
 
 class ReplaceComponent(BaseAction):
-    """The JSON view: replace the whole team; refused, listing every error's path, when invalid."""
+    """The JSON view: replace the whole team; refused, listing every error's path, when invalid (opaque nodes,
+    components the studio cannot run, are kept as written)."""
 
     type: Literal["replace_component"] = "replace_component"
     component: dict[str, Any]
 
     def apply(self, draft: Draft) -> Draft:
-        problems = validate_component(self.component, kind="team")
-        errors = [p for p in problems if p.severity == "error"]
+        errors = blocking(validate_component(self.component, kind="team"))  # opaque nodes are kept
         if errors:
             listed = "; ".join(str(p) for p in errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
             raise ActionRefused(f"The JSON has {len(errors)} error{'s' if len(errors) > 1 else ''}: {listed}", errors)
@@ -324,7 +325,7 @@ Action = Annotated[
     AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
     | MoveNode
     | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
-    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode,
+    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode | EditOpaque,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
@@ -347,6 +348,7 @@ __all__ = [
     "DeleteEdge",
     "DeleteNode",
     "DuplicateNode",
+    "EditOpaque",
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",

@@ -3,7 +3,8 @@
 Node ids: `"team"` (the team), `"termination"` (its termination condition, shown on the team node),
 `"team/model"` (a selector team's model), `"agent:<name>"` (a participant), `"agent:<name>/model"` (its
 model client), `"agent:<name>/tool:<tool name>"` (one of its tools), `"edge:<source>-><target>"` (a
-GraphFlow edge).
+GraphFlow edge), `"at:<JSON path>"` (any other component, e.g. an agent's workbench: how an opaque node
+that has no id of its own is named, see `node_at_path`).
 """
 
 from __future__ import annotations
@@ -76,11 +77,17 @@ def edge_node(source: str, target: str) -> str:
     return f"edge:{source}->{target}"
 
 
+def path_node(path: str) -> str:
+    return f"at:{path}"
+
+
 def parse_node(node: str) -> tuple[str, ...]:
     """`("team",)`, `("termination",)`, `("team_model",)`, `("agent", name)`, `("model", agent)`,
-    `("tool", agent, tool)` or `("edge", source, target)`; `()` if malformed."""
+    `("tool", agent, tool)`, `("edge", source, target)` or `("at", path)`; `()` if malformed."""
     if node in (TEAM, TERMINATION):
         return (node,)
+    if node.startswith("at:") and node[3:]:
+        return ("at", node[3:])
     if node == TEAM_MODEL:
         return ("team_model",)
     kind, _, rest = node.partition(":")
@@ -220,6 +227,8 @@ def nested_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
         found = config.get("termination_condition")
     elif parts == ("team_model",):
         found = config.get("model_client") if team_provider(component) == SELECTOR else None
+    elif parts and parts[0] == "at":
+        found = value_at(component, parts[1])
     elif parts and parts[0] in ("agent", "model", "tool"):
         agent = find_agent(component, parts[1])
         if agent is not None and parts[0] == "agent":
@@ -229,6 +238,28 @@ def nested_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
         elif agent is not None:
             found = next((t for t in tools_of(agent[1]) if name_of(t) == parts[2]), None)
     return found if isinstance(found, dict) else None
+
+
+def value_at(component: Any, path: str) -> Any:
+    """What is at a JSON path of `component` (None if nothing is, or the path is malformed)."""
+    try:
+        parts = split_path(path)
+    except ValueError:
+        return None
+    holder = component
+    for key in parts:
+        if not has_item(holder, key):
+            return None
+        holder = holder[key]
+    return holder
+
+
+def node_at_path(component: dict[str, Any], path: str) -> str:
+    """The node id of the component at JSON `path`: its own id (an agent, its model or a tool, the termination,
+    the team's model, the team) when it has one, else `at:<path>`."""
+    found = value_at(component, path) if path else component
+    node = node_for_path(component, path)
+    return node if found is not None and nested_at(component, node) is found else path_node(path)
 
 
 def owner_node(node: str) -> str:
@@ -371,7 +402,9 @@ __all__ = [
     "model_node",
     "name_of",
     "nested_at",
+    "node_at_path",
     "node_for_path",
+    "path_node",
     "nodes_of",
     "owner_node",
     "parse_node",
@@ -382,4 +415,5 @@ __all__ = [
     "tool_lists",
     "tool_node",
     "tools_of",
+    "value_at",
 ]

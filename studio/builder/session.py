@@ -21,7 +21,8 @@ from studio.services.errors import InvalidTeamError
 from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
-from .actions import SetField
+from .actions import ReplaceComponent, SetField
+from .opaque import EditOpaque, check_kept, opaque_problems
 from .draft import Draft, agent_names, component_at, parse_node, renamed_node
 from .forms import parse_edge_form, parse_form
 
@@ -52,15 +53,22 @@ class BuilderSession:
         return self._draft
 
     def problems(self) -> list[Problem]:
-        """Every problem of the current component (errors and warnings), each with its JSON path."""
-        return validate_component(self._draft.component, kind="team")
+        """Every problem of the current component (errors and warnings), each with its JSON path, untrusted
+        tool code included: what a run would refuse."""
+        return team_service.validate_team(self.session, self._draft.component)
 
     def apply(self, action: Any) -> tuple[Draft, list[Problem]]:
-        """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history.
+        """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history. Only the
+        JSON editors (`EditOpaque`, `ReplaceComponent`) may change an opaque node: another action that would
+        is refused.
 
         An action that changes nothing (e.g. a rename to the same name) adds no history entry.
         """
+        before = self._draft.component
+        opaque = opaque_problems(validate_component(before, kind="team"))
         new = action.apply(self._draft)
+        if opaque and not isinstance(action, (ReplaceComponent, EditOpaque)):
+            check_kept(before, opaque, new.component)
         if (new.component, new.layout) != (self._draft.component, self._draft.layout):
             drafts.push(self.session, self.row, new.snapshot())
         self._draft = new

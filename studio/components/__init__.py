@@ -7,16 +7,26 @@ from __future__ import annotations
 from .canonical import canonical_form
 from .envelope import MASK, ComponentModel
 from .errors import (
+    UNSUPPORTED,
+    UNTRUSTED,
     ComponentError,
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
+    blocking,
+    cannot_run,
+    opaque_paths,
 )
 from .loader import dump_component, load_component, validate_component
 from .registry import ProviderSpec, get_spec, providers, suggest
 
 __all__ = [
     "MASK",
+    "UNSUPPORTED",
+    "UNTRUSTED",
+    "blocking",
+    "cannot_run",
+    "opaque_paths",
     "ComponentError",
     "ComponentModel",
     "ComponentValidationError",

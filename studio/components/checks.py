@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
-from .errors import Severity
+from .errors import UNSUPPORTED
 from .schemas.agents import AssistantAgentConfigV1
 from .schemas.teams import DiGraphConfig
-from .validation import Node
+from .validation import Node, unsupported
 
-Report = Callable[[str, str, Severity], None]
+Report = Callable[..., None]
+"""`report(path, message, severity, kind="")`."""
 Check = Callable[[Node, Report], None]
 
 TEAMS = "autogen_agentchat.teams."
@@ -206,15 +207,50 @@ def check_assistant(agent: Node, report: Report) -> None:
     tool_names = {_name(t) for t in agent.child_list("tools")}
     seen: set[str] = set()
     for j, target, name in _handoffs(agent):
+        item = raw["handoffs"][j]
+        if not name.isidentifier() and not (isinstance(item, dict) and item.get("name")):  # a name: the schema
+            report(agent.at("handoffs", j, "target"), f"the handoff to {target!r} is named {name!r}, which is not "
+                   "a valid identifier: give it a name, or hand off to a valid agent name", "error")
         if name in seen:
             report(agent.at("handoffs", j, "name"), f"duplicate handoff name {name!r}", "error")
         if name in tool_names or target in tool_names:
             report(agent.at("handoffs", j), f"handoff {name!r} clashes with a tool of the same name", "error")
         seen.add(name)
+    _unique_tool_names(agent, report)
     for field in ("memory", "structured_message_factory"):
-        if raw.get(field):
-            report(agent.at(field), f"{field} is not supported by the studio runtime yet: this agent validates "
-                   "but cannot be loaded to run", "warning")
+        value = raw.get(field)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)] if value else []
+        for i, item in items:
+            where = agent.at(field) if i is None else agent.at(field, i)
+            provider = item.get("provider") if isinstance(item, dict) else None
+            problem = unsupported(where, provider if isinstance(provider, str) else field,
+                                  f"{field} is not supported by the studio runtime yet")
+            report(problem.path, problem.message, "error", UNSUPPORTED)
+
+
+def _unique_tool_names(holder: Node, report: Report) -> None:
+    """A workbench (an agent's tools are put in one) refuses two tools of the same name."""
+    first: dict[str, int] = {}
+    for i, tool in enumerate(holder.child_list("tools")):
+        name = _name(tool)
+        if tool is not None and tool.opaque is None and name is not None:
+            if name in first:
+                report(tool.at("name"), f"duplicate tool name {name!r} (also {holder.at('tools', first[name])})",
+                       "error")
+            first.setdefault(name, i)
+
+
+def check_agent_name(agent: Node, report: Report) -> None:
+    """AutoGen refuses an agent whose name is not a Python identifier (it names the agent's topic)."""
+    name = agent.raw_config.get("name")
+    if isinstance(name, str) and not name.isidentifier():
+        report(agent.at("name"), f"{name!r} is not a valid agent name: use letters, digits and underscores, "
+               "not starting with a digit (e.g. {})".format(repr(_identifier(name))), "error")
+
+
+def _identifier(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "_" else "_" for c in name.strip()) or "agent"
+    return cleaned if cleaned.isidentifier() else f"agent_{cleaned}"
 
 
 def check_user_proxy(agent: Node, report: Report) -> None:
@@ -247,6 +283,8 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     ASSISTANT: (check_assistant,),
     USER_PROXY: (check_user_proxy,),
     "autogen_core.tools.FunctionTool": (check_function_tool,),
+    "autogen_core.tools.StaticWorkbench": (_unique_tool_names,),
+    "autogen_core.tools.StaticStreamWorkbench": (_unique_tool_names,),
     "autogen_agentchat.conditions.TokenUsageTermination": (check_token_usage,),
 }
 
@@ -254,7 +292,9 @@ CHECKS: dict[str, tuple[Check, ...]] = {
 def run_checks(root: Node, report: Report) -> None:
     """Run every check that applies to a component of the tree."""
     for node in root.walk():
-        if not isinstance(node.raw.get("config"), dict):
+        if node.opaque is not None or not isinstance(node.raw.get("config"), dict):
             continue
+        if node.spec is not None and node.spec.component_type == "agent":
+            check_agent_name(node, report)
         for check in CHECKS.get(node.provider or "", ()):
             check(node, report)

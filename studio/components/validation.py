@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .envelope import ComponentModel
-from .errors import Problem, Severity
+from .errors import UNSUPPORTED, Kind, Problem, Severity
 from .registry import (
     UNSUPPORTED_HINTS,
     ProviderSpec,
@@ -38,6 +38,9 @@ class Node:
     label: str | None = None
     description: str | None = None
     children: dict[str, Any] = field(default_factory=dict)
+    opaque: Problem | None = None
+    """Set for an opaque node (see `errors.UNSUPPORTED`): why it cannot run here. Such a node is validated
+    only as an envelope; nothing inside it is read, checked or rewritten."""
 
     @property
     def provider(self) -> str | None:
@@ -85,6 +88,16 @@ def article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def unsupported(path: str, provider: str, reason: str) -> Problem:
+    """The problem of an opaque node at `path`: `<provider> cannot run here: <reason>`, kept as written."""
+    return Problem(path, f"{provider} cannot run here: {reason}; it is kept as written", "error", UNSUPPORTED)
+
+
+def unsupported_reason(problem: Problem) -> str:
+    """The reason alone of an opaque node's problem (what `unsupported` wrote after the provider)."""
+    return problem.message.partition(" cannot run here: ")[2].removesuffix("; it is kept as written") or problem.message
+
+
 def _message(error: Any, loc: list[str | int], slot_fields: frozenset[str]) -> str:
     """A short, lower-case message; never the offending value (it may be a secret)."""
     kind = error["type"]
@@ -118,8 +131,8 @@ class _Validator:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def report(self, path: str, message: str, severity: Severity = "error") -> None:
-        self.problems.append(Problem(path, message, severity))
+    def report(self, path: str, message: str, severity: Severity = "error", kind: Kind = "") -> None:
+        self.problems.append(Problem(path, message, severity, kind))
 
     def node(self, data: Any, path: str, kinds: tuple[str, ...] = ()) -> Node | None:
         if not isinstance(data, dict):
@@ -136,8 +149,7 @@ class _Validator:
             return node
         node.spec = spec = get_spec(provider)
         if spec is None:
-            self.report(join(path, "provider"), _unknown(provider))
-            return node
+            return self._opaque(node, canonical_provider(provider), _unknown(provider))
         if kinds and spec.component_type not in kinds:
             wanted = " or ".join(kinds)
             self.report(path, f"expected {article(wanted)} here, got {article(spec.component_type)} ({spec.name})")
@@ -147,10 +159,15 @@ class _Validator:
                         f"{declared!r} does not match {spec.name}, which is {article(spec.component_type)}; "
                         "the provider wins", "warning")
         if spec.unsupported:
-            self.report(path, f"{spec.name} {spec.unsupported}: it validates but cannot be loaded to run", "warning")
+            return self._opaque(node, spec.provider, spec.unsupported.removeprefix("is "))
         model = self._schema(node, spec)
         if model is not None and isinstance(data.get("config"), dict):
             self._config(node, model)
+        return node
+
+    def _opaque(self, node: Node, provider: str, reason: str) -> Node:
+        node.opaque = unsupported(node.path, provider, reason)
+        self.problems.append(node.opaque)
         return node
 
     def _schema(self, node: Node, spec: ProviderSpec) -> type[ConfigModel] | None:
@@ -207,9 +224,9 @@ def _missing_for_autogen(node: Node, name: str, default: Any) -> str:
 def _unknown(provider: str) -> str:
     canonical = canonical_provider(provider)
     if canonical in UNSUPPORTED_HINTS:
-        return f"{canonical} is not supported by the studio: {UNSUPPORTED_HINTS[canonical]}"
+        return f"not supported by the studio ({UNSUPPORTED_HINTS[canonical]})"
     guess = suggest(provider)
-    return f"unknown provider {provider!r}" + (f"; did you mean {guess!r}?" if guess else "")
+    return "unknown provider" + (f" (did you mean {guess!r}?)" if guess else "")
 
 
 def validate_tree(data: Any, kind: str | None = None) -> tuple[Node | None, list[Problem]]:

@@ -22,6 +22,7 @@ from studio.components import (
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
+    cannot_run,
     load_component,
     validate_component,
 )
@@ -36,7 +37,7 @@ from studio.runtime.teams.swarm import Swarm
 from studio.services import teams as team_service
 from studio.services.credentials import inject_credentials, load_credentials
 from studio.services.errors import NotFoundError, find_row
-from studio.services.tool_trust import UNTRUSTED_MESSAGE, blocked_tool_code
+from studio.services.tool_trust import UNTRUSTED_MESSAGE, review_url, trust_problems
 from studio.store import runs as store
 from studio.store.db import session as db_session
 from studio.store.models import Run
@@ -205,7 +206,7 @@ class Conversations:
                 team = team_service.get_team(db, chat.team_id)
             except NotFoundError as error:
                 raise RunRefused(str(error)) from None
-            _refuse_untrusted_tools(db, team.component)
+            _refuse_untrusted_tools(db, team)
             recording: dict[str, Any] | None = None
             if replay_of is not None:
                 original = store.get_run(db, replay_of)
@@ -220,18 +221,16 @@ class Conversations:
             component = inject_credentials(team.component, creds)
         errors = [p for p in validate_component(component, kind="team") if p.severity == "error"]
         if errors:
-            raise RunRefused(f"The team {team.label!r} is not valid: fix it in the Builder first.", errors)
+            raise RunRefused(cannot_run(team.label, errors), errors)
         return _Source(component, _fingerprint(component), built, earlier, recording, tuple(creds.secret_values()))
 
 
-def _refuse_untrusted_tools(db: Any, component: dict[str, Any]) -> None:
-    """Tool code from an imported gallery runs only once the user trusted it (in the Gallery)."""
-    blocked = blocked_tool_code(db, component)
+def _refuse_untrusted_tools(db: Any, team: Any) -> None:
+    """Tool code from an imported gallery runs only once the user trusted it (on the team's review page)."""
+    blocked = trust_problems(db, team.component)
     if blocked:
-        raise RunRefused(
-            f"{UNTRUSTED_MESSAGE} ({blocked[0][0]}): review its code and trust it in the Gallery first.",
-            [Problem(path, UNTRUSTED_MESSAGE) for path, _ in blocked],
-        )
+        raise RunRefused(f"{UNTRUSTED_MESSAGE} ({blocked[0].path}): review its code and trust it first "
+                         f"({review_url(team.id)}).", blocked)
 
 
 def _task(task: str | list[dict[str, Any]]) -> Task:

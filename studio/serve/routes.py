@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from studio.components import ComponentValidationError, cannot_run
 from studio.runtime.messages import TaskResult
 
 from .catalog import ServedTeam
@@ -69,6 +70,8 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
             items = runner.start(team.component, body.task)
         except Busy as e:
             return detail_error(429, str(e))
+        except ComponentValidationError as e:
+            return JSONResponse({"detail": {"message": cannot_run(team.label, e.errors), "problems": _problems(e)}}, 422)
         if stream or body.stream:
             return _sse(_run_events(items))
         return await _collect(items, lambda result: _run_result(name, result))
@@ -92,6 +95,8 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
             items = runner.start(team.component, task)
         except Busy as e:
             return openai_error(429, str(e))
+        except ComponentValidationError as e:
+            return openai_error(422, cannot_run(team.label, e.errors), param="model", code="team_cannot_run")
         completion = _Completion(body.model)
         if body.stream:
             return _sse(completion.chunks(items), done=True)
@@ -101,6 +106,10 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
 
 
 # --- runs ---------------------------------------------------------------------------------------
+
+
+def _problems(error: ComponentValidationError) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": p.message, "severity": p.severity, "kind": p.kind} for p in error.errors]
 
 
 def _run_result(name: str, result: TaskResult) -> dict[str, Any]:

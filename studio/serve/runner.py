@@ -42,12 +42,15 @@ class TeamRunner:
         return self._active
 
     def start(self, component: dict[str, Any], task: str) -> AsyncIterator[Any]:
-        """Take a run slot now (or raise `Busy`, so a caller can answer 429 before it answers anything) and
-        return the run's stream: every message and event, then the TaskResult. Iterate it to the end or close it."""
+        """Load the team and take a run slot now, so a caller can answer before anything starts: raises
+        `ComponentValidationError` (every problem at its JSON path: an invalid team, a component that cannot run
+        here) or `Busy` (a 429). Returns the run's stream: every message and event, then the TaskResult. Iterate
+        it to the end or close it."""
+        team = load_component(component)
         if self._active >= self.limits.max_concurrent:
             raise Busy(f"All {self.limits.max_concurrent} run slots are busy; try again shortly.")
         self._active += 1
-        return self._release_after(self._run(component, task))
+        return self._release_after(self._run(team, task))
 
     async def result(self, component: dict[str, Any], task: str) -> TaskResult:
         """Run to the end; the TaskResult."""
@@ -66,8 +69,7 @@ class TeamRunner:
             self._active -= 1
             await stream.aclose()
 
-    async def _run(self, component: dict[str, Any], task: str) -> AsyncGenerator[Any, None]:
-        team = load_component(component)
+    async def _run(self, team: Any, task: str) -> AsyncGenerator[Any, None]:
         _no_human_input(team)
         token = CancellationToken()
         timed_out = False

@@ -214,15 +214,14 @@ def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str 
 def use_template(db: Session, item_id: Any) -> Team:
     """A new team copied from a team item, with the item's label and description (no tags).
 
-    Refuses (`ServiceError`) an item that is not a team or that the engine cannot run, saying why. A team
+    Refuses (`ServiceError`) an item that is not a team, saying why. A team with components the engine cannot
+    run is copied like any import keeps it (they stay as written, and its runs say why they refuse). A team
     copied from an untrusted item keeps its tool code blocked until the item is trusted.
     """
     item = get_item(db, item_id)
     if item.component_type != "team":
         raise ServiceError(f"{item.label!r} is {_article(item.component_type)}, not a team: add it to a team "
                            "in the Builder instead.")
-    if item.unsupported:
-        raise ServiceError(f"{item.label!r} cannot be used: {item.unsupported}")
     component = without_tags(copy.deepcopy(item.component))
     component["label"], component["description"] = item.label, item.description
     return teams.import_teams(db, component).teams[0]

@@ -2,8 +2,9 @@
 models, tools, terminations, workbenches}}`.
 
 Reading checks every item (errors name their JSON path in the file). An item the engine cannot run (an
-unknown provider such as the web surfer, a client Studio does not support, a team whose participant is one)
-is not an error: it is kept exactly as given, with a one-line `unsupported` reason. Keys are always masked.
+unknown provider such as the web surfer, a client Studio does not support, a team whose participant is one:
+an opaque node, `Problem.unsupported`, as on the Teams page) is kept exactly as given, with a one-line
+`unsupported` reason. Keys are always masked.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from studio.components import (
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
+    blocking,
     get_spec,
     load_component,
     validate_component,
@@ -101,10 +103,10 @@ def read_item(component: Any, kind: str, where: str = "") -> tuple[GalleryItem |
     """One component of type `kind`, or the problems (paths joined to `where`) that make it invalid."""
     if not isinstance(component, dict):
         return None, [Problem(where, f"expected {kind} component object ({{provider, config}})")]
-    problems = [p for p in validate_component(component, kind=kind) if p.severity == "error"]
-    unsupported = [p for p in problems if _is_unsupported(p)]
-    if len(unsupported) < len(problems):
-        return None, [Problem(join_path(where, p.path), p.message) for p in problems if p not in unsupported]
+    problems = validate_component(component, kind=kind)
+    if blocking(problems):
+        return None, [p.at(join_path(where, p.path)) for p in blocking(problems)]
+    unsupported = [p for p in problems if p.unsupported]
     reason = str(unsupported[0]) if unsupported else _load_problem(component, kind)
     if isinstance(reason, list):
         return None, [Problem(join_path(where, p.path), p.message) for p in reason]
@@ -112,12 +114,6 @@ def read_item(component: Any, kind: str, where: str = "") -> tuple[GalleryItem |
     label, description = label_of(component, fallback)
     return GalleryItem(mask_secrets(component), kind, label, description, template_tags(component),
                        reason, where), []
-
-
-def _is_unsupported(problem: Problem) -> bool:
-    """An error saying the engine has no such provider (unknown, or known but not supported)."""
-    at_provider = problem.path == "provider" or problem.path.endswith(".provider")
-    return at_provider and ("unknown provider" in problem.message or "is not supported" in problem.message)
 
 
 def _load_problem(component: dict[str, Any], kind: str) -> str | list[Problem]:

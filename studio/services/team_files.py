@@ -26,7 +26,9 @@ from studio.components import (
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
+    blocking,
     canonical_form,
+    get_spec,
     load_component,
     validate_component,
 )
@@ -121,12 +123,15 @@ def canonical_component(component: dict[str, Any]) -> tuple[dict[str, Any] | Non
     """The stored form of a team: validated, built once (for what only the runtime checks), then in
     canonical form with keys masked; or the problems.
 
-    Components that validate but that the runtime cannot build (MagenticOne) are kept as written
-    (`canonical_form` keeps what it cannot read), with their secrets masked.
+    A team with opaque nodes (components the studio cannot run, `Problem.unsupported`) is not built: its only
+    errors are those nodes, which its problems name, and `canonical_form` keeps them as written. Any other
+    error refuses it.
     """
-    problems = validate_component(component, kind="team")
-    if any(p.severity == "error" for p in problems):
+    problems = _unknown_root(validate_component(component, kind="team"), component)
+    if blocking(problems):
         return None, problems
+    if any(p.unsupported for p in problems):
+        return mask_secrets(canonical_form(component)), problems
     try:
         load_component(component, kind="team")
     except ComponentValidationError as exc:
@@ -134,6 +139,15 @@ def canonical_component(component: dict[str, Any]) -> tuple[dict[str, Any] | Non
     except UnsupportedComponentError:
         pass
     return mask_secrets(canonical_form(component)), problems
+
+
+def _unknown_root(problems: list[Problem], component: dict[str, Any]) -> list[Problem]:
+    """A team file's top component must be a team the studio knows: an unknown one is an error, not kept."""
+    provider = component.get("provider")
+    if not isinstance(provider, str) or get_spec(provider) is not None:
+        return problems
+    return [Problem(p.path, f"{p.message.split(' cannot run here')[0]} is not a team the studio knows: import the "
+                    "file in the Gallery to keep it") if p.unsupported and not p.path else p for p in problems]
 
 
 def mask_secrets(document: Any) -> Any:
@@ -200,20 +214,21 @@ def label_of(component: dict[str, Any], fallback: str = "Untitled team") -> tupl
 def read_team_file(raw: bytes | str | dict[str, Any] | list[Any], *, max_bytes: int | None = None) -> list[TeamDocument]:
     """Every team in a file, validated and canonical; raises `TeamImportError` listing every problem.
 
-    All or nothing: one invalid team in a gallery file fails the whole import.
+    A team with opaque nodes is kept (its notices name each node, `Problem.unsupported`); any other error
+    in any team fails the whole import: one invalid team in a gallery file saves nothing.
     """
     document = parse_json(raw, max_bytes=max_bytes)
     found, problems = extract_teams(document)
     teams: list[TeamDocument] = []
     for where, component in found:
         canonical, found_problems = canonical_component(component)
-        problems += [Problem(join_path(where, p.path), p.message, p.severity) for p in found_problems]
+        found_problems = [p.at(join_path(where, p.path)) for p in found_problems]
+        problems += found_problems
         if canonical is not None:
             label, description = label_of(component)
             canonical["label"] = label
-            warnings = [Problem(join_path(where, p.path), p.message, p.severity)
-                        for p in found_problems] + secret_notices(component, where)
-            teams.append(TeamDocument(canonical, label, description, where, warnings))
-    if any(p.severity == "error" for p in problems) or not teams:
+            teams.append(TeamDocument(canonical, label, description, where,
+                                      found_problems + secret_notices(component, where)))
+    if blocking(problems) or not teams:
         raise TeamImportError(problems)
     return teams

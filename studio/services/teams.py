@@ -20,7 +20,7 @@ from studio.http.names import slug
 from studio.store import teams as store
 from studio.store.models import Team, TeamVersion
 
-from . import credentials
+from . import credentials, tool_trust
 from .errors import (
     InvalidTeamError,
     NotFoundError,
@@ -64,9 +64,21 @@ def validate(data: bytes | str | dict[str, Any]) -> list[Problem]:
     return validate_component(data, kind="team")
 
 
+def validate_team(session: Session, data: bytes | str | dict[str, Any]) -> list[Problem]:
+    """Every reason a run of this team would be refused here: its problems as a file (`validate`), then its
+    imported tool code that is not trusted yet (`tool_trust.trust_problems`)."""
+    if isinstance(data, (bytes, bytearray, str)):
+        try:
+            data = parse_json(data)
+        except TeamImportError as exc:
+            return exc.problems
+    return validate(data) + tool_trust.trust_problems(session, data)
+
+
 def import_teams(session: Session, raw: bytes | str | dict[str, Any] | list[Any], *,
                  max_bytes: int | None = None) -> ImportResult:
-    """Import every team in a file (see `team_files` for the shapes); all or nothing.
+    """Import every team in a file (see `team_files` for the shapes); all or nothing, except that teams with
+    components the studio cannot run are kept (opaque nodes, named in the notices).
 
     Raises `PayloadTooLargeError` over `max_bytes` (default: the settings' limit) and
     `TeamImportError` listing every problem, saving nothing, when any team is invalid.
@@ -288,4 +300,5 @@ __all__ = [
     "save_team_component",
     "secret_notices",
     "validate",
+    "validate_team",
 ]

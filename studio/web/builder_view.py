@@ -14,6 +14,7 @@ from typing import Any
 from studio.builder import (
     TEAM,
     TEAM_MODEL,
+    TERMINATION,
     ActionRefused,
     AddParticipant,
     AddTool,
@@ -31,26 +32,42 @@ from studio.builder.draft import (
     GRAPH_FLOW,
     SELECTOR,
     agent_names,
+    agent_node,
     component_at,
     edges,
     graph_of,
     model_node,
+    name_of,
+    node_at_path,
     owner_node,
     team_provider,
     tool_node,
     tools_of,
+    value_at,
 )
 from studio.builder.layout import auto_layout
+from studio.builder.opaque import opaque_problems
 from studio.components import Problem
 from studio.components.describe import describe_termination
+from studio.components.validation import unsupported_reason
 from studio.services import teams as team_service
+from studio.services import tool_trust
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
 
 
-def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
-    """What the canvas draws: the team node, participants (placed, for graphs) and edges as paths."""
+def canvas(component: dict[str, Any], layout: dict[str, Any],
+           opaque: Mapping[str, Problem] | None = None) -> dict[str, Any]:
+    """What the canvas draws: the team node, participants (placed, for graphs) and edges as paths. `opaque`
+    (JSON path -> problem) marks the opaque nodes where they sit, each with its reason; one without a place of
+    its own (a workbench, a memory...) is listed on its agent, or on the team, as an unsupported part."""
+    marks = {node_at_path(component, path): unsupported_reason(problem) for path, problem in (opaque or {}).items()}
+    if TEAM in marks:  # the whole team is kept as written: nothing inside it is drawn apart
+        return {"provider": team_provider(component), "kind": _short(component.get("provider")),
+                "label": component.get("label") or _short(component.get("provider")), "opaque": marks[TEAM],
+                "termination": "", "termination_parts": [], "termination_join": "", "selector_model": "",
+                "agents": [], "graph": False, "edges": [], "width": 0, "height": 0, "start": None, "parts": []}
     config = component.get("config") or {}
     provider = team_provider(component)
     termination = config.get("termination_condition")
@@ -65,10 +82,14 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
         name = agent_config.get("name", "?")
         tools = [{"title": _title(t), "name": tool_name, "node": tool_node(name, tool_name) if tool_name else ""}
                  for t in tools_of(agent) for tool_name in [str((t.get("config") or {}).get("name") or "")]]
+        for t in tools:
+            t["opaque"] = marks.get(t["node"], "") if t["node"] else ""
         agents.append({"name": name, "provider": str(agent.get("provider", "")), "model_node": model_node(name),
                        "index": index, "last": index == len(members) - 1,
                        "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
-                       "tools": tools, "description": agent_config.get("description", "")})
+                       "tools": tools, "description": agent_config.get("description", ""),
+                       "opaque": marks.get(agent_node(name), ""), "model_opaque": marks.get(model_node(name), ""),
+                       "parts": _parts(component, opaque, f"config.participants[{index}]") if name_of(agent) else []})
     graph = graph_of(component) if provider == GRAPH_FLOW else None
     result: dict[str, Any] = {
         "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
@@ -79,6 +100,9 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
         if termination_parts(termination) is not None else "",
         "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
         "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
+        "opaque": "", "termination_opaque": marks.get(TERMINATION, ""), "selector_model_opaque": marks.get(TEAM_MODEL, ""),
+        "parts": [part for part in _parts(component, opaque, "")
+                  if not any(part in agent["parts"] for agent in agents)],
     }
     if graph is None:
         return result
@@ -104,6 +128,18 @@ def canvas(component: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
                                 **_edge_path(where[source], where[target], source == target)})
     result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
     return result
+
+
+def _parts(component: dict[str, Any], opaque: Mapping[str, Problem] | None, under: str) -> list[dict[str, Any]]:
+    """The opaque nodes under JSON path `under` that have no place of their own on the canvas (`at:` ids)."""
+    found = []
+    for path, problem in (opaque or {}).items():
+        node = node_at_path(component, path)
+        if parse_node(node)[:1] == ("at",) and (not under or path.startswith((under + ".", under + "["))):
+            value = value_at(component, path)
+            found.append({"node": node, "path": path, "reason": unsupported_reason(problem),
+                          "title": _title(value) if isinstance(value, dict) else path.rsplit(".", 1)[-1]})
+    return found
 
 
 def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
@@ -181,12 +217,16 @@ def drop_action(kind: str, component: dict[str, Any], target: str, combine: str)
 
 def page_context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
                  submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
-                 json_text: str | None = None) -> dict[str, Any]:
+                 json_text: str | None = None, opaque_problems_shown: list[Problem] | None = None,
+                 opaque_text: str | None = None) -> dict[str, Any]:
     """What the builder page and its partials show for the selected node: canvas, form (with the submitted
-    values of fields that failed to parse, and their errors), problems, JSON view and toolbar state."""
+    values of fields that failed to parse, and their errors), or for an opaque node its JSON editor (with the
+    text refused and its errors), problems, JSON view and toolbar state."""
     draft = builder.draft
     component = draft.component
     problems = builder.problems()
+    opaque = opaque_problems(problems)
+    opaque_at = {node_at_path(component, path): path for path in opaque}
     selected_component = component_at(component, selected) or component
     kind = parse_node(selected)[0]
     if kind == "edge":
@@ -205,12 +245,15 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
         "team": builder.team,
         "team_id": builder.team.id,
         "component": component,
-        "canvas": canvas(component, draft.layout),
+        "canvas": canvas(component, draft.layout, opaque),
+        "opaque": _opaque_editor(component, opaque, opaque_at.get(selected), opaque_problems_shown, opaque_text),
         "selected": selected,
         "selected_kind": kind,
         "form": form,
         "form_errors": errors_by_path,
-        "problems": [(p, node_for_path(component, p.path)) for p in problems],
+        "problems": [(p, node_at_path(component, p.path) if p.unsupported else node_for_path(component, p.path))
+                     for p in problems],
+        "trust_url": tool_trust.review_url(builder.team.id) + f"?next=/builder/{builder.team.id}",
         "error_count": sum(p.severity == "error" for p in problems),
         "json_text": json_text if json_text is not None else team_service.pretty_json(component),
         "json_problems": json_problems or [],
@@ -220,6 +263,16 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
         "can_redo": builder.can_redo,
         "unsaved": builder.has_unsaved_changes,
     }
+
+
+def _opaque_editor(component: dict[str, Any], opaque: Mapping[str, Problem], path: str | None,
+                   problems: list[Problem] | None, text: str | None) -> dict[str, Any] | None:
+    """The properties of the selected opaque node: its reason, its JSON (or the text refused), the errors."""
+    if path is None:
+        return None
+    value = value_at(component, path) if path else component
+    return {"path": path, "reason": opaque[path].message if path in opaque else "",
+            "text": text if text is not None else team_service.pretty_json(value), "problems": problems or []}
 
 
 __all__ = ["NODE_H", "NODE_W", "canvas", "drop_action", "page_context"]

@@ -296,7 +296,7 @@ def test_unknown_provider_gets_its_config_as_json() -> None:
 def test_unchanged_form_gives_back_an_equal_component(component: dict[str, Any]) -> None:
     new, problems = submit(component)
     assert new == component and new is not component
-    assert problems == []
+    assert [p for p in problems if "cannot run here" not in p] == []  # an opaque node (MagenticOne) says so
 
 
 @pytest.mark.parametrize("component", every_component())

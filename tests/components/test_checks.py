@@ -263,11 +263,11 @@ def test_user_proxy_input_func_is_ignored_with_a_warning() -> None:
     ]
 
 
-def test_assistant_memory_validates_with_a_warning() -> None:
+def test_assistant_memory_is_an_opaque_node() -> None:
     doc = assistant("a", memory=[env("autogen_core.memory.ListMemory")])
     assert problems(doc) == [
-        ("warning", "config.memory", "memory is not supported by the studio runtime yet: this agent validates but "
-         "cannot be loaded to run")
+        ("error", "config.memory[0]", "autogen_core.memory.ListMemory cannot run here: memory is not supported by "
+         "the studio runtime yet; it is kept as written")
     ]
 
 
@@ -279,11 +279,12 @@ def test_token_usage_needs_a_limit() -> None:
     assert problems(env(CONDITIONS + "TokenUsageTermination", **{**unset, "max_total_token": 10})) == []
 
 
-def test_magentic_one_validates_with_a_warning() -> None:
+def test_magentic_one_is_an_opaque_node_validated_only_as_an_envelope() -> None:
     assert problems(fixture(MAGENTIC)) == [
-        ("warning", "", "MagenticOneGroupChat is not supported by the studio runtime yet: it validates but cannot be "
-         "loaded to run")
+        ("error", "", f"{MAGENTIC} cannot run here: not supported by the studio runtime yet; it is kept as written")
     ]
     broken = copy.deepcopy(fixture(MAGENTIC))
     del broken["config"]["model_client"]
-    assert ("error", "config.model_client", "field required") in problems(broken)
+    assert problems(broken) == problems(fixture(MAGENTIC))
+    broken["label"] = 3
+    assert ("error", "label", "input should be a valid string") in problems(broken)

@@ -112,27 +112,29 @@ def test_participant_that_is_not_an_object() -> None:
 def test_unknown_provider_with_did_you_mean() -> None:
     doc = team(ROUND_ROBIN, env("autogen_agentchat.agents.AssistantAgnet", name="a"))
     assert problems(doc) == [
-        ("error", "config.participants[0].provider", "unknown provider 'autogen_agentchat.agents.AssistantAgnet'; "
-         "did you mean 'autogen_agentchat.agents.AssistantAgent'?")
+        ("error", "config.participants[0]", "autogen_agentchat.agents.AssistantAgnet cannot run here: unknown "
+         "provider (did you mean 'autogen_agentchat.agents.AssistantAgent'?); it is kept as written")
     ]
 
 
 def test_did_you_mean_short_alias() -> None:
     [(_, path, message)] = problems(env("RoundRobinGroupChatt", participants=[]))
-    assert path == "provider"
-    assert message == "unknown provider 'RoundRobinGroupChatt'; did you mean 'RoundRobinGroupChat'?"
+    assert path == ""
+    assert message == ("RoundRobinGroupChatt cannot run here: unknown provider (did you mean 'RoundRobinGroupChat'?)"
+                       "; it is kept as written")
 
 
 def test_unknown_provider_without_suggestion() -> None:
-    assert problems(env("my.own.Thing")) == [("error", "provider", "unknown provider 'my.own.Thing'")]
+    assert problems(env("my.own.Thing")) == [
+        ("error", "", "my.own.Thing cannot run here: unknown provider; it is kept as written")]
 
 
 def test_known_unsupported_provider_gets_a_hint() -> None:
     doc = assistant("a", model_client=env("OllamaChatCompletionClient", model="llama3.2"))
     [(severity, path, message)] = problems(doc)
-    assert (severity, path) == ("error", "config.model_client.provider")
-    assert message.startswith("autogen_ext.models.ollama.OllamaChatCompletionClient is not supported by the studio: "
-                              "use autogen_ext.models.openai.OpenAIChatCompletionClient with base_url")
+    assert (severity, path) == ("error", "config.model_client")
+    assert message.startswith("autogen_ext.models.ollama.OllamaChatCompletionClient cannot run here: not supported by "
+                              "the studio (use autogen_ext.models.openai.OpenAIChatCompletionClient with base_url")
 
 
 def test_component_type_that_does_not_fit_its_place() -> None:

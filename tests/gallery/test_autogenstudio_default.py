@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from studio.components import validate_component
 from studio.services import galleries, teams
-from studio.services.errors import TeamImportError
 from studio.services.team_files import read_team_file
 
 from .conftest import GALLERY as OURS
@@ -40,7 +39,7 @@ def test_every_component_validates_or_names_what_is_unsupported(group: str) -> N
         if unsupported is None:
             assert [str(e) for e in errors] == [], component["label"]
         else:
-            assert errors and unsupported in errors[0].message and errors[0].path.endswith("provider")
+            assert [e.unsupported for e in errors] == [True] and unsupported in errors[0].message
 
 
 def test_each_runnable_team_imports(db: Session) -> None:
@@ -60,10 +59,12 @@ def test_the_whole_gallery_imports_with_the_web_surfer_team_marked_unsupported(d
     assert all(provider in marked[key] for key, provider in UNSUPPORTED.items())
 
 
-def test_importing_it_as_teams_refuses_and_names_the_web_surfer(db: Session) -> None:
-    with pytest.raises(TeamImportError) as caught:
-        teams.import_teams(db, FIXTURE.read_bytes(), max_bytes=10_000_000)
-    assert [p.path for p in caught.value.problems] == ["components.teams[2].config.participants[0].provider"]
+def test_importing_it_as_teams_keeps_every_team_and_names_the_web_surfer(db: Session) -> None:
+    result = teams.import_teams(db, FIXTURE.read_bytes(), max_bytes=10_000_000)
+    assert [t.label for t in result.teams] == [t["label"] for t in GALLERY["components"]["teams"]]
+    assert [(p.path, p.unsupported) for p in result.notices if p.severity == "error"] == [
+        ("components.teams[2].config.participants[0]", True)]
+    assert "MultimodalWebSurfer" in next(p.message for p in result.notices if p.unsupported)
 
 
 def test_our_gallery_file_imports_here_with_every_team() -> None:

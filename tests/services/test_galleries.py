@@ -68,9 +68,10 @@ def test_autogen_studios_default_gallery_imports_with_unsupported_items_marked(d
     marked = {i.label: i.unsupported for i in imported.unsupported}
     assert sorted(marked) == ["Anthropic Claude-3-7", "Python Code Execution Tool", "Web Agent Team (Operator)",
                               "Web Surfer Agent"]
-    assert marked["Web Agent Team (Operator)"].startswith("config.participants[0].provider: ")
+    assert marked["Web Agent Team (Operator)"].startswith("config.participants[0]: ")
     assert "MultimodalWebSurfer" in marked["Web Agent Team (Operator)"]
-    assert marked["Anthropic Claude-3-7"].startswith("provider: ") and "Anthropic" in marked["Anthropic Claude-3-7"]
+    assert marked["Anthropic Claude-3-7"].startswith("autogen_ext.models.anthropic.AnthropicChatCompletionClient cannot "
+                                                     "run here: ")
     assert "PythonCodeExecutionTool" in marked["Python Code Execution Tool"]
     assert all("\n" not in reason for reason in marked.values())
     web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
@@ -212,15 +213,16 @@ def test_use_template_creates_a_team_with_the_items_label_and_no_tags(db: Sessio
     assert [t.id for t in list_teams(db)] == [team.id]
 
 
-def test_use_template_refuses_unsupported_items_and_single_components(db: Session) -> None:
+def test_use_template_keeps_unsupported_parts_and_refuses_single_components(db: Session) -> None:
     imported = galleries.import_gallery(db, AGS)
-    web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
-    with pytest.raises(ServiceError, match="cannot be used: config.participants\\[0\\].provider"):
-        galleries.use_template(db, web.id)
     agent = next(i for i in imported.items if i.component_type == "agent")
     with pytest.raises(ServiceError, match="not a team"):
         galleries.use_template(db, agent.id)
     assert list_teams(db) == []
+    web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
+    team = galleries.use_template(db, web.id)
+    surfer = web.component["config"]["participants"][0]
+    assert json.dumps(team.component["config"]["participants"][0]) == json.dumps(surfer)
 
 
 def test_imported_tool_code_is_untrusted_until_trusted(db: Session) -> None:

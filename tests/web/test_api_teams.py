@@ -59,9 +59,10 @@ def test_create_invalid_component_is_422_with_every_problem(client: TestClient) 
     assert detail["message"].startswith("Nothing was imported")
     errors = [p for p in detail["problems"] if p["severity"] == "error"]
     assert errors == [
-        {"path": "config.participants[1].config.model_client", "message": "field required", "severity": "error"},
+        {"path": "config.participants[1].config.model_client", "message": "field required", "severity": "error", "kind": "", "action": None},
         {"path": "config.termination_condition.config.conditions[1].config.max_messages",
-         "message": "input should be a valid integer, unable to parse string as an integer", "severity": "error"},
+         "message": "input should be a valid integer, unable to parse string as an integer", "severity": "error", "kind": "",
+         "action": None},
     ]
     assert client.get("/api/teams").json() == []
 
@@ -134,7 +135,7 @@ def test_validate(client: TestClient) -> None:
     bad = client.post("/api/validate", json=invalid_team()).json()
     assert bad["valid"] is False
     assert bad["problems"][0] == {"path": "config.participants[1].config.model_client",
-                                  "message": "field required", "severity": "error"}
+                                  "message": "field required", "severity": "error", "kind": "", "action": None}
     warning_only = writer_critic()
     del warning_only["config"]["termination_condition"]
     warned = client.post("/api/validate", json=warning_only).json()

@@ -12,8 +12,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from studio.components import Problem
+from studio.components import UNTRUSTED, Problem
 from studio.services import teams as service
+from studio.services import tool_trust
 from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLargeError
 from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
@@ -31,10 +32,16 @@ class ProblemOut(BaseModel):
     path: str
     message: str
     severity: str
+    kind: str = Field(default="", description='"unsupported": a component kept as written that cannot run here '
+                      '(an opaque node; imports keep it); "untrusted": imported tool code not trusted yet.')
+    action: str | None = Field(default=None, description="The page where the problem is resolved, if any "
+                               "(an untrusted tool's review page).")
 
     @classmethod
-    def of(cls, problem: Problem) -> ProblemOut:
-        return cls(path=problem.path, message=problem.message, severity=problem.severity)
+    def of(cls, problem: Problem, team_id: int | None = None) -> ProblemOut:
+        action = tool_trust.review_url(team_id) if problem.kind == UNTRUSTED and team_id is not None else None
+        return cls(path=problem.path, message=problem.message, severity=problem.severity, kind=problem.kind,
+                   action=action)
 
 
 class TeamSummary(BaseModel):
@@ -149,11 +156,23 @@ async def import_teams(request: Request, db: DbSession) -> ImportResult:
 
 
 @router.post("/validate", response_model=ValidationResult, summary="Validate a team component")
-async def validate(request: Request) -> ValidationResult:
-    """Every problem of a team component (errors and warnings), each with its JSON path."""
-    problems = service.validate(await request.body())
+async def validate(request: Request, db: DbSession) -> ValidationResult:
+    """Every problem of a team component (errors and warnings), each with its JSON path: everything a run or
+    an import would refuse (an import keeps components that cannot run here, `kind: "unsupported"`)."""
+    return _result(service.validate_team(db, await request.body()))
+
+
+@router.get("/teams/{team_id}/validate", response_model=ValidationResult, summary="Validate a saved team")
+def validate_saved(db: DbSession, team_id: int) -> ValidationResult:
+    """What a run of the saved team would refuse, each at its JSON path; untrusted tool code comes with
+    `action`, the page that shows it and trusts it."""
+    team = _team(db, team_id)
+    return _result(service.validate_team(db, team.component), team.id)
+
+
+def _result(problems: list[Problem], team_id: int | None = None) -> ValidationResult:
     return ValidationResult(valid=not any(p.severity == "error" for p in problems),
-                            problems=[ProblemOut.of(p) for p in problems])
+                            problems=[ProblemOut.of(p, team_id) for p in problems])
 
 
 @router.get("/teams/{team_id}", response_model=TeamPublic, summary="Get a team")

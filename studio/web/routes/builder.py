@@ -18,13 +18,14 @@ from studio.builder import (
     ActionRefused,
     AddEdge,
     BuilderSession,
+    EditOpaque,
     NeedsConfirmation,
     ReplaceComponent,
     library,
     parse_action,
     search,
 )
-from studio.builder.draft import component_at
+from studio.builder.draft import component_at, node_at_path
 from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
 from studio.services import team_scripts
@@ -172,6 +173,31 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
     return _update(request, builder, TEAM, json_reset=True)
 
 
+@router.post("/builder/{team_id}/opaque", name="builder_opaque")
+async def apply_opaque(request: Request, db: Db, team_id: int) -> Response:
+    """The JSON editor of an opaque node (`path`, the text `component_json`): replace that node whole; nothing
+    is applied when the text is not JSON or has errors there, which are listed by JSON path."""
+    form = await request.form()
+    builder = _open(db, team_id)
+    node = _known(builder, str(form.get("node") or TEAM))
+    path, text = str(form.get("path") or ""), str(form.get("component_json") or "")
+    try:
+        component = json.loads(text)
+    except ValueError as exc:
+        return _update(request, builder, node, opaque_problems=[Problem(path, f"not valid JSON: {exc}")],
+                       opaque_text=text)
+    if not isinstance(component, dict):
+        return _update(request, builder, node, opaque_text=text,
+                       opaque_problems=[Problem(path, "expected a component object ({provider, config, ...})")])
+    try:
+        builder.apply(EditOpaque(path=path, component=component))
+    except ActionRefused as exc:
+        return _update(request, builder, node, opaque_problems=exc.problems or [Problem(path, exc.reason)],
+                       opaque_text=text)
+    flash(request, f"Applied the JSON of {path or 'the team'}.", "success")
+    return _update(request, builder, _known(builder, node_at_path(builder.draft.component, path)))
+
+
 @router.get("/builder/{team_id}/json", name="builder_json_view")
 def json_view(request: Request, db: Db, team_id: int) -> Response:
     """`Discard my edits`: the JSON view afresh, replacing whatever the editor holds."""
@@ -268,12 +294,14 @@ def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:
 def _update(request: Request, builder: BuilderSession, selected: str, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
-            confirm: tuple[str, str] | None = None, json_reset: bool = False) -> Response:
+            confirm: tuple[str, str] | None = None, json_reset: bool = False,
+            opaque_problems: list[Problem] | None = None, opaque_text: str | None = None) -> Response:
     """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first.
 
     The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
     says this answer is about that text (it was applied, refused, or discarded)."""
     context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
-                       json_problems=json_problems, json_text=json_text)
+                           json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
+                           opaque_text=opaque_text)
     extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
     return render(request, "builder/index.html", context | extra, partial="builder/_update.html")

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from studio.components import Problem
 from studio.services import teams as service
+from studio.services import tool_trust
 from studio.services.errors import (
     InvalidTeamError,
     NotFoundError,
@@ -115,6 +116,12 @@ async def import_submit(request: Request, db: Db) -> Response:
         problems = exc.problems
     else:
         flash(request, "Imported " + ", ".join(f"“{t.label}”" for t in result.teams) + ".", "success")
+        opaque = [n for n in result.notices if n.unsupported]
+        if opaque:
+            listed = ", ".join(f"{n.path or 'the team'} ({n.message.split(' cannot run here')[0].rsplit('.', 1)[-1]})"
+                               for n in opaque[:4]) + (f" and {len(opaque) - 4} more" if len(opaque) > 4 else "")
+            flash(request, f"Kept as written, but {'these cannot' if len(opaque) > 1 else 'this cannot'} run here: "
+                           f"{listed}. The Builder shows why, and edits them as JSON.", "warning")
         keys = [n.path for n in result.notices if n.message == KEY_NOT_STORED]
         if keys:
             flash(request, f"The file had API keys ({', '.join(keys)}); they were not stored. Keys are kept in "
@@ -195,6 +202,35 @@ def delete(request: Request, db: Db, team_id: int) -> Response:
     service.delete_team(db, team)
     flash(request, f"Deleted team “{team.label}”.", "success")
     return redirect(request, "/teams")
+
+
+# --- trusting imported tool code ------------------------------------------------------------------
+
+
+@router.get("/teams/{team_id}/trust", name="team_trust")
+def trust_form(request: Request, db: Db, team_id: int, next: str = "") -> Response:
+    """The team's imported tool code that is not trusted yet, exactly as it will run, and `Trust this code`."""
+    team = team_or_404(db, team_id)
+    code = tool_trust.blocked_tool_code(db, team.component)
+    back = _local(next) if next else f"/teams/{team.id}"
+    context = {"team": team, "code": code, "hashes": sorted({tool_trust.code_hash(s) for _, s in code}),
+               "back": back, "back_label": "the Builder" if back.startswith("/builder/") else f"“{team.label}”"}
+    return render(request, "teams/trust.html", context)
+
+
+@router.post("/teams/{team_id}/trust", name="trust_team_code")
+async def trust(request: Request, db: Db, team_id: int) -> Response:
+    """Trust the code the review page showed (its hashes): code changed since then stays blocked."""
+    team = team_or_404(db, team_id)
+    form = await request.form()
+    trusted = tool_trust.trust_hashes(db, team.component, [str(h) for h in form.getlist("hash")])
+    left = len(tool_trust.blocked_tool_code(db, team.component))
+    if trusted and not left:
+        flash(request, f"You trusted the tool code of “{team.label}”: it can run.", "success")
+    elif left:
+        flash(request, "The team's tool code changed since the page was shown: review it again.", "warning")
+    return redirect(request, _local(str(form.get("next") or f"/teams/{team.id}")) if not left
+                    else f"/teams/{team.id}/trust")
 
 
 # --- versions --------------------------------------------------------------------------------
