@@ -1,12 +1,14 @@
 """FunctionTool: AutoGen's `autogen_core.tools.FunctionTool`, run from source in the sandbox.
 
 The config carries the function's source; the server only parses it (schema, argument validation)
-and every call runs in a sandbox worker process (see sandbox.py). Loading problems (syntax errors,
+and every call runs in this tool instance's own sandboxed worker process (see sandbox.py): its module
+state lasts from call to call until the tool is closed, and is never shared with another tool. Loading problems (syntax errors,
 missing function, bad imports) never raise: they come back as error results when the tool is called.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import textwrap
 import uuid
@@ -18,7 +20,7 @@ from pydantic import ValidationError
 from ..cancellation import CancellationToken
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
-from .sandbox import SandboxLimits, ToolCode, configure_sandbox, get_sandbox, get_sandbox_limits
+from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
 from .schema import ParsedFunction, build_schema, parse_function
 
 __all__ = ["FunctionTool", "SandboxLimits", "configure_sandbox", "get_sandbox_limits", "normalize_import"]
@@ -72,6 +74,7 @@ class FunctionTool(Tool):
         self._parsed: ParsedFunction | None = None
         self._problem: str | None = None
         self._schema_cache: tuple[tuple[str, str], ToolSchema] | None = None
+        self._sandbox: Sandbox | None = None
         source = textwrap.dedent(source_code)
         try:
             self._parsed = parse_function(source, name)
@@ -110,7 +113,20 @@ class FunctionTool(Tool):
             kwargs = self._parsed.validate(args or {})
         except ValidationError as e:
             return ToolResult(name=self.name, content=str(e), is_error=True)
-        content, is_error = await get_sandbox().run(
+        content, is_error = await self.sandbox().run(
             self._code, kwargs, cancellation_token, self.name, self.limits or get_sandbox_limits()
         )
         return ToolResult(name=self.name, content=content, is_error=is_error)
+
+    def sandbox(self) -> Sandbox:
+        """This tool's workers on the running event loop (started on first use, closed with the tool)."""
+        loop = asyncio.get_running_loop()
+        if self._sandbox is None or self._sandbox.closed or self._sandbox.loop is not loop:
+            self._sandbox = Sandbox()
+        return self._sandbox
+
+    async def close(self) -> None:
+        """Stop this tool's workers: its module state ends here."""
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None and not sandbox.closed and sandbox.loop is asyncio.get_running_loop():
+            await sandbox.close()
