@@ -41,7 +41,8 @@ from ..cancellation import CancellationToken
 
 __all__ = [
     "Completed", "Isolated", "IsolationStatus", "SandboxLimits", "SandboxUnavailable", "allow_unsandboxed",
-    "configure_sandbox", "get_sandbox_limits", "run", "start", "status", "unsandboxed_allowed",
+    "configure_sandbox", "get_sandbox_limits", "give_uid", "run", "start", "status", "take_uid",
+    "unsandboxed_allowed",
 ]
 
 BWRAP = "/usr/bin/bwrap"
@@ -252,10 +253,10 @@ def _bwrap_argv(
     cwd = work_dir or "/tmp"
     inner_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": cwd, "TMPDIR": "/tmp",
                  "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **env}
-    args.extend(["--chdir", cwd, "--clearenv"])
+    args.extend(["--chdir", "/", "--clearenv"])  # the launcher enters `cwd` as the sandbox's user
     for key, value in inner_env.items():
         args.extend(["--setenv", key, value])
-    config = _launch_config(limits)
+    config = {**_launch_config(limits), "cwd": cwd}
     if root:
         config.update(uid=uid, gid=uid)
     args.extend(["--", sys.executable, "-I", LAUNCHER, json.dumps(config), *command])
@@ -272,6 +273,17 @@ def _launch_config(limits: SandboxLimits) -> dict[str, Any]:
 _uid_lock = threading.Lock()
 _free_uids: list[int] = []
 _next_uid = _BASE_UID
+
+
+def take_uid() -> int | None:
+    """A uid of its own for a sandbox owner that runs several sandboxes on one work dir (None unless root:
+    users' sandboxes all map to 65534 in a user namespace). Give it back with `give_uid`."""
+    return _take_uid() if os.geteuid() == 0 else None
+
+
+def give_uid(uid: int | None) -> None:
+    if uid is not None:
+        _give_uid(uid)
 
 
 def _take_uid() -> int:
@@ -405,10 +417,11 @@ class Isolated:
 async def start(
     command: Sequence[str], *, limits: SandboxLimits, work_dir: str | Path | None = None,
     env: Mapping[str, str] | None = None, files: Iterable[str] = (), stdin: int | None = subprocess.DEVNULL,
-    stdout: int | None = subprocess.PIPE, stderr: int | None = subprocess.PIPE,
+    stdout: int | None = subprocess.PIPE, stderr: int | None = subprocess.PIPE, uid: int | None = None,
 ) -> Isolated:
     """Start `command` in a sandbox. `files`: host files it may read (bound read-only at the same path);
-    `work_dir`: a host directory it may write (bound at the same path, its cwd). Raises SandboxUnavailable."""
+    `work_dir`: a host directory it may write (bound at the same path, its cwd); `uid`: one from `take_uid()`
+    (else the sandbox gets a fresh one). Raises SandboxUnavailable."""
     state = await asyncio.to_thread(status)
     env = dict(env or {})
     work = str(Path(work_dir).resolve()) if work_dir is not None else None
@@ -416,7 +429,9 @@ async def start(
         if not _allow_unsandboxed:
             raise SandboxUnavailable(state.warning() or state.detail)
         return await _start_unsandboxed(command, limits, work, env, stdin, stdout, stderr)
-    uid = _take_uid() if os.geteuid() == 0 else None
+    own_uid = uid is None and os.geteuid() == 0
+    if own_uid:
+        uid = _take_uid()
     if uid is not None and work is not None:
         with contextlib.suppress(OSError):
             os.chown(work, uid, uid)  # the sandbox's user writes there
@@ -427,13 +442,13 @@ async def start(
             start_new_session=True, cwd="/",
         )
     except BaseException:
-        if uid is not None:
-            _give_uid(uid)
+        if own_uid:
+            give_uid(uid)
         raise
     finally:
         for fd in fds:
             os.close(fd)
-    sandbox = Isolated(proc=proc, limits=limits, sandboxed=True, uid=uid)
+    sandbox = Isolated(proc=proc, limits=limits, sandboxed=True, uid=uid if own_uid else None)
     _watchdog.watch(sandbox)
     return sandbox
 
@@ -496,9 +511,10 @@ class _Capped:
 async def run(
     command: Sequence[str], *, limits: SandboxLimits, timeout: float, token: CancellationToken | None = None,
     work_dir: str | Path | None = None, env: Mapping[str, str] | None = None, files: Iterable[str] = (),
+    uid: int | None = None,
 ) -> Completed:
     """Run `command` to the end in a sandbox (no stdin), killing the whole tree at the deadline or on cancel."""
-    sandbox = await start(command, limits=limits, work_dir=work_dir, env=env, files=files)
+    sandbox = await start(command, limits=limits, work_dir=work_dir, env=env, files=files, uid=uid)
     out, err = bytearray(), bytearray()
     capped = _Capped(limits.max_output_bytes)
     reading = asyncio.ensure_future(asyncio.gather(capped.drain(sandbox.proc.stdout, out),

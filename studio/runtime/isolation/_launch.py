@@ -2,7 +2,7 @@
 
 Standalone and stdlib-only (it must never import `studio`): the parent runs it inside the sandbox as
 `python -I _launch.py <config json> argv...`. Config: {"as": bytes (RLIMIT_AS), "nproc", "nofile", "fsize",
-"uid", "gid" (set only when the sandbox starts as root and must drop to that user), "parent" (a pid the
+"cwd" (entered after dropping privileges), "uid", "gid" (set only when the sandbox starts as root and must drop to that user), "parent" (a pid the
 launcher must be the child of, for unsandboxed runs: it then asks to die with it)}.
 """
 
@@ -34,6 +34,8 @@ def apply(cfg):
         os.setuid(int(cfg["uid"]))
         if os.getuid() == 0 or os.geteuid() == 0:
             raise SystemExit("sandbox launcher: could not drop root")
+    if cfg.get("cwd"):
+        os.chdir(cfg["cwd"])
     if cfg.get("parent"):
         try:
             import ctypes
