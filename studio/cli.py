@@ -91,6 +91,9 @@ def _run(args: argparse.Namespace) -> int:
     if not (args.task or "").strip():
         print("error: --task is empty" if args.task is not None else "error: give a --task", file=sys.stderr)
         return 2
+    from .settings import Settings
+
+    Settings().configure_runtime()
     try:
         team = load_component(data)
     except ComponentValidationError as e:
@@ -154,6 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .settings import Settings, is_loopback
 
     settings = Settings()
+    settings.configure_runtime()
     try:
         catalog = TeamCatalog.from_path(args.path)
     except CatalogError as e:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from studio.runtime import isolation
 from studio.services import credentials
 
 from ..deps import DbSession
@@ -18,7 +19,8 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 @router.get("/settings", name="settings")
 def index(request: Request, db: DbSession) -> Response:
     creds = credentials.load_credentials(db)
-    return render(request, "settings/index.html", {"creds": creds.items()}, partial="settings/_credentials.html")
+    context = {"creds": creds.items(), "sandbox_warning": isolation.status().warning()}
+    return render(request, "settings/index.html", context, partial="settings/_credentials.html")
 
 
 @router.post("/settings", name="save_settings")
