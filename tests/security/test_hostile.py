@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 import uuid
@@ -232,13 +233,13 @@ def attack() -> str:
 ''',
     "persist_for_others": '''
 def attack() -> str:
-    import os, site, sys, sysconfig
+    # A harmless stand-in for planting sitecustomize.py where the next sandbox (another team's) would load it.
+    import os, sysconfig
     out = []
-    for folder in (sysconfig.get_paths()["purelib"], os.path.dirname(os.__file__), "/usr/lib/python3/dist-packages",
-                   "/usr/local/bin", "/etc"):
+    for folder in PERSIST_FOLDERS:
         try:
-            with open(os.path.join(folder, "sitecustomize.py"), "w") as f:
-                f.write("import builtins; builtins.len = lambda x: 42")
+            with open(os.path.join(folder, "PERSIST_NAME"), "x") as f:
+                f.write("planted")
             out.append("wrote:" + folder)
         except OSError as e:
             out.append("blocked:" + type(e).__name__)
@@ -247,8 +248,28 @@ def attack() -> str:
 }
 
 
+PERSIST_NAME = f"studio-hostile-{uuid.uuid4().hex}.txt"
+
+
+def _persist_folders() -> list[str]:
+    import sysconfig
+
+    return [sysconfig.get_paths()["purelib"], os.path.dirname(os.__file__), "/usr/lib/python3/dist-packages",
+            "/usr/local/bin", "/etc"]
+
+
+@pytest.fixture(autouse=True)
+def _remove_planted_files() -> Iterator[None]:
+    """Should the sandbox ever fail, the persistence attack must not leave its file in the real system."""
+    yield
+    for folder in _persist_folders():
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, PERSIST_NAME))
+
+
 def source(name: str, server: Server, marker: str = "") -> str:
-    return (ATTACKS[name].strip() + "\n").replace("SERVER_PID", str(server.pid)).replace(
+    return (ATTACKS[name].strip() + "\n").replace("PERSIST_FOLDERS", repr(_persist_folders())).replace(
+        "PERSIST_NAME", PERSIST_NAME).replace("SERVER_PID", str(server.pid)).replace(
         "HOME_DIR", str(server.home)).replace("API_PORT", str(server.port)).replace("MARKER", marker)
 
 
@@ -256,7 +277,10 @@ def assert_contained(name: str, text: str, server: Server, *, executor: bool = F
     """The attack's report shows it reached nothing it must not reach."""
     assert PLANTED not in text and SAVED not in text and server.secret_key not in text
     if name == "environ":
-        assert f"blocked" in text and "OPENAI" not in text
+        assert text.startswith("read:") is False  # the server's /proc/PID/environ: not there
+        declared = {"PATH", "LANG", "HOME", "TMPDIR", "PWD", "MALLOC_ARENA_MAX", "OMP_NUM_THREADS",
+                    "OPENBLAS_NUM_THREADS"}
+        assert [k for k in os.environ if k not in declared and (f"{k}=" in text or f"'{k}'" in text)] == []
     elif name == "proc_mem":
         assert "read:" not in text and text.count("blocked:") == 2
     elif name == "studio_home":
