@@ -153,7 +153,8 @@ def status() -> IsolationStatus:
         return IsolationStatus(False, f"bwrap could not start: {e}")
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
-        return IsolationStatus(False, f"bwrap cannot create a sandbox here: {reason[-1] if reason else done.returncode}")
+        last = reason[-1] if reason else f"exit code {done.returncode}"
+        return IsolationStatus(False, f"bwrap cannot create a sandbox here: {last}")
     who = "privileged bwrap, each sandbox its own uid" if os.geteuid() == 0 else "bwrap in a user namespace"
     return IsolationStatus(True, f"bubblewrap ({who})")
 

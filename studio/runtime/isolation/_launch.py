@@ -1,9 +1,10 @@
 """Sandbox launcher: applies the limits, drops to the sandbox user, then execs the command.
 
 Standalone and stdlib-only (it must never import `studio`): the parent runs it inside the sandbox as
-`python -I _launch.py <config json> argv...`. Config: {"as": bytes (RLIMIT_AS), "nproc", "nofile", "fsize",
-"cwd" (entered after dropping privileges), "uid", "gid" (set only when the sandbox starts as root and must drop to that user), "parent" (a pid the
-launcher must be the child of, for unsandboxed runs: it then asks to die with it)}.
+`python -I _launch.py <config json> argv...`. Config: {"as": bytes (RLIMIT_AS), "nproc", "nofile",
+"fsize", "cwd" (entered after dropping privileges), "uid", "gid" (set only when the sandbox starts as root
+and must drop to that user), "parent" (a pid the launcher must be the child of, for unsandboxed runs: it
+then asks to die with it)}.
 """
 
 import json

@@ -2,8 +2,9 @@
 
 The config carries the function's source; the server only parses it (schema, argument validation)
 and every call runs in this tool instance's own sandboxed worker process (see sandbox.py): its module
-state lasts from call to call until the tool is closed, and is never shared with another tool. Loading problems (syntax errors,
-missing function, bad imports) never raise: they come back as error results when the tool is called.
+state lasts from call to call until the tool is closed, and is never shared with another tool. Loading
+problems (syntax errors, missing function, bad imports) never raise: they come back as error results when
+the tool is called.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ import json
 import signal
 import sys
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +187,7 @@ class Sandbox:
         limits: SandboxLimits | None = None,
     ) -> tuple[str, bool]:
         """Call the tool: (text, is_error). Raises CancelledError when `token` is cancelled."""
-        limits = limits or _limits
+        limits = limits or get_sandbox_limits()
         if token.is_cancelled():
             raise asyncio.CancelledError()
         call = _Call(sandbox=self)
