@@ -130,7 +130,7 @@ class IsolationStatus:
         """One line for start-up and Settings when tool and executor code cannot be sandboxed."""
         if self.available:
             return None
-        action = ("it runs UNSANDBOXED (STUDIO_ALLOW_UNSANDBOXED is set)" if _allow_unsandboxed else
+        action = ("tool and code-executor code runs UNSANDBOXED (STUDIO_ALLOW_UNSANDBOXED is set)" if _allow_unsandboxed else
                   "tools and code executors will not run until bubblewrap is installed "
                   "(or STUDIO_ALLOW_UNSANDBOXED=1 is set)")
         return f"Tool sandbox unavailable: {self.detail}; {action}."
