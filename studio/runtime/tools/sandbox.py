@@ -214,6 +214,7 @@ class Sandbox:
         if code.key not in worker.known:
             request["code"] = code.wire()
         call.worker = worker
+        worker.box.busy = True
         timer = asyncio.get_running_loop().call_later(limits.timeout, call.interrupt, "timeout")
         reader, writer = worker.proc.stdout, worker.proc.stdin
         assert reader is not None and writer is not None
@@ -237,6 +238,7 @@ class Sandbox:
         finally:
             timer.cancel()
             call.worker = None
+            worker.box.busy = False
         worker.known.add(code.key)
         if reply.get("oom"):
             self._kill(worker)
