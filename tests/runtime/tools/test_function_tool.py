@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from studio.runtime import isolation
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.tools import FunctionTool, SandboxLimits
 
@@ -80,6 +81,7 @@ async def test_prints_do_not_disturb_the_protocol() -> None:
     assert (await call(tool(source, "noisy"))).content == "ok"
 
 
+@pytest.mark.skipif(not isolation.status().available, reason=f"needs bubblewrap: {isolation.status().detail}")
 async def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     reader = tool("import os\ndef key() -> str:\n    return os.environ['OPENAI_API_KEY']\n", "key")
