@@ -377,14 +377,17 @@ async def test_shell_code_is_contained_too(server: Server, tmp_path: Path) -> No
 # --- a setsid daemon does not outlive its sandbox ------------------------------------------------------
 
 
-async def test_setsid_daemon_of_a_tool_lives_only_as_long_as_the_tools_run(server: Server) -> None:
+async def test_setsid_daemon_of_a_tool_lives_only_as_long_as_the_run(server: Server) -> None:
     marker = f"{4000 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6:06d}"
     tool = FunctionTool(source("setsid_sleeper", server, marker), "attack", "An attack.")
-    assert (await tool.run_json({}, CancellationToken())).content == "daemon started"
-    assert await _until(lambda: _running(marker))  # it runs while the tool's run goes on
-    await tool.close()  # the run ends: its agent, and so its tools, are closed
+    assistant = agent("assistant", tool_calls(("attack", {})), tools=[tool])
+    assert (await tool.run_json({}, CancellationToken())).content == "daemon started"  # called outside a run
+    assert await _until(lambda: _running(marker))  # ... it lives on with the tool's worker
+    items, _ = await run(assistant, "go")  # a run calls it again, then ends
+    assert [r.content for i in items if isinstance(i, ToolCallExecutionEvent) for r in i.content] == ["daemon started"]
     assert await _until(lambda: not _running(marker))
     assert await server.serves()
+    await assistant.close()
 
 
 async def test_setsid_daemon_of_executor_code_is_gone_after_the_block(server: Server, tmp_path: Path) -> None:
@@ -426,20 +429,20 @@ def honest(numbers: list[int]) -> str:
 
 
 async def test_a_tool_that_patches_its_worker_cannot_touch_another_teams_tool(server: Server) -> None:
-    team_a = agent("a", tool_calls(("tamper", {})), tool_calls(("tamper", {})),
-                   tools=[FunctionTool(TAMPER, "tamper", "Patches builtins and json.")])
-    honest_tool = FunctionTool(HONEST, "honest", "Counts.")
-    team_b = agent("b", tool_calls(("honest", {"numbers": [1, 2]})), tools=[honest_tool])
+    # Team A's tool patches builtins and modules, and is called twice in one run, then again in a new run.
+    team_a = agent("a", tool_calls(("tamper", {})), tool_calls(("tamper", {})), tool_calls(("tamper", {})), "done",
+                   tools=[FunctionTool(TAMPER, "tamper", "Patches builtins and modules.")], max_tool_iterations=2)
+    team_b = agent("b", tool_calls(("honest", {"numbers": [1, 2]})), tools=[FunctionTool(HONEST, "honest", "Sums.")])
 
     def results(items: list) -> list[str]:
         return [r.content for i in items if isinstance(i, ToolCallExecutionEvent) for r in i.content]
 
-    items_a, _ = await run(team_a, "tamper")
-    items_b, _ = await run(team_b, "count")
-    items_a2, _ = await run(team_a, "tamper again")  # the same run goes on: A's own patch is still there
-    assert results(items_a) == ["patched now: sum=42 sqrt=-1.0"]
-    assert results(items_a2) == ["already patched: sum=42 sqrt=-1.0"]
-    assert results(items_b) == ["sum=3 sqrt=4.0 mean=1.5"]
+    first_run, _ = await run(team_a, "tamper twice")
+    other_team, _ = await run(team_b, "count")
+    next_run, _ = await run(team_a, "tamper again")
+    assert results(first_run) == ["patched now: sum=42 sqrt=-1.0", "already patched: sum=42 sqrt=-1.0"]
+    assert results(other_team) == ["sum=3 sqrt=4.0 mean=1.5"]
+    assert results(next_run) == ["patched now: sum=42 sqrt=-1.0"]  # module state lasts one run
     await team_a.close()
     await team_b.close()
 

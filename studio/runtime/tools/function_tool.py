@@ -126,6 +126,10 @@ class FunctionTool(Tool):
             self._sandbox = Sandbox()
         return self._sandbox
 
+    async def end_run(self) -> None:
+        """A run ended: its module state goes with its workers; the next run's first call starts afresh."""
+        await self.close()
+
     async def close(self) -> None:
         """Stop this tool's workers: its module state ends here."""
         sandbox, self._sandbox = self._sandbox, None

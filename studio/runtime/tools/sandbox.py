@@ -5,7 +5,8 @@ tools, teams, sessions or users. A worker is `python -I _worker.py` started thro
 (studio/runtime/isolation: bubblewrap namespaces, a read-only system, no network, no view of the studio
 home or of other processes, an unprivileged user, limits on memory for the whole tree, processes, files and
 CPU per call). It starts on the tool's first call and keeps the tool's module state from call to call until
-the tool is closed (its agent or team is closed), it crashes, or its event loop shuts down; concurrent calls
+the run ends (`Tool.end_run`, called by the team or agent), the tool is closed, it crashes, or its event
+loop shuts down; concurrent calls
 of the same tool get extra workers, up to `max_workers`. Calls speak length-prefixed JSON over the worker's
 stdin/stdout pipes, so a round trip costs well under a millisecond; a spawn costs tens (bench/sandbox.py).
 
