@@ -19,7 +19,7 @@ from sqlmodel import Session
 from studio.runtime import isolation
 from studio.runtime.agents import CodeExecutorAgent
 from studio.runtime.cancellation import CancellationToken
-from studio.runtime.code_executors import LocalCommandLineCodeExecutor
+from studio.runtime.code_executors import CodeBlock, LocalCommandLineCodeExecutor
 from studio.runtime.messages import ToolCallExecutionEvent
 from studio.runtime.tools import FunctionTool, configure_sandbox, get_sandbox_limits
 from studio.services.credentials import save_credentials
@@ -474,3 +474,16 @@ async def test_without_bwrap_nothing_runs_unless_allowed(no_bwrap: None, tmp_pat
     tool = FunctionTool("def f() -> str:\n    return 'ran'\n", "f", "x")
     assert (await tool.run_json({}, CancellationToken())).content == "ran"
     await tool.close()
+
+
+async def test_a_tool_and_an_executor_get_the_variables_they_declare_and_nothing_else(
+        server: Server, tmp_path: Path) -> None:
+    reader = "import os\ndef env() -> str:\n    return repr(sorted(os.environ.items()))\n"
+    tool = FunctionTool(reader, "env", "x", env={"SEARCH_API_KEY": "sk-search-123"})
+    text = (await tool.run_json({}, CancellationToken())).content
+    await tool.close()
+    executor = LocalCommandLineCodeExecutor(timeout=30, work_dir=tmp_path, env={"SEARCH_API_KEY": "sk-search-123"})
+    block = await executor.execute_code_blocks(
+        [CodeBlock("import os\nprint(sorted(os.environ.items()))", "python")], CancellationToken())
+    for seen in (text, block.output):
+        assert "('SEARCH_API_KEY', 'sk-search-123')" in seen and PLANTED not in seen and "OPENAI" not in seen

@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -112,6 +112,7 @@ class LocalCommandLineCodeExecutor:
         cleanup_temp_files: bool = True,
         *,
         limits: SandboxLimits | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         if timeout < 1:
             raise ValueError("Timeout must be greater than or equal to 1.")
@@ -122,6 +123,7 @@ class LocalCommandLineCodeExecutor:
         self.functions_module = functions_module
         self.cleanup_temp_files = cleanup_temp_files
         self.limits = limits  # None: the process-wide sandbox limits (`configure_sandbox`)
+        self.env = dict(env or {})  # the variables its code gets, and only those
         self._uid = isolation.take_uid()  # every block runs as one user, so it may change what earlier ones wrote
         weakref.finalize(self, isolation.give_uid, self._uid)
         self._temp_dir: str | None = None
@@ -191,7 +193,7 @@ class LocalCommandLineCodeExecutor:
         limits = self.limits or get_sandbox_limits()
         try:
             done = await isolation.run(command, limits=limits, timeout=self.timeout, token=token, work_dir=work_dir,
-                                      uid=self._uid)
+                                      env=self.env, uid=self._uid)
         except isolation.SandboxUnavailable as e:
             return 1, f"\n{e}"
         except OSError as e:

@@ -198,10 +198,12 @@ def _memfd(name: str, text: str) -> int:
 
 def _bwrap_argv(
     command: Sequence[str], limits: SandboxLimits, work_dir: str | None, env: Mapping[str, str],
-    files: Iterable[str], *, uid: int,
+    files: Iterable[str], *, uid: int, root: bool | None = None, python: str | None = None,
 ) -> tuple[list[str], list[int], dict[str, str]]:
-    """bwrap's argv, the descriptors it must inherit, and the sandbox's environment."""
-    root = os.geteuid() == 0
+    """bwrap's argv, the descriptors it must inherit, and the sandbox's environment. `root`: whether bwrap runs
+    privileged (default: as this process does); `python`: the interpreter inside (default: this one)."""
+    root = os.geteuid() == 0 if root is None else root
+    python = python or sys.executable
     args = [BWRAP, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if not limits.network:
@@ -243,7 +245,7 @@ def _bwrap_argv(
         _memfd("group", f"root:x:0:\nsandbox:x:{inside_uid}:\n"),
     ]
     args.extend(["--ro-bind-data", str(fds[0]), "/etc/passwd", "--ro-bind-data", str(fds[1]), "/etc/group"])
-    for path in _python_roots():
+    for path in _python_roots() if python == sys.executable else ():
         if os.path.isdir(path):
             ro(path)
     args.extend(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_size_mb * _MiB),
@@ -263,7 +265,7 @@ def _bwrap_argv(
     config = {**_launch_config(limits), "cwd": cwd}
     if root:
         config.update(uid=uid, gid=uid)
-    args.extend(["--", sys.executable, "-I", LAUNCHER, json.dumps(config), *command])
+    args.extend(["--", python, "-I", LAUNCHER, json.dumps(config), *command])
     return args, fds, inner_env
 
 

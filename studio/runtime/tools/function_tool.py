@@ -53,7 +53,8 @@ def normalize_import(item: Any) -> str | dict[str, Any]:
 class FunctionTool(Tool):
     """A Python function tool defined by source code (AutoGen's FunctionTool component config).
 
-    `limits` overrides the process-wide sandbox limits (`configure_sandbox`) for this tool only.
+    `limits` overrides the process-wide sandbox limits (`configure_sandbox`) for this tool only; `env` holds
+    the environment variables its worker gets (the ones it declares; nothing of the server's).
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class FunctionTool(Tool):
         has_cancellation_support: bool = False,
         *,
         limits: SandboxLimits | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.source_code = source_code
         self.name = name
@@ -72,6 +74,7 @@ class FunctionTool(Tool):
         self.global_imports = global_imports
         self.has_cancellation_support = has_cancellation_support
         self.limits = limits
+        self.env = dict(env or {})
         self._parsed: ParsedFunction | None = None
         self._problem: str | None = None
         self._schema_cache: tuple[tuple[str, str], ToolSchema] | None = None
@@ -123,7 +126,7 @@ class FunctionTool(Tool):
         """This tool's workers on the running event loop (started on first use, closed with the tool)."""
         loop = asyncio.get_running_loop()
         if self._sandbox is None or self._sandbox.closed or self._sandbox.loop is not loop:
-            self._sandbox = Sandbox()
+            self._sandbox = Sandbox(self.env)
         return self._sandbox
 
     async def end_run(self) -> None:

@@ -29,6 +29,7 @@ import json
 import signal
 import sys
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,8 @@ def _cpu_budget(limits: SandboxLimits) -> float:
 class Sandbox:
     """The worker processes of one tool instance, bound to the running event loop (closed with it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env = dict(env or {})  # the variables the tool declares, and only those
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._count = 0  # workers alive or starting (pool slots in use)
@@ -327,7 +329,7 @@ class Sandbox:
         config = {"max_result": limits.max_result_bytes}
         try:
             box = await isolation.start(
-                [sys.executable, "-I", _WORKER_SCRIPT, json.dumps(config)], limits=limits, files=[_WORKER_SCRIPT],
+                [sys.executable, "-I", _WORKER_SCRIPT, json.dumps(config)], limits=limits, files=[_WORKER_SCRIPT], env=self.env,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
             )
         except isolation.SandboxUnavailable as e:
