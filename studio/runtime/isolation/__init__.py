@@ -15,8 +15,9 @@ is the host's whole network (naming hosts is refused, not silently widened). Kil
 its PID namespace dies with it, `setsid` grandchildren included.
 
 Where bwrap is missing or cannot create namespaces, nothing runs unless `allow_unsandboxed(True)` was
-called (the studio does it for `STUDIO_ALLOW_UNSANDBOXED=1`): then processes run as before, with rlimits,
-a scrubbed environment and a session of their own, which contains accidents, not attacks.
+called (the studio does it for `STUDIO_ALLOW_UNSANDBOXED=1`): then processes run as before, with rlimits
+(no process count), the memory watchdog, a scrubbed environment and a session of their own, which contains
+accidents, not attacks.
 """
 
 from __future__ import annotations
@@ -469,8 +470,9 @@ async def _start_unsandboxed(
         work = temp = tempfile.mkdtemp(prefix="studio-tool-")
     inner_env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work,
                  "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **env}
-    config = {**_launch_config(limits), "parent": os.getpid()}
-    config["nproc"] = 0 if os.geteuid() == 0 else config["nproc"]  # root ignores it; users would hit their total
+    # No process count: without a user of its own it would count all the server user's processes (and root's
+    # are not counted at all).
+    config = {**_launch_config(limits), "parent": os.getpid(), "nproc": 0}
     try:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-I", LAUNCHER, json.dumps(config), *command, stdin=stdin, stdout=stdout,
