@@ -171,6 +171,10 @@ def _serve(args: argparse.Namespace) -> int:
     limits = RunLimits(settings.serve_max_concurrent_runs, settings.serve_run_timeout_seconds)
     app = create_serve_app(catalog, api_key=key, limits=limits, max_body_bytes=settings.max_body_bytes)
     names = ", ".join(t.name for t in catalog)
+    from .runtime.isolation import status
+
+    if warning := status().warning():
+        print(f"studio serve: {warning}", file=sys.stderr)
     print(f"Serving {names} at http://{args.host}:{args.port}  (POST /teams/NAME/runs, /v1/chat/completions; "
           f"{'bearer key required' if key else 'no key required'}; Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
