@@ -97,6 +97,9 @@ def _run(args: argparse.Namespace) -> int:
     if not (args.task or "").strip():
         print("error: --task is empty" if args.task is not None else "error: give a --task", file=sys.stderr)
         return 2
+    from .settings import Settings
+
+    Settings().configure_runtime()
     try:
         team = load_component(data)
     except ComponentValidationError as e:
@@ -160,6 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .settings import Settings, is_loopback
 
     settings = Settings()
+    settings.configure_runtime()
     try:
         catalog = TeamCatalog.from_path(args.path)
     except CatalogError as e:
@@ -173,6 +177,10 @@ def _serve(args: argparse.Namespace) -> int:
     limits = RunLimits(settings.serve_max_concurrent_runs, settings.serve_run_timeout_seconds)
     app = create_serve_app(catalog, api_key=key, limits=limits, max_body_bytes=settings.max_body_bytes)
     names = ", ".join(t.name for t in catalog)
+    from .runtime.isolation import status
+
+    if warning := status().warning():
+        print(f"studio serve: {warning}", file=sys.stderr)
     print(f"Serving {names} at http://{args.host}:{args.port}  (POST /teams/NAME/runs, /v1/chat/completions; "
           f"{'bearer key required' if key else 'no key required'}; Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

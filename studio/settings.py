@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     serve_run_timeout_seconds: float = Field(
         default=300, gt=0, description="A run of `studio serve` is cancelled after this long."
     )
+    allow_unsandboxed: bool = Field(
+        default=False,
+        description="Run tool and code-executor code without the bubblewrap sandbox where `bwrap` cannot run. "
+        "Unset: such code does not run there.",
+    )
     gallery_dir: Path = Field(
         default=_REPO / "gallery", description="Directory of team templates seeded into the gallery."
     )
@@ -122,6 +127,12 @@ class Settings(BaseSettings):
     def requires_auth(self) -> bool:
         """True when sign-in is needed: listening off loopback, or a token is configured."""
         return self.auth_token is not None or not is_loopback(self.host)
+
+    def configure_runtime(self) -> None:
+        """Pass the settings the runtime needs (it never reads them itself: it runs alone)."""
+        from studio.runtime.isolation import allow_unsandboxed
+
+        allow_unsandboxed(self.allow_unsandboxed)
 
     def session_secret(self) -> str:
         """The cookie-signing key: `secret_key`, else one generated once and kept in `home`."""

@@ -42,6 +42,7 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new Studio web app; the database is migrated when it starts (its lifespan)."""
     settings = settings or get_settings()
+    settings.configure_runtime()
     secret = settings.session_secret()
     app = FastAPI(
         title="Studio API",

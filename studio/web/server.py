@@ -17,6 +17,7 @@ from typing import Any
 import uvicorn
 from pydantic import ValidationError
 
+from studio.runtime.isolation import status
 from studio.settings import Settings
 from studio.store import make_engine, migrate
 from studio.store.crypto import SecretKeyError, prepare_secrets
@@ -50,6 +51,8 @@ def serve(overrides: dict[str, Any], *, open_browser: bool = False) -> int:
     url = _url(settings.host, sock.getsockname()[1])
     where = f"data in {settings.home}" if settings.database_url is None else "database from STUDIO_DATABASE_URL"
     app = create_app(settings)
+    if warning := status().warning():
+        print(f"studio ui: {warning}", file=sys.stderr)
     warm_up(app.state.jinja)
     server = _Server(
         uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5),

@@ -279,6 +279,10 @@ class AssistantAgent(BaseChatAgent):
     async def on_reset(self, cancellation_token: CancellationToken | None = None) -> None:
         await self.model_context.clear()
 
+    async def end_run(self) -> None:
+        for wb in self.workbench:
+            await wb.end_run()
+
     async def close(self) -> None:
         for wb in self.workbench:
             await wb.close()

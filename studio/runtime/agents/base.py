@@ -32,6 +32,9 @@ class BaseChatAgent(ABC):
     async def on_reset(self, cancellation_token: CancellationToken | None = None) -> None:
         """Forget the conversation."""
 
+    async def end_run(self) -> None:
+        """A run of this agent (alone, or of its team) ended: its tools drop their per-run state."""
+
     async def close(self) -> None:
         """Release what the agent holds (tool workers, HTTP clients)."""
 
@@ -42,14 +45,17 @@ class BaseChatAgent(ABC):
         message = TextMessage(content=task, source="user") if isinstance(task, str) else task
         output: list[BaseAgentEvent | BaseChatMessage] = [message]
         yield message
-        async for item in self.on_messages_stream([message], cancellation_token or CancellationToken()):
-            if isinstance(item, Response):
-                output.append(item.chat_message)
-                yield item.chat_message
-            else:
-                if not isinstance(item, ModelClientStreamingChunkEvent):
-                    output.append(item)
-                yield item
+        try:
+            async for item in self.on_messages_stream([message], cancellation_token or CancellationToken()):
+                if isinstance(item, Response):
+                    output.append(item.chat_message)
+                    yield item.chat_message
+                else:
+                    if not isinstance(item, ModelClientStreamingChunkEvent):
+                        output.append(item)
+                    yield item
+        finally:
+            await self.end_run()
         yield TaskResult(messages=output)
 
     async def run(self, *, task: str | BaseChatMessage, cancellation_token: CancellationToken | None = None) -> TaskResult:

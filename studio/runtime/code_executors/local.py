@@ -1,28 +1,29 @@
-"""LocalCommandLineCodeExecutor: AutoGen's local executor, with a scrubbed environment.
+"""LocalCommandLineCodeExecutor: AutoGen's local executor, run in the studio's sandbox.
 
 Code blocks are written to files in the work dir (a temp dir when none is given) and run one after
-another in subprocesses, as AutoGen does: output is stderr then stdout of each block, execution stops
-at the first failing block, a timeout gives exit code 124 and "\\nTimeout". Unlike AutoGen the child
-gets no inherited environment variables (no API keys), runs in its own process group (killed whole on
-timeout or cancellation), and the cancellation token stops a running block promptly (exit code 125).
+another, as AutoGen does: output is stderr then stdout of each block, execution stops at the first
+failing block, a timeout gives exit code 124 and "\\nTimeout". Unlike AutoGen each block runs in the
+isolation layer (studio/runtime/isolation: no network, no view of the machine beyond a read-only system
+and the work dir, an unprivileged user, limits on memory for the whole tree, processes and files, no
+inherited environment), its whole process tree is killed when it ends, times out or is cancelled (exit
+code 125), and its output is capped at `limits.max_output_bytes` (the rest is discarded and reported).
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from .. import isolation
 from ..cancellation import CancellationToken
+from ..isolation import SandboxLimits, get_sandbox_limits
 
 __all__ = ["CodeBlock", "CodeResult", "LocalCommandLineCodeExecutor", "extract_markdown_code_blocks"]
 
@@ -109,6 +110,9 @@ class LocalCommandLineCodeExecutor:
         work_dir: str | Path | None = None,
         functions_module: str = "functions",
         cleanup_temp_files: bool = True,
+        *,
+        limits: SandboxLimits | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         if timeout < 1:
             raise ValueError("Timeout must be greater than or equal to 1.")
@@ -118,6 +122,10 @@ class LocalCommandLineCodeExecutor:
         self.work_dir = str(work_dir) if work_dir is not None else None
         self.functions_module = functions_module
         self.cleanup_temp_files = cleanup_temp_files
+        self.limits = limits  # None: the process-wide sandbox limits (`configure_sandbox`)
+        self.env = dict(env or {})  # the variables its code gets, and only those
+        self._uid = isolation.take_uid()  # every block runs as one user, so it may change what earlier ones wrote
+        weakref.finalize(self, isolation.give_uid, self._uid)
         self._temp_dir: str | None = None
         self._cleanup: weakref.finalize | None = None
         if self.work_dir is not None:
@@ -130,15 +138,6 @@ class LocalCommandLineCodeExecutor:
             self._temp_dir = tempfile.mkdtemp(prefix="studio-code-")
             self._cleanup = weakref.finalize(self, shutil.rmtree, self._temp_dir, ignore_errors=True)
         return Path(self._temp_dir)
-
-    def _env(self, work_dir: Path) -> dict[str, str]:
-        """A minimal environment: nothing inherited that could carry a secret."""
-        return {
-            "PATH": os.environ.get("PATH", os.defpath),
-            "LANG": "C.UTF-8",
-            "HOME": str(work_dir),
-            "TMPDIR": tempfile.gettempdir(),
-        }
 
     async def execute_code_blocks(
         self, code_blocks: Sequence[CodeBlock], cancellation_token: CancellationToken
@@ -191,42 +190,25 @@ class LocalCommandLineCodeExecutor:
         """One block: (exit code, stderr + stdout), or (124, "\\nTimeout") / (125, "\\nCancelled")."""
         if token.is_cancelled():
             return 125, "\nCancelled"
+        limits = self.limits or get_sandbox_limits()
         try:
-            proc = await asyncio.create_subprocess_exec(
-                *command, cwd=work_dir, env=self._env(work_dir), start_new_session=True,
-                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            )
+            done = await isolation.run(command, limits=limits, timeout=self.timeout, token=token, work_dir=work_dir,
+                                      env=self.env, uid=self._uid)
+        except isolation.SandboxUnavailable as e:
+            return 1, f"\n{e}"
         except OSError as e:
             return 1, f"\n{e}"
-        communicate = asyncio.ensure_future(proc.communicate())
-        token.link_future(communicate)
-        try:
-            stdout, stderr = await asyncio.wait_for(communicate, self.timeout)
-        except asyncio.TimeoutError:
-            await self._stop(proc)
+        if done.timed_out:
             return 124, "\nTimeout"
-        except asyncio.CancelledError:
-            await self._stop(proc)
-            if token.is_cancelled():
-                return 125, "\nCancelled"
-            raise
-        return proc.returncode or 0, stderr.decode(errors="replace") + stdout.decode(errors="replace")
-
-    @staticmethod
-    async def _stop(proc: asyncio.subprocess.Process) -> None:
-        """Kill the block's whole process group and reap it."""
-        if proc.returncode is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                try:
-                    proc.kill()
-                except ProcessLookupError:
-                    pass
-        try:
-            await asyncio.wait_for(proc.wait(), 5.0)
-        except asyncio.TimeoutError:
-            pass
+        if done.cancelled:
+            return 125, "\nCancelled"
+        output = done.stderr.decode(errors="replace") + done.stdout.decode(errors="replace")
+        if done.discarded:
+            output += (f"\n[output truncated: {done.discarded} more bytes over the {limits.max_output_bytes}-byte "
+                       "limit were discarded]")
+        if done.out_of_memory:
+            output += f"\nKilled: out of memory (limit {limits.memory_mb} MiB for all its processes)"
+        return done.exit_code, output
 
     async def start(self) -> None:
         return None

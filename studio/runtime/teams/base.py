@@ -142,6 +142,8 @@ class BaseGroupChat(ABC):
                 yield item
         finally:
             self._running = False
+            if output_task_messages:  # a whole run, not a nested team's turn: tool state is per run
+                await self.end_run()
 
     async def _run(
         self, messages: list[BaseChatMessage] | None, token: CancellationToken, output_task_messages: bool
@@ -313,6 +315,10 @@ class BaseGroupChat(ABC):
         self._thread.clear()
         await self._reset_run_counters()
         await self.reset_state()
+
+    async def end_run(self) -> None:
+        for participant in self.participants:
+            await participant.end_run()
 
     async def close(self) -> None:
         for agent in self.participants:

@@ -2,7 +2,7 @@
 
 from .base import Tool, ToolResult
 from .function_tool import FunctionTool, normalize_import
-from .sandbox import Sandbox, SandboxLimits, configure_sandbox, get_sandbox, get_sandbox_limits
+from .sandbox import Sandbox, SandboxLimits, configure_sandbox, get_sandbox_limits
 from .schema import build_schema, check_function_source, parse_function
 from .workbench import StaticStreamWorkbench, StaticWorkbench, ToolOverride
 
@@ -18,7 +18,6 @@ __all__ = [
     "build_schema",
     "check_function_source",
     "configure_sandbox",
-    "get_sandbox",
     "get_sandbox_limits",
     "normalize_import",
     "parse_function",

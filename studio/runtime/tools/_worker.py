@@ -1,10 +1,11 @@
 """Sandbox worker: runs user tool functions on behalf of studio's server process.
 
-Standalone and stdlib-only on purpose (it must never import `studio`): the parent starts it as
-`python -I _worker.py <config json>` with a scrubbed environment and its own temp dir as cwd.
+Standalone and stdlib-only on purpose (it must never import `studio`): the parent starts it through the
+isolation layer (studio/runtime/isolation: the launcher has applied the limits and dropped privileges) as
+`python -I _worker.py <config json>`, config {"max_result": bytes}.
 
 Protocol: frames of a 4-byte big-endian length followed by UTF-8 JSON, requests on stdin, replies
-on stdout. At start the worker applies its resource limits and sends {"ready": true, "pid": ...}.
+on stdout. At start the worker sends {"ready": true, "pid": ...}.
 Request: {"k": cache key, "a": kwargs, "c": cpu seconds, "code": {"src", "fn", "imp"} (optional)}.
 Reply: {"ok": true, "r": text} | {"ok": false, "e": text} | {"ok": false, "oom": true} | {"missing": true}.
 The real stdin/stdout are moved to private descriptors so that user `print`/`input` cannot corrupt it
@@ -47,40 +48,6 @@ class _Token:
 
 class _LoadError(Exception):
     pass
-
-
-def _set_limit(kind, value):
-    """Lower both soft and hard limits (never above the current hard limit)."""
-    _, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    try:
-        resource.setrlimit(kind, (value, value))
-    except (ValueError, OSError):
-        pass
-
-
-def _apply_limits(cfg):
-    _set_limit(resource.RLIMIT_CORE, 0)
-    if cfg.get("memory"):
-        _set_limit(resource.RLIMIT_AS, int(cfg["memory"]))
-    if cfg.get("nofile"):
-        _set_limit(resource.RLIMIT_NOFILE, int(cfg["nofile"]))
-    if cfg.get("fsize"):
-        _set_limit(resource.RLIMIT_FSIZE, int(cfg["fsize"]))
-
-
-def _die_with_parent(parent_pid):
-    """Ask Linux to SIGKILL this worker when the server dies (stdin EOF covers the idle case)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-        except Exception:
-            pass
-    if os.getppid() != parent_pid:
-        os._exit(0)
 
 
 def _cpu_budget(seconds):
@@ -253,7 +220,6 @@ def _serve(inp, out_fd, workdir, max_result):
 
 def main():
     cfg = json.loads(sys.argv[1])
-    _die_with_parent(cfg.get("parent", os.getppid()))
     # Keep the protocol pipes on private (non-inheritable) descriptors; user I/O gets /dev/null and stderr.
     in_fd, out_fd = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -264,7 +230,6 @@ def main():
         sys.stdout.reconfigure(line_buffering=True)
     except Exception:
         pass
-    _apply_limits(cfg)
     with os.fdopen(in_fd, "rb", buffering=1 << 16) as inp:
         _serve(inp, out_fd, os.getcwd(), int(cfg.get("max_result") or 1 << 30))
 

@@ -34,5 +34,9 @@ class Tool(ABC):
     ) -> ToolResult:
         """Run the tool. Never raises for a failure of the tool itself: returns an error result."""
 
+    async def end_run(self) -> None:
+        """The run that used this tool ended: drop what it kept for that run (FunctionTool: its workers)."""
+        return None
+
     async def close(self) -> None:
         return None

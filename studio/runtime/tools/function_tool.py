@@ -1,12 +1,15 @@
 """FunctionTool: AutoGen's `autogen_core.tools.FunctionTool`, run from source in the sandbox.
 
 The config carries the function's source; the server only parses it (schema, argument validation)
-and every call runs in a sandbox worker process (see sandbox.py). Loading problems (syntax errors,
-missing function, bad imports) never raise: they come back as error results when the tool is called.
+and every call runs in this tool instance's own sandboxed worker process (see sandbox.py): its module
+state lasts from call to call until the tool is closed, and is never shared with another tool. Loading
+problems (syntax errors, missing function, bad imports) never raise: they come back as error results when
+the tool is called.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import textwrap
 import uuid
@@ -18,7 +21,7 @@ from pydantic import ValidationError
 from ..cancellation import CancellationToken
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
-from .sandbox import SandboxLimits, ToolCode, configure_sandbox, get_sandbox, get_sandbox_limits
+from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
 from .schema import ParsedFunction, build_schema, parse_function
 
 __all__ = ["FunctionTool", "SandboxLimits", "configure_sandbox", "get_sandbox_limits", "normalize_import"]
@@ -50,7 +53,9 @@ def normalize_import(item: Any) -> str | dict[str, Any]:
 class FunctionTool(Tool):
     """A Python function tool defined by source code (AutoGen's FunctionTool component config).
 
-    `limits` overrides the process-wide sandbox limits (`configure_sandbox`) for this tool only.
+    `limits` overrides the process-wide sandbox limits (`configure_sandbox`) for this tool only. `variables`
+    names the Settings variables it reads; their `variable_values` (given at run time) are the only
+    environment its workers get beyond the basics, nothing of the server's.
     """
 
     def __init__(
@@ -77,13 +82,13 @@ class FunctionTool(Tool):
         self._parsed: ParsedFunction | None = None
         self._problem: str | None = None
         self._schema_cache: tuple[tuple[str, str], ToolSchema] | None = None
+        self._sandbox: Sandbox | None = None
         source = textwrap.dedent(source_code)
         try:
             self._parsed = parse_function(source, name)
             imports = tuple(normalize_import(i) for i in global_imports)
             # A key of its own: this tool's module state is never shared with another tool instance.
-            self._code = ToolCode(source, self._parsed.function_name, imports, key=uuid.uuid4().hex,
-                                  worker_env=tuple(sorted(self._variable_values.items())))
+            self._code = ToolCode(source, self._parsed.function_name, imports, key=uuid.uuid4().hex)
         except ValueError as e:
             self._problem = str(e)
         if not self.name and self._parsed is not None:
@@ -121,10 +126,27 @@ class FunctionTool(Tool):
             kwargs = self._parsed.validate(args or {})
         except ValidationError as e:
             return ToolResult(name=self.name, content=str(e), is_error=True)
-        content, is_error = await get_sandbox().run(
+        content, is_error = await self.sandbox().run(
             self._code, kwargs, cancellation_token, self.name, self.limits or get_sandbox_limits()
         )
         for value in self._variable_values.values():  # a tool echoing its key: not into events or traces
             if len(value) >= 6:
                 content = content.replace(value, "**********")
         return ToolResult(name=self.name, content=content, is_error=is_error)
+
+    def sandbox(self) -> Sandbox:
+        """This tool's workers on the running event loop (started on first use, closed with the tool)."""
+        loop = asyncio.get_running_loop()
+        if self._sandbox is None or self._sandbox.closed or self._sandbox.loop is not loop:
+            self._sandbox = Sandbox(self._variable_values)
+        return self._sandbox
+
+    async def end_run(self) -> None:
+        """A run ended: its module state goes with its workers; the next run's first call starts afresh."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop this tool's workers: its module state ends here."""
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None and not sandbox.closed and sandbox.loop is asyncio.get_running_loop():
+            await sandbox.close()

@@ -1,19 +1,23 @@
-"""Runs tool functions in persistent worker subprocesses, never in the server process.
+"""Runs tool functions in persistent sandboxed worker processes, never in the server process.
 
-A `Sandbox` is a small pool (default 4) of `python -I _worker.py` processes, started lazily and
-shared by every tool on one event loop (`get_sandbox()`). Each worker has a scrubbed environment
-(no API keys), its own temp dir as cwd/HOME/TMPDIR, and rlimits (address space, open files, file
-size, no core dumps, CPU seconds per call). Calls speak length-prefixed JSON over the worker's
-stdin/stdout pipes, so a round trip costs tens of microseconds instead of a process spawn.
+A `Sandbox` holds the workers of ONE tool instance (FunctionTool owns one): nothing is shared between
+tools, teams, sessions or users. A worker is `python -I _worker.py` started through the isolation layer
+(studio/runtime/isolation: bubblewrap namespaces, a read-only system, no network, no view of the studio
+home or of other processes, an unprivileged user, limits on memory for the whole tree, processes, files and
+CPU per call). It starts on the tool's first call and keeps the tool's module state from call to call until
+the run ends (`Tool.end_run`, called by the team or agent), the tool is closed, it crashes, or its event
+loop shuts down; concurrent calls
+of the same tool get extra workers, up to `max_workers`. Calls speak length-prefixed JSON over the worker's
+stdin/stdout pipes, so a round trip costs well under a millisecond; a spawn costs tens (bench/sandbox.py).
 
-Tool output on stdout/stderr is discarded (as in AutoGen it is never part of the result); it must
-not reach the server's own log. This is containment, not a jail: a tool can still read files the
-server user can read and open network connections.
+Tool output on stdout/stderr is discarded (as in AutoGen it is never part of the result); the reply is
+capped at `max_result_bytes`.
 
-Anything abnormal is handled the same way: the worker's process group is SIGKILLed and its pipes
-closed, the call gets an error result (timeout, crash, out of memory) or CancelledError
-(cancellation), and the next call starts a fresh worker. The pool closes itself when its event
-loop shuts down (an async-generator finaliser), and an atexit hook kills anything left over.
+Anything abnormal is handled the same way: the worker's sandbox is SIGKILLed (its PID namespace, and with
+it every process the tool started, dies) and its pipes closed, the call gets an error result (timeout,
+crash, out of memory) or CancelledError (cancellation), and the next call starts a fresh worker. A sandbox
+closes itself when its event loop shuts down (an async-generator finaliser), and an atexit hook kills
+anything left over.
 """
 
 from __future__ import annotations
@@ -22,53 +26,22 @@ import asyncio
 import atexit
 import hashlib
 import json
-import os
-import shutil
 import signal
 import sys
-import tempfile
 from collections import deque
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import isolation
 from ..cancellation import CancellationToken
+from ..isolation import SandboxLimits, configure_sandbox, get_sandbox_limits
 
-__all__ = ["Sandbox", "SandboxLimits", "ToolCode", "configure_sandbox", "get_sandbox", "get_sandbox_limits"]
+__all__ = ["Sandbox", "SandboxLimits", "ToolCode", "configure_sandbox", "get_sandbox_limits"]
 
 _WORKER_SCRIPT = str(Path(__file__).with_name("_worker.py"))
 _MiB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class SandboxLimits:
-    """Limits for tool calls. `cpu_seconds=None` means the same budget as `timeout` (rounded up)."""
-
-    timeout: float = 30.0  # wall clock per call, enforced by the parent
-    memory_mb: int = 1024  # RLIMIT_AS of each worker
-    cpu_seconds: float | None = None  # RLIMIT_CPU budget per call (whole seconds: rounded up)
-    max_open_files: int = 256
-    max_file_size_mb: int = 256  # RLIMIT_FSIZE: largest file a tool may write
-    max_result_bytes: int = 16 * _MiB
-    max_workers: int = 4  # concurrent tool calls per event loop
-
-    def spawn_key(self) -> tuple[int, int, int, int]:
-        """The limits fixed when a worker starts: workers are reused only for equal keys."""
-        return (self.memory_mb, self.max_open_files, self.max_file_size_mb, self.max_result_bytes)
-
-
-_limits = SandboxLimits()
-
-
-def get_sandbox_limits() -> SandboxLimits:
-    return _limits
-
-
-def configure_sandbox(limits: SandboxLimits | None = None, **changes: Any) -> SandboxLimits:
-    """Set the process-wide default limits (a whole `SandboxLimits`, or single fields by keyword)."""
-    global _limits
-    _limits = replace(limits or _limits, **changes)
-    return _limits
 
 
 @dataclass(frozen=True)
@@ -84,9 +57,6 @@ class ToolCode:
     function_name: str
     imports: tuple[Any, ...] = ()
     key: str = field(default="", compare=False)
-    # Extra environment variables for this tool's worker only (its declared Settings variables): a worker
-    # started with them serves no tool with other ones. They never go over the pipe or into a log.
-    worker_env: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -99,11 +69,14 @@ class ToolCode:
 
 @dataclass(eq=False, slots=True)
 class _Worker:
-    proc: asyncio.subprocess.Process
-    dir: str
-    key: tuple[int | str, ...]  # SandboxLimits.spawn_key() it was started with, and _env_key(worker_env)
+    box: isolation.Isolated
+    key: tuple[int, ...]  # SandboxLimits.spawn_key() it was started with
     known: set[str] = field(default_factory=set)  # ToolCode keys it has loaded
     killed: bool = False
+
+    @property
+    def proc(self) -> asyncio.subprocess.Process:
+        return self.box.proc
 
 
 @dataclass(eq=False, slots=True)
@@ -141,21 +114,6 @@ class _WorkerDied(Exception):
     pass
 
 
-def _env_key(worker_env: tuple[tuple[str, str], ...]) -> str:
-    """Names a worker environment without holding its values."""
-    return hashlib.sha256(json.dumps(sorted(worker_env)).encode()).hexdigest() if worker_env else ""
-
-
-def _worker_env(home: str, extra: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
-    """Only what a Python tool needs, plus its own `extra` variables: nothing inherited that could hold a
-    secret (an extra variable never replaces one set here)."""
-    return dict(extra) | {
-        "PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home,
-        "MALLOC_ARENA_MAX": "2",  # keep glibc's per-thread arenas inside the address-space limit
-        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",  # so numpy & co. fit the limits too
-    }
-
-
 async def _read_frame(reader: asyncio.StreamReader, max_bytes: int) -> dict[str, Any]:
     head = await reader.readexactly(4)
     size = int.from_bytes(head, "big")
@@ -177,11 +135,15 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _describe_exit(code: int | None, limits: SandboxLimits) -> str:
+def _describe_exit(code: int | None, limits: SandboxLimits, box: isolation.Isolated) -> str:
+    if box.reason == "memory":
+        return f"ran out of memory (limit {limits.memory_mb} MiB for all its processes)"
     if code is None:
         return "stopped responding"
-    if code >= 0:
+    signum, _ = box.exit_description(code)
+    if signum is None:
         return f"exited with code {code}"
+    code = -signum
     if -code == signal.SIGXCPU:
         return f"exceeded its CPU time limit ({_cpu_budget(limits)} s)"
     try:
@@ -198,17 +160,22 @@ def _cpu_budget(limits: SandboxLimits) -> float:
 
 
 class Sandbox:
-    """A pool of tool worker processes bound to one event loop."""
+    """The worker processes of one tool instance, bound to the running event loop (closed with it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env = dict(env or {})  # the variables the tool declares, and only those
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._count = 0  # workers alive or starting (pool slots in use)
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._reapers: set[asyncio.Task[None]] = set()
         self._closed = False
-        self._loop: asyncio.AbstractEventLoop | None = None  # set when shared via get_sandbox()
-        self._guard: Any = None  # the async generator that closes this sandbox at loop shutdown
+        self.loop = asyncio.get_running_loop()
+        self._guard: Any = _close_with_loop(self)  # closes this sandbox at loop shutdown
+        try:
+            self._guard.asend(None).send(None)  # run to the yield: the loop now finalises it at shutdown
+        except StopIteration:
+            pass
 
     @property
     def closed(self) -> bool:
@@ -223,7 +190,7 @@ class Sandbox:
         limits: SandboxLimits | None = None,
     ) -> tuple[str, bool]:
         """Call the tool: (text, is_error). Raises CancelledError when `token` is cancelled."""
-        limits = limits or _limits
+        limits = limits or get_sandbox_limits()
         if token.is_cancelled():
             raise asyncio.CancelledError()
         call = _Call(sandbox=self)
@@ -231,7 +198,7 @@ class Sandbox:
         token.add_callback(hook)
         worker: _Worker | None = None
         try:
-            worker = await self._acquire(limits, call, code.key, code.worker_env)
+            worker = await self._acquire(limits, call, code.key)
             if call.reason == "cancel":
                 raise asyncio.CancelledError()
             return await self._exchange(worker, code, args, limits, call, tool_name)
@@ -250,6 +217,7 @@ class Sandbox:
         if code.key not in worker.known:
             request["code"] = code.wire()
         call.worker = worker
+        worker.box.busy = True
         timer = asyncio.get_running_loop().call_later(limits.timeout, call.interrupt, "timeout")
         reader, writer = worker.proc.stdout, worker.proc.stdin
         assert reader is not None and writer is not None
@@ -273,10 +241,13 @@ class Sandbox:
         finally:
             timer.cancel()
             call.worker = None
+            worker.box.busy = False
         worker.known.add(code.key)
         if reply.get("oom"):
             self._kill(worker)
             return f"Tool '{tool_name}' ran out of memory (limit {limits.memory_mb} MiB)", True
+        if worker.box.reason == "memory":  # the watchdog killed it as the reply came
+            return f"Tool '{tool_name}' ran out of memory (limit {limits.memory_mb} MiB for all its processes)", True
         if reply.get("ok"):
             return str(reply.get("r", "")), False
         return str(reply.get("e", "")), True
@@ -295,17 +266,15 @@ class Sandbox:
                 code = await asyncio.wait_for(asyncio.shield(worker.proc.wait()), 2.0)
             except asyncio.TimeoutError:
                 code = None
-            detail = _describe_exit(code, limits)
+            detail = _describe_exit(code, limits, worker.box)
         return f"Tool '{tool_name}' crashed: its sandbox worker {detail}"
 
     # -- the pool ---------------------------------------------------------------------------
 
-    async def _acquire(self, limits: SandboxLimits, call: _Call, code_key: str,
-                       worker_env: tuple[tuple[str, str], ...] = ()) -> _Worker:
-        """An idle worker with these limits and environment, preferring one that already has this tool
-        loaded, so a tool's module state carries from call to call (it is lost if that worker is busy or
-        restarted)."""
-        key = (*limits.spawn_key(), _env_key(worker_env))
+    async def _acquire(self, limits: SandboxLimits, call: _Call, code_key: str) -> _Worker:
+        """An idle worker with these limits, preferring one that already has this tool loaded, so a tool's
+        module state carries from call to call (it is lost if that worker is busy or restarted)."""
+        key = limits.spawn_key()
         while True:
             if self._closed:
                 raise _WorkerDied("the tool sandbox is closed")
@@ -320,7 +289,7 @@ class Sandbox:
             if self._count < max(1, limits.max_workers):
                 self._count += 1
                 try:
-                    return await self._spawn(limits, worker_env)
+                    return await self._spawn(limits)
                 except BaseException:
                     self._count -= 1
                     self._wake()
@@ -356,27 +325,23 @@ class Sandbox:
             self._idle.append(worker)
             self._wake()
 
-    async def _spawn(self, limits: SandboxLimits, worker_env: tuple[tuple[str, str], ...] = ()) -> _Worker:
-        directory = tempfile.mkdtemp(prefix="studio-tool-")
-        config = {"parent": os.getpid(), "memory": limits.memory_mb * _MiB, "nofile": limits.max_open_files,
-                  "fsize": limits.max_file_size_mb * _MiB, "max_result": limits.max_result_bytes}
+    async def _spawn(self, limits: SandboxLimits) -> _Worker:
+        config = {"max_result": limits.max_result_bytes}
         try:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-I", _WORKER_SCRIPT, json.dumps(config),
+            box = await isolation.start(
+                [sys.executable, "-I", _WORKER_SCRIPT, json.dumps(config)], limits=limits, files=[_WORKER_SCRIPT], env=self.env,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-                cwd=directory, env=_worker_env(directory, worker_env), start_new_session=True,
             )
-        except BaseException as e:
-            shutil.rmtree(directory, ignore_errors=True)
-            if isinstance(e, Exception):
-                raise _WorkerDied(f"could not start a sandbox worker: {e}") from e
-            raise
-        worker = _Worker(proc=proc, dir=directory, key=(*limits.spawn_key(), _env_key(worker_env)))
+        except isolation.SandboxUnavailable as e:
+            raise _WorkerDied(str(e)) from e
+        except Exception as e:
+            raise _WorkerDied(f"could not start a sandbox worker: {e}") from e
+        worker = _Worker(box=box, key=limits.spawn_key())
         self._all.add(worker)
-        _live_pids[proc.pid] = directory
+        _live[box.pid] = box
         try:
-            assert proc.stdout is not None
-            hello = await asyncio.wait_for(_read_frame(proc.stdout, 4096), 30.0)
+            assert box.proc.stdout is not None
+            hello = await asyncio.wait_for(_read_frame(box.proc.stdout, 4096), 30.0)
             if not hello.get("ready"):
                 raise _WorkerDied("sandbox worker did not start properly")
         except BaseException as e:
@@ -387,24 +352,17 @@ class Sandbox:
         return worker
 
     def _kill(self, worker: _Worker) -> None:
-        """SIGKILL the worker's process group and close its pipes; safe to call repeatedly."""
+        """SIGKILL the worker's sandbox and close its pipes; safe to call repeatedly."""
         if worker.killed:
             return
         worker.killed = True
-        if worker.proc.returncode is None:
-            try:
-                os.killpg(worker.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                try:
-                    worker.proc.kill()
-                except ProcessLookupError:
-                    pass
+        worker.box.kill()
         if worker.proc.stdin is not None:
             worker.proc.stdin.close()
         transport = getattr(worker.proc, "_transport", None)
         pipe = transport.get_pipe_transport(1) if transport is not None else None
         if pipe is not None:
-            pipe.close()  # EOF for a reader now, even if a forked grandchild holds the pipe
+            pipe.close()  # EOF for a reader now
 
     def _retire(self, worker: _Worker, free_slot: bool = True) -> None:
         """Kill the worker, free its pool slot, reap it and remove its temp dir in the background."""
@@ -426,8 +384,8 @@ class Sandbox:
             if transport is not None:
                 transport.close()
         self._all.discard(worker)
-        _live_pids.pop(worker.proc.pid, None)
-        shutil.rmtree(worker.dir, ignore_errors=True)
+        _live.pop(worker.box.pid, None)
+        worker.box.release()
 
     async def close(self) -> None:
         """Stop every worker and wait for them to be reaped. Idempotent."""
@@ -442,20 +400,17 @@ class Sandbox:
             self._kill(worker)
         reaps = [*self._reapers, *(self._reap(w) for w in list(self._all))]
         await asyncio.gather(*reaps, return_exceptions=True)
-        if self._loop is not None and _by_loop.get(self._loop) is self:
-            del _by_loop[self._loop]
         if guard is not None:
             await guard.aclose()  # finishes at once: it only closes a sandbox that is still open
 
 
-# -- one sandbox per event loop, closed when the loop shuts down ----------------------------------
+# -- closed when the loop shuts down; killed at exit at the latest -------------------------------------
 
-_by_loop: dict[asyncio.AbstractEventLoop, Sandbox] = {}
-_live_pids: dict[int, str] = {}  # pid -> temp dir, for the atexit sweep
+_live: dict[int, isolation.Isolated] = {}  # bwrap pid -> sandbox, for the atexit sweep
 
 
 async def _close_with_loop(sandbox: Sandbox) -> Any:
-    """Suspended for the loop's lifetime; `loop.shutdown_asyncgens()` resumes it to close the pool."""
+    """Suspended for the loop's lifetime; `loop.shutdown_asyncgens()` resumes it to close the sandbox."""
     try:
         yield None
     finally:
@@ -464,31 +419,9 @@ async def _close_with_loop(sandbox: Sandbox) -> Any:
             await sandbox.close()
 
 
-def get_sandbox() -> Sandbox:
-    """The sandbox shared by all tools on the running event loop (created on first use)."""
-    loop = asyncio.get_running_loop()
-    sandbox = _by_loop.get(loop)
-    if sandbox is None or sandbox.closed:
-        sandbox = _by_loop[loop] = Sandbox()
-        sandbox._loop = loop
-        sandbox._guard = guard = _close_with_loop(sandbox)
-        try:
-            guard.asend(None).send(None)  # run to the yield: the loop now finalises it at shutdown
-        except StopIteration:
-            pass
-    return sandbox
-
-
 @atexit.register
 def _kill_leftovers() -> None:
     """Last resort when a loop was closed without shutting down its async generators."""
-    for pid, directory in list(_live_pids.items()):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        shutil.rmtree(directory, ignore_errors=True)
+    for box in list(_live.values()):
+        box.kill()
+        box.release()

@@ -59,6 +59,10 @@ class StaticWorkbench:
             return ToolResult(name=name, content=_error_text(e), is_error=True)
         return result.model_copy(update={"name": name}) if result.name != name else result
 
+    async def end_run(self) -> None:
+        for tool in self.tools:
+            await tool.end_run()
+
     async def close(self) -> None:
         for tool in self.tools:
             await tool.close()

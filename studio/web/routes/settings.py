@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from studio.runtime import isolation
 from studio.runtime.models.endpoints import KINDS, KINDS_BY_NAME
 from studio.services import credentials
 
@@ -27,7 +28,7 @@ def _page(request: Request, db: DbSession, status_code: int = 200, **context: An
     if add["kind"] not in KINDS_BY_NAME:
         add["kind"] = "openai_compatible" if add["endpoint"] else KINDS[0].name
     context = {"creds": credentials.load_credentials(db), "kinds": KINDS, "add": add, "add_variable_name": "",
-               **context}
+               "sandbox_warning": isolation.status().warning(), **context}
     return render(request, "settings/index.html", context, partial="settings/_sections.html",
                   status_code=status_code)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 
 import pytest
 
+from studio.runtime import isolation
 from studio.runtime.cancellation import CancellationToken
-from studio.runtime.tools import FunctionTool, SandboxLimits, get_sandbox
+from studio.runtime.tools import FunctionTool, SandboxLimits
 
 SECRET = "sk-test-secret-0123456789"
 FAST = SandboxLimits(timeout=1.0)
@@ -81,6 +81,7 @@ async def test_prints_do_not_disturb_the_protocol() -> None:
     assert (await call(tool(source, "noisy"))).content == "ok"
 
 
+@pytest.mark.skipif(not isolation.status().available, reason=f"needs bubblewrap: {isolation.status().detail}")
 async def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     reader = tool("import os\ndef key() -> str:\n    return os.environ['OPENAI_API_KEY']\n", "key")
@@ -89,7 +90,8 @@ async def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
     dump = tool("import os\ndef env() -> str:\n    return repr(dict(os.environ)) + os.getcwd()\n", "env")
     result = await call(dump)
     assert not result.is_error and SECRET not in result.content and "OPENAI" not in result.content
-    assert os.getcwd() not in result.content and "studio-tool-" in result.content  # its own temp dir
+    assert os.getcwd() not in result.content and "'HOME': '/tmp'" in result.content
+    assert result.content.endswith("/tmp")  # its own private /tmp
 
 
 async def test_infinite_loop_times_out_and_next_call_works() -> None:
@@ -126,53 +128,54 @@ async def test_exiting_tool_reports_the_exit_and_sys_exit_is_an_error() -> None:
 
 
 async def test_cancellation_kills_the_call_promptly() -> None:
-    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
+    sleeper = tool("import time\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n", "nap")
+    assert not (await call(sleeper, {"seconds": 0})).is_error  # its worker is started and idle
     token = CancellationToken()
-    task = asyncio.ensure_future(call(sleeper, token=token))
-    await asyncio.sleep(0.3)
-    pids = get_sandbox().worker_pids()
+    task = asyncio.ensure_future(call(sleeper, {"seconds": 30}, token=token))
+    while sleeper.sandbox()._idle:  # until the call has taken the worker
+        await asyncio.sleep(0.01)
+    pids = sleeper.sandbox().worker_pids()
     loop = asyncio.get_running_loop()
     started = loop.time()
     token.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert loop.time() - started < 2
-    await asyncio.sleep(0.1)
-    assert not set(get_sandbox().worker_pids()) & set(pids)  # the busy worker is gone
+    assert not set(sleeper.sandbox().worker_pids()) & set(pids)  # the busy worker is gone
     with pytest.raises(asyncio.CancelledError):
         await call(tool(ADD, "add"), {"a": 1}, token=token)  # already cancelled: never starts
     assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
 
 
-async def test_parallel_calls_run_concurrently(tmp_path: Path) -> None:
-    # Each call writes its own file, then waits for the other's: serial execution would time out.
+async def test_parallel_calls_of_one_tool_run_concurrently_in_workers_of_its_own() -> None:
+    # Each call notes when it starts and ends; serial execution would start the second after the first ended.
     source = (
         "import os, time\n"
-        "def meet(folder: str, me: str, other: str) -> str:\n"
-        "    open(os.path.join(folder, me), 'w').close()\n"
-        "    while not os.path.exists(os.path.join(folder, other)):\n"
-        "        time.sleep(0.005)\n"
-        "    return f'{me}:{os.getpid()}'\n"
+        "def span() -> str:\n"
+        "    start = time.time()\n"
+        "    time.sleep(2)\n"
+        "    return f'{start}:{time.time()}:{os.getpid()}'\n"
     )
-    meet = tool(source, "meet", limits=SandboxLimits(timeout=5))
-    results = await asyncio.gather(
-        call(meet, {"folder": str(tmp_path), "me": "a", "other": "b"}),
-        call(meet, {"folder": str(tmp_path), "me": "b", "other": "a"}),
-    )
+    span = tool(source, "span", limits=SandboxLimits(timeout=20))
+    results = await asyncio.gather(call(span), call(span))
     assert [r.is_error for r in results] == [False, False]
-    assert len({r.content.split(":")[1] for r in results}) == 2  # two distinct worker processes
+    spans = [tuple(float(x) for x in r.content.split(":")[:2]) for r in results]
+    assert max(s for s, _ in spans) < min(e for _, e in spans)
+    assert len(span.sandbox().worker_pids()) == 2
 
 
 async def test_more_calls_than_workers_queue_up() -> None:
-    results = await asyncio.gather(*(call(tool(ADD, "add"), {"a": i}) for i in range(10)))
+    add = tool(ADD, "add")
+    results = await asyncio.gather(*(call(add, {"a": i}) for i in range(10)))
     assert [r.content for r in results] == [str(i + 2) for i in range(10)]
-    assert len(get_sandbox().worker_pids()) <= 4
+    assert 1 <= len(add.sandbox().worker_pids()) <= 4
 
 
 def test_workers_stop_when_the_event_loop_shuts_down() -> None:
     async def run() -> list[int]:
-        assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
-        return get_sandbox().worker_pids()
+        add = tool(ADD, "add")
+        assert (await call(add, {"a": 1})).content == "3"
+        return add.sandbox().worker_pids()
 
     pids = asyncio.run(run())
     assert pids
@@ -182,17 +185,19 @@ def test_workers_stop_when_the_event_loop_shuts_down() -> None:
 
 
 async def test_explicit_close_is_idempotent() -> None:
-    sandbox = get_sandbox()
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
+    add = tool(ADD, "add")
+    assert (await call(add, {"a": 1})).content == "3"
+    sandbox = add.sandbox()
     pids = sandbox.worker_pids()
+    await add.close()
     await sandbox.close()
-    await sandbox.close()
-    assert sandbox.closed and sandbox.worker_pids() == []
+    await add.close()
+    assert sandbox.closed and sandbox.worker_pids() == [] and pids
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
-    assert get_sandbox() is not sandbox
-    assert (await call(tool(ADD, "add"), {"a": 2})).content == "4"
+    assert (await call(add, {"a": 2})).content == "4"
+    assert add.sandbox() is not sandbox
 
 
 async def test_tool_name_may_differ_from_the_function_name() -> None:
@@ -211,6 +216,6 @@ async def test_oversized_results_are_refused() -> None:
 async def test_cancelling_the_calling_task_kills_the_worker() -> None:
     sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
     with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(call(sleeper), 0.3)
-    assert get_sandbox().worker_pids() == []
+        await asyncio.wait_for(call(sleeper), 1.0)
+    assert sleeper.sandbox().worker_pids() == []
     assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
