@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.http.body_limit import BodySizeLimitMiddleware
+from studio.http.json_input import JSONBodyMiddleware
 
 from .catalog import TeamCatalog
 from .errors import error_for
@@ -26,6 +27,8 @@ def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits
     runner = TeamRunner(limits or RunLimits())
     app.state.runner = runner
     app.include_router(serve_router(lambda: catalog, lambda: runner))
+    app.add_middleware(JSONBodyMiddleware, refuse=lambda request, path, message: error_for(
+        request, 422, f"{path or 'body'}: {message}", param=path or None))
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, respond=error_for)
     if api_key:
         app.add_middleware(_BearerToken, api_key=api_key)

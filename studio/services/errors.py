@@ -59,7 +59,7 @@ class GalleryFetchError(ServiceError):
 
 
 T = TypeVar("T")
-MAX_ROW_ID = 2**63 - 1  # the largest id a row can have (a 64-bit integer, in SQLite and PostgreSQL)
+MAX_ROW_ID = 2**31 - 1  # the largest id or version number a row can have (PostgreSQL's INTEGER is 32-bit)
 
 
 def row_id(value: Any, missing: str) -> int:

@@ -217,11 +217,9 @@ def list_versions(session: Session, team: Team) -> list[TeamVersion]:
 
 
 def get_version(session: Session, team: Team, number: int) -> TeamVersion:
-    """One earlier component, or `NotFoundError`."""
-    version = store.get_version(session, team.id, number)
-    if version is None:
-        raise NotFoundError(f"Team {team.label!r} has no version {number}.")
-    return version
+    """One earlier component, or `NotFoundError` (also for numbers no version can have)."""
+    return find_row(lambda db, n: store.get_version(db, team.id, n), session, number,
+                    f"Team {team.label!r} has no version {number}.")
 
 
 def diff_versions(session: Session, team: Team, number: int) -> str:

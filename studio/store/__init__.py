@@ -10,7 +10,7 @@ Data-access functions take the `sqlmodel.Session` first and keyword arguments af
 but never commit. Nothing here imports the web layer.
 """
 
-from . import drafts
+from . import drafts, text_check
 from .db import (
     current_revision,
     head_revision,
@@ -82,6 +82,7 @@ from .runs import (
     list_sessions,
     mark_interrupted_runs,
 )
+from .text_check import UnstorableTextError
 from .teams import (
     create_team,
     delete_team,
@@ -128,6 +129,8 @@ __all__ = [
     "TeamVersionPublic",
     # modules
     "drafts",
+    "text_check",
+    "UnstorableTextError",
     # teams
     "create_team",
     "delete_team",

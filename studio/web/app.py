@@ -1,8 +1,8 @@
 """The FastAPI app: `create_app(settings)` wires storage, middleware, errors, templates and routes.
 
 Requests pass, outermost first: sessions (signed cookie) → guard (host, origin, sign-in; see
-`auth.py`) → body size limit → catch-all for unexpected errors → FastAPI's routing, where every
-route depends on `verify_csrf`.
+`auth.py`) → body size limit → JSON bodies read strictly (`studio.http.json_input`) → catch-all for
+unexpected errors → FastAPI's routing, where every route depends on `verify_csrf`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from studio.http.body_limit import BodySizeLimitMiddleware
+from studio.http.json_input import JSONBodyMiddleware
 from studio.playground import RunManager
 from studio.services.gallery import seed_gallery_once
 from studio.settings import Settings, get_settings
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jinja = make_environment(settings.frontend_dir / "templates")
 
     errors.install(app)  # adds the innermost middleware: the catch-all
+    app.add_middleware(JSONBodyMiddleware, refuse=errors.json_refused)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=errors.error_response)
     app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark)
     app.add_middleware(

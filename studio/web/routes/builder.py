@@ -4,7 +4,6 @@ and toolbar partials out of band (`builder/_update.html`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +28,8 @@ from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
 from studio.services import team_scripts
 from studio.services import teams as team_service
-from studio.services.errors import InvalidTeamError, NotFoundError
+from studio.services.errors import InvalidTeamError, NotFoundError, TeamImportError
+from studio.services.team_files import parse_json
 
 from ..builder_view import drop_action, page_context
 from ..deps import DbSession as Db
@@ -155,13 +155,12 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
     if upload is not None and not isinstance(upload, str) and upload.filename:
         text = (await upload.read()).decode("utf-8", errors="replace")
     try:
-        component = json.loads(text)
-    except ValueError as exc:
-        component, problem = None, f"not valid JSON: {exc}"
-    else:
-        problem = "" if isinstance(component, dict) else "the team JSON must be an object"
-    if problem:
-        return _update(request, builder, TEAM, json_problems=[Problem("", problem)], json_text=text)
+        component = parse_json(text)  # hostile values (NaN, depth, huge integers) named by JSON path
+    except TeamImportError as exc:
+        return _update(request, builder, TEAM, json_problems=exc.problems, json_text=text)
+    if not isinstance(component, dict):
+        return _update(request, builder, TEAM, json_problems=[Problem("", "the team JSON must be an object")],
+                       json_text=text)
     try:
         builder.apply(ReplaceComponent(component=component))
     except ActionRefused as exc:
