@@ -84,6 +84,7 @@ from .runs import (
 )
 from .text_check import UnstorableTextError
 from .teams import (
+    RevisionConflict,
     create_team,
     delete_team,
     duplicate_team,
@@ -132,6 +133,7 @@ __all__ = [
     "text_check",
     "UnstorableTextError",
     # teams
+    "RevisionConflict",
     "create_team",
     "delete_team",
     "duplicate_team",

@@ -28,7 +28,7 @@ from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
 from studio.services import team_scripts
 from studio.services import teams as team_service
-from studio.services.errors import InvalidTeamError, NotFoundError, TeamImportError
+from studio.services.errors import InvalidTeamError, NotFoundError, StaleTeamError, TeamImportError
 from studio.services.team_files import parse_json
 
 from ..builder_view import drop_action, page_context
@@ -213,6 +213,11 @@ async def save(request: Request, db: Db, team_id: int) -> Response:
     builder = _open(db, team_id)
     try:
         team = builder.save()
+    except StaleTeamError as exc:  # saved elsewhere meanwhile: the notice offers "Load the saved team"
+        db.rollback()
+        builder = _open(db, team_id)
+        flash(request, exc.message, "error")
+        return _update(request, builder, _known(builder, str(form.get("node") or TEAM)), status_code=409)
     except InvalidTeamError as exc:
         flash(request, f"Not saved: {len(exc.errors)} error(s); see Validation.", "error")
     else:
@@ -267,7 +272,7 @@ def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:
 def _update(request: Request, builder: BuilderSession, selected: str, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
-            confirm: tuple[str, str] | None = None, json_reset: bool = False) -> Response:
+            confirm: tuple[str, str] | None = None, json_reset: bool = False, status_code: int = 200) -> Response:
     """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first.
 
     The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
@@ -275,4 +280,5 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
     context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
                        json_problems=json_problems, json_text=json_text)
     extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
-    return render(request, "builder/index.html", context | extra, partial="builder/_update.html")
+    return render(request, "builder/index.html", context | extra, partial="builder/_update.html",
+                  status_code=status_code)
