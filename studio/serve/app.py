@@ -1,9 +1,10 @@
-"""The `studio serve` application: a catalog of teams behind `serve_router`, with an optional bearer
-token, a request size limit, and OpenAI-shaped errors under `/v1`."""
+"""The `studio serve` application: a catalog of teams behind `serve_router`, with a bearer token (or,
+without one, loopback hosts only), a request size limit, and OpenAI-shaped errors under `/v1`."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.http.body_limit import BodySizeLimitMiddleware
 from studio.http.json_input import JSONBodyMiddleware
+from studio.http.local_only import LocalOnlyMiddleware
 
 from .catalog import TeamCatalog
 from .errors import error_for
@@ -22,7 +24,10 @@ OPEN_PATHS = frozenset({"/health"})
 
 
 def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits: RunLimits | None = None,
-                     max_body_bytes: int = 5 * 1024 * 1024) -> FastAPI:
+                     max_body_bytes: int = 5 * 1024 * 1024, extra_hosts: Iterable[str] = ()) -> FastAPI:
+    """The app; without `api_key` it answers only requests addressed to a loopback host, and no
+    cross-site browser request (`LocalOnlyMiddleware`, as `studio ui` without a token). `extra_hosts`:
+    further host names to accept, which only tests pass (`{"testserver"}`)."""
     app = FastAPI(title="Studio team service", docs_url="/docs", redoc_url=None)
     runner = TeamRunner(limits or RunLimits())
     app.state.runner = runner
@@ -32,6 +37,9 @@ def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, respond=error_for)
     if api_key:
         app.add_middleware(_BearerToken, api_key=api_key)
+    else:
+        app.add_middleware(LocalOnlyMiddleware, respond=lambda request, status, message: error_for(
+            request, status, message), extra_hosts=extra_hosts)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -61,7 +61,7 @@ def _why(char: str) -> str:
 
 @event.listens_for(Session, "before_flush")
 def _check_before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    for row in (*session.new, *session.dirty):
+    for row in (*session.dirty, *session.new):  # a change to an existing row explains the rows it adds
         check_row(row)
 
 

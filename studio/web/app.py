@@ -8,7 +8,7 @@ unexpected errors → FastAPI's routing, where every route depends on `verify_cs
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -39,9 +39,14 @@ SESSION_COOKIE = "studio_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new Studio web app; the database is migrated when it starts (its lifespan)."""
+def create_app(settings: Settings | None = None, *, extra_hosts: Iterable[str] = ()) -> FastAPI:
+    """A new Studio web app; the database is migrated when it starts (its lifespan).
+
+    `extra_hosts`: host names accepted besides loopback ones when there is no sign-in. Tests pass
+    `{"testserver"}` (Starlette's TestClient); the studio never does.
+    """
     settings = settings or get_settings()
+    settings.prepare_home()
     secret = settings.session_secret()
     app = FastAPI(
         title="Studio API",
@@ -59,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)  # adds the innermost middleware: the catch-all
     app.add_middleware(JSONBodyMiddleware, refuse=errors.json_refused)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=errors.error_response)
-    app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark)
+    app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark,
+                       extra_hosts=extra_hosts)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax"
     )

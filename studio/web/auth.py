@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -28,17 +29,15 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio.settings import Settings, is_loopback
+from studio.http.local_only import SAFE_METHODS, host_refusal, same_origin
+from studio.settings import Settings
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 LOGIN_PATH = "/login"
 API_DOCS_PATH = "/api/docs"  # a page for people, although under /api
 PUBLIC_PATHS = frozenset({LOGIN_PATH})
 PUBLIC_PREFIXES = ("/static/",)
-# Starlette's TestClient sends `Host: testserver`; no browser resolves that name to this machine.
-_TEST_CLIENT_HOST = "testserver"
 _SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Content-Security-Policy", "frame-ancestors 'none'"),
@@ -113,10 +112,11 @@ async def verify_csrf(request: Request) -> None:
 class GuardMiddleware:
     """Checks host, origin and sign-in before the app sees a request; adds the security headers."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str, extra_hosts: Iterable[str] = ()) -> None:
         self.app = app
         self.settings = settings
         self.session_mark = session_mark
+        self.extra_hosts = tuple(extra_hosts)  # tests: {"testserver"} (see `studio.http.local_only`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -144,14 +144,10 @@ class GuardMiddleware:
     def _check_local(self, request: Request) -> Response | None:
         from .errors import error_response
 
-        host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
-        if not (is_loopback(host) or host in (_TEST_CLIENT_HOST, self.settings.host.lower())):
-            return error_response(
-                request, 400,
-                "Studio runs without STUDIO_AUTH_TOKEN, so it only answers requests addressed to 127.0.0.1, "
-                f"localhost or [::1], not to {host!r}.",
-            )
-        if request.method not in SAFE_METHODS and not _same_origin(request):
+        refused = host_refusal(request, (*self.extra_hosts, self.settings.host))
+        if refused is not None:
+            return error_response(request, 400, f"Studio runs without STUDIO_AUTH_TOKEN, so {refused}.")
+        if request.method not in SAFE_METHODS and not same_origin(request):
             return error_response(request, 403, "Cross-site request refused: it did not come from a Studio page.")
         return None
 
@@ -164,18 +160,6 @@ class GuardMiddleware:
         if isinstance(mark, str) and hmac.compare_digest(mark.encode(), self.session_mark.encode()):
             return "session"
         return None
-
-
-def _same_origin(request: Request) -> bool:
-    """False when the browser says the request came from another origin (no header: not a browser)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        referer = request.headers.get("referer")
-        if referer is None:
-            return True
-        parts = urlsplit(referer)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    return origin.lower() == f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
 
 
 def _sign_in_needed(request: Request) -> Response:

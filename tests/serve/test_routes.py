@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 
 from studio.serve import RunLimits, TeamCatalog, create_serve_app
 
-from .conftest import replay_team
+from .conftest import TEST_HOSTS, replay_team
 
 
 @pytest.fixture
 def client(teams_dir: Path) -> TestClient:
-    return TestClient(create_serve_app(TeamCatalog.from_path(teams_dir)))
+    return TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts=TEST_HOSTS))
 
 
 def sse(text: str) -> list[tuple[str, str]]:
@@ -83,7 +83,8 @@ def test_a_bearer_key_guards_everything_but_health(teams_dir: Path) -> None:
 
 
 def test_bodies_over_the_limit_are_refused(teams_dir: Path) -> None:
-    client = TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), max_body_bytes=100))
+    client = TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts=TEST_HOSTS,
+                                         max_body_bytes=100))
     response = client.post("/teams/echo/runs", json={"task": "x" * 200})
     assert response.status_code == 413 and "limit is 100 bytes" in response.json()["detail"]
 
@@ -99,7 +100,8 @@ def test_a_run_over_the_time_limit_is_cancelled_with_that_reason(tmp_path: Path)
         "termination_condition": {"provider": "autogen_agentchat.conditions.MaxMessageTermination",
                                   "component_type": "termination", "config": {"max_messages": 2}}}}
     write_team(tmp_path, "slow", slow)
-    app = create_serve_app(TeamCatalog.from_path(tmp_path), limits=RunLimits(timeout_seconds=0.5))
+    app = create_serve_app(TeamCatalog.from_path(tmp_path), extra_hosts=TEST_HOSTS,
+                           limits=RunLimits(timeout_seconds=0.5))
     body = TestClient(app).post("/teams/slow/runs", json={"task": "```python\nimport time\ntime.sleep(20)\n```"}).json()
     assert body["stop_reason"] == "Timeout: the run took longer than 0.5 seconds."
 
@@ -111,6 +113,7 @@ def test_a_team_that_asks_a_human_ends_with_an_error_saying_so(tmp_path: Path) -
     team["config"]["participants"].insert(0, {"provider": "autogen_agentchat.agents.UserProxyAgent",
                                               "component_type": "agent", "config": {"name": "human"}})
     write_team(tmp_path, "asks", team)
-    body = TestClient(create_serve_app(TeamCatalog.from_path(tmp_path))).post("/teams/asks/runs", json={"task": "x"}).json()
+    client = TestClient(create_serve_app(TeamCatalog.from_path(tmp_path), extra_hosts=TEST_HOSTS))
+    body = client.post("/teams/asks/runs", json={"task": "x"}).json()
     assert body["stop_reason"].startswith("Error:")
     assert "asks a human for input, which a served team cannot do" in body["stop_reason"]

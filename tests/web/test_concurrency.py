@@ -7,24 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from studio.builder.library import assistant
 from tests.services.helpers import writer_critic
-from tests.support.postgres import postgres_url
 
 from .teams_support import HTMX
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_client(request: pytest.FixtureRequest, make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
-    url = None if request.param == "sqlite" else postgres_url(request.getfixturevalue("pg_database"))
-    with TestClient(make_app(database_url=url and url.render_as_string(hide_password=False))) as client:
-        yield client
 
 
 def _create(client: TestClient) -> dict:
