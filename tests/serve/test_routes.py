@@ -117,3 +117,30 @@ def test_a_team_that_asks_a_human_ends_with_an_error_saying_so(tmp_path: Path) -
     body = client.post("/teams/asks/runs", json={"task": "x"}).json()
     assert body["stop_reason"].startswith("Error:")
     assert "asks a human for input, which a served team cannot do" in body["stop_reason"]
+
+
+def test_without_a_key_only_loopback_hosts_are_answered(teams_dir: Path) -> None:
+    """DNS rebinding: a foreign name resolved to 127.0.0.1 must not run a team (as `studio ui`)."""
+    client = TestClient(create_serve_app(TeamCatalog.from_path(teams_dir)))  # as `studio serve` builds it
+    for path, method in [("/teams/echo/runs", "post"), ("/v1/chat/completions", "post"), ("/teams", "get")]:
+        body = {"task": "hi"} if "runs" in path else {"model": "echo", "messages": [{"role": "user", "content": "hi"}]}
+        for host in ("attacker.example", "testserver", "127.0.0.1.attacker.example:8000"):
+            response = client.request(method, path, json=body, headers={"Host": host})
+            assert response.status_code == 400, (path, host)
+            assert "No API key is set" in response.text
+    here = {"Host": "127.0.0.1:8000"}
+    assert client.post("/teams/echo/runs", json={"task": "hi"}, headers=here).status_code == 200
+    assert client.post("/teams/echo/runs", json={"task": "hi"}, headers=here | {"Origin": "https://attacker.example"}
+                       ).status_code == 403
+    keyed = TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), api_key="k"))
+    assert keyed.get("/teams", headers={"Host": "studio.example", "Authorization": "Bearer k"}).status_code == 200
+
+
+def test_hostile_json_is_a_422_naming_its_place(client: TestClient) -> None:
+    for raw, param in [('{"task": "a\\ud800"}', "task"), ('{"task": "x", "n": NaN}', "n"),
+                       ('{"task": ' + "[" * 1200 + "]" * 1200 + "}", "task")]:
+        response = client.post("/teams/echo/runs", content=raw, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and response.json()["detail"].startswith(param), raw[:40]
+    response = client.post("/v1/chat/completions", content='{"model": "echo", "messages": [{"content": "\\udfff"}]}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["error"]["param"] == "messages[0].content"
