@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     serve_run_timeout_seconds: float = Field(
         default=300, gt=0, description="A run of `studio serve` is cancelled after this long."
     )
+    gallery_allow_private_urls: bool = Field(
+        default=False,
+        description="Let gallery import from a URL reach loopback, private and link-local addresses (refused by "
+        "default: a URL must not reach services inside this machine or network).",
+    )
     gallery_dir: Path = Field(
         default=_REPO / "gallery", description="Directory of team templates seeded into the gallery."
     )
