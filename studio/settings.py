@@ -64,6 +64,11 @@ class Settings(BaseSettings):
             "(mode 0600) in the home directory."
         ),
     )
+    trust_proxy_headers: bool = Field(
+        default=False,
+        description="The studio is behind a reverse proxy on this machine: take the client's address and scheme "
+        "from its `X-Forwarded-For` / `X-Forwarded-Proto` (sign-in limits per client, `Secure` cookies over https).",
+    )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest request body accepted, in bytes (imports)."
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -70,13 +70,18 @@ def session_mark(settings: Settings, secret: str) -> str:
 
 
 def sign_in(request: Request) -> None:
-    """Start a fresh signed-in session (a new session and CSRF token: no fixation)."""
+    """Start a fresh signed-in session (a new session id and CSRF token: no fixation)."""
     request.session.clear()
     request.session["auth"] = request.app.state.session_mark
+    request.session["sid"] = secrets.token_urlsafe(18)
     csrf_token(request)
 
 
 def sign_out(request: Request) -> None:
+    """End the session for good: its id is revoked, so a copy of the cookie no longer signs in."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        request.app.state.revoked_sessions.revoke(sid, getattr(request.app.state, "engine", None))
     request.session.clear()
 
 
@@ -112,8 +117,10 @@ async def verify_csrf(request: Request) -> None:
 class GuardMiddleware:
     """Checks host, origin and sign-in before the app sees a request; adds the security headers."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str, extra_hosts: Iterable[str] = ()) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str, extra_hosts: Iterable[str] = (),
+                 revoked: Container[str] = frozenset()) -> None:
         self.app = app
+        self.revoked = revoked  # ids of signed-out sessions (`login_security.RevokedSessions`)
         self.settings = settings
         self.session_mark = session_mark
         self.extra_hosts = tuple(extra_hosts)  # tests: {"testserver"} (see `studio.http.local_only`)
@@ -156,8 +163,9 @@ class GuardMiddleware:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token_matches(self.settings, credentials.strip()):
             return "bearer"
-        mark = request.session.get("auth")
-        if isinstance(mark, str) and hmac.compare_digest(mark.encode(), self.session_mark.encode()):
+        mark, sid = request.session.get("auth"), request.session.get("sid")
+        if isinstance(mark, str) and hmac.compare_digest(mark.encode(), self.session_mark.encode()) \
+                and isinstance(sid, str) and sid not in self.revoked:
             return "session"
         return None
 
