@@ -1,7 +1,10 @@
 """One check of the text bound for the database, whatever the table: no NUL characters (PostgreSQL
 refuses them in text and JSON) and no lone surrogates (no UTF-8 encoder writes them). Run before
 every flush, so a row that holds one fails with `UnstorableTextError` naming the field and the JSON
-path inside it, on SQLite and PostgreSQL alike, instead of a driver error on one of them."""
+path inside it, on SQLite and PostgreSQL alike, instead of a driver error on one of them.
+
+What people send is refused (they can fix it); what runs produce (model replies, tool output, errors) is
+recorded with such characters replaced by U+FFFD (`scrub`), so a run is never lost to one byte."""
 
 from __future__ import annotations
 
@@ -44,6 +47,17 @@ def unstorable_at(value: Any, path: str) -> tuple[str, str] | None:
     return None
 
 
+def scrub(value: Any) -> Any:
+    """`value` (text, or JSON) with every NUL and lone surrogate replaced by U+FFFD; unchanged when clean."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
 def check_row(row: Any) -> None:
     """`UnstorableTextError` for the first column value of `row` the database cannot keep."""
     state = inspect(row)
@@ -65,4 +79,4 @@ def _check_before_flush(session: Session, _context: Any, _instances: Any) -> Non
         check_row(row)
 
 
-__all__ = ["UnstorableTextError", "check_row", "unstorable_at"]
+__all__ = ["UnstorableTextError", "check_row", "scrub", "unstorable_at"]
