@@ -43,9 +43,13 @@ def test_api_changes_carry_their_revision(any_client: TestClient) -> None:
                              headers={"If-Match": '"2"'})
     assert fresh.status_code == 200 and fresh.json()["description"] == "via If-Match"
     assert fresh.json()["revision"] == 4  # the component and the layout: two writes, one request
-    assert any_client.patch(f"/api/teams/{team['id']}", json={"label": "x"}, headers={"If-Match": "soon"}
-                            ).status_code == 412
+    for tag in ("soon", '"0"', f'"{2**63}"'):  # not a revision, or none a team can have
+        assert any_client.patch(f"/api/teams/{team['id']}", json={"label": "x"}, headers={"If-Match": tag}
+                                ).status_code == 412, tag
+    assert any_client.patch(f"/api/teams/{team['id']}", json={"label": "x", "revision": 2**63}).status_code == 422
 
+    assert any_client.post(f"/api/teams/{team['id']}/versions/1/restore", params={"revision": 2**63}
+                           ).status_code == 422
     restored = any_client.post(f"/api/teams/{team['id']}/versions/1/restore", params={"revision": 2})
     assert restored.status_code == 409 and restored.json()["detail"]["revision"] == 4
     restored = any_client.post(f"/api/teams/{team['id']}/versions/1/restore", params={"revision": 4})
@@ -101,6 +105,7 @@ def test_rename_and_restore_forms_carry_their_revision(any_client: TestClient) -
     assert stale.status_code == 409 and "changed elsewhere" in stale.text
     assert 'name="revision" value="2"' in stale.text  # the form again, on the saved revision
     assert client.get(f"/api/teams/{team['id']}").json()["label"] == "Writer and critic"
+    assert client.post(f"/teams/{team['id']}/rename", data={"label": "x", "revision": str(2**63)}).status_code == 422
     renamed = client.post(f"/teams/{team['id']}/rename", data={"label": "Fresh name", "revision": "2"},
                           follow_redirects=False)
     assert renamed.status_code == 303

@@ -9,12 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from studio.components import Problem
 from studio.services import teams as service
-from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLargeError, StaleTeamError
+from studio.services.errors import (
+    MAX_ROW_ID,
+    InvalidTeamError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StaleTeamError,
+)
 from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
 
@@ -70,7 +76,7 @@ class TeamPatch(BaseModel):
     component: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
     note: str = ""
-    revision: int | None = Field(default=None, description=(
+    revision: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "The team's `revision` this change is based on (or send it as `If-Match`): when the team has been "
         "changed since, nothing is written and the answer is a 409 with the current revision. Without it "
         "the change applies to whatever is saved."))
@@ -128,7 +134,7 @@ def _base_revision(if_match: str | None, revision: int | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return revision
     tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit() or len(tag) > 10:
+    if not (tag.isascii() and tag.isdigit()) or not 0 < int(tag[:12]) <= MAX_ROW_ID:
         raise HTTPException(412, f"If-Match: expected the team's ETag (its revision, as in \"3\"), not {if_match!r}.")
     return int(tag)
 
@@ -255,7 +261,8 @@ def diff_version(db: DbSession, team_id: int, number: int) -> DiffOut:
 
 @router.post("/teams/{team_id}/versions/{number}/restore", response_model=TeamPublic, summary="Restore a version",
              responses={409: {"description": "The team was changed since `revision` (or `If-Match`)."}})
-def restore_version(db: DbSession, team_id: int, number: int, response: Response, revision: int | None = None,
+def restore_version(db: DbSession, team_id: int, number: int, response: Response,
+                    revision: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
                     if_match: IfMatch = None) -> TeamPublic:
     """`revision` (or `If-Match`): the team's revision the restore is based on, as for PATCH."""
     try:

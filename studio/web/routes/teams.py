@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from studio.components import Problem
 from studio.services import teams as service
 from studio.services.errors import (
+    MAX_ROW_ID,
     InvalidTeamError,
     NotFoundError,
     PayloadTooLargeError,
@@ -157,7 +158,7 @@ def row(request: Request, db: Db, team_id: int) -> Response:
 
 @router.post("/teams/{team_id}/rename", name="rename_team")
 def rename(request: Request, db: Db, team_id: int, label: Annotated[str, Form()] = "",
-           next: Annotated[str, Form()] = "/teams", revision: Annotated[int | None, Form()] = None) -> Response:
+           next: Annotated[str, Form()] = "/teams", revision: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None) -> Response:
     team = team_or_404(db, team_id)
     old = team.label
     try:
@@ -225,7 +226,7 @@ def version_diff(request: Request, db: Db, team_id: int, number: int) -> Respons
 
 @router.post("/teams/{team_id}/versions/{number}/restore", name="restore_version")
 def restore(request: Request, db: Db, team_id: int, number: int,
-            revision: Annotated[int | None, Form()] = None) -> Response:
+            revision: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None) -> Response:
     team = team_or_404(db, team_id)
     version_or_404(db, team, number)
     try:
