@@ -16,8 +16,8 @@ from schemathesis.generation import GenerationMode
 
 from tests.services.helpers import writer_critic
 
-BOUNDED = settings(max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "6")), deadline=None, derandomize=True, database=None,
-                   suppress_health_check=list(HealthCheck))
+BOUNDED = settings(max_examples=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "6")), deadline=None,
+                   derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 """Per operation: the whole API stays well under a minute on two cores, the same examples every run."""
 
 
