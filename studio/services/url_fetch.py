@@ -9,6 +9,8 @@
   shared, reserved, multicast and unspecified addresses are refused unless `allow_private` (setting
   `STUDIO_GALLERY_ALLOW_PRIVATE_URLS`). The connection goes to the checked address (no second lookup
   for the name to change in between), and each redirect is checked the same way.
+- At most `MAX_AT_ONCE` downloads run at once (the others are refused), so slow servers cannot take every
+  worker thread of the studio.
 - Every failure past that check (refused, reset, timed out, an error status, not JSON) gives one and the
   same message, so the answers say nothing about which ports of a host are open.
 """
@@ -27,6 +29,9 @@ from urllib.parse import urljoin, urlsplit
 from .errors import GalleryFetchError, PayloadTooLargeError
 
 MAX_REDIRECTS = 5
+MAX_AT_ONCE = 4
+"""Downloads running at once; more are refused at once, so slow servers cannot take every worker thread."""
+_SLOTS = threading.BoundedSemaphore(MAX_AT_ONCE)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PRIVATE_SETTING = "STUDIO_GALLERY_ALLOW_PRIVATE_URLS"
 
@@ -37,6 +42,15 @@ class _Failed(Exception):
 
 def fetch_json(url: str, *, timeout: float, max_bytes: int, allow_private: bool = False) -> bytes:
     """The body at an http(s) URL, checked to be JSON; `GalleryFetchError` or `PayloadTooLargeError`."""
+    if not _SLOTS.acquire(blocking=False):
+        raise GalleryFetchError(f"{MAX_AT_ONCE} downloads are already under way: try again when they are done.")
+    try:
+        return _fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+    finally:
+        _SLOTS.release()
+
+
+def _fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> bytes:
     deadline = time.monotonic() + timeout
     current = url.strip()
     try:
@@ -157,4 +171,4 @@ def _shut(connection: http.client.HTTPConnection) -> None:
             pass
 
 
-__all__ = ["MAX_REDIRECTS", "PRIVATE_SETTING", "check_address", "fetch_json", "is_public"]
+__all__ = ["MAX_AT_ONCE", "MAX_REDIRECTS", "PRIVATE_SETTING", "check_address", "fetch_json", "is_public"]

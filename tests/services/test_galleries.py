@@ -237,6 +237,15 @@ def test_one_deadline_for_the_whole_download() -> None:
     assert log == ["/drip.json cut off"]
 
 
+def test_downloads_at_once_are_bounded(http_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(url_fetch, "_SLOTS", threading.BoundedSemaphore(1))
+    url_fetch._SLOTS.acquire()  # one download under way, the most allowed here
+    with pytest.raises(GalleryFetchError, match="downloads are already under way"):
+        galleries.fetch_gallery(f"{http_server}/gallery.json", allow_private=True)
+    url_fetch._SLOTS.release()
+    assert galleries.fetch_gallery(f"{http_server}/gallery.json", allow_private=True)
+
+
 def test_a_body_over_the_limit_without_a_length_is_cut_off() -> None:
     with file_server({"/big.json": (200, b"[" + b"1," * 50_000 + b"1]")}, unsized=frozenset({"/big.json"})) as url:
         with pytest.raises(PayloadTooLargeError, match="too large"):
