@@ -7,7 +7,7 @@ NaN and Infinity (not JSON; Python reads them), integers over `MAX_INT_DIGITS` d
 convert them), nesting deeper than `MAX_DEPTH` (Python's parser runs out of stack) and strings holding a
 lone surrogate such as `\\ud800` (no UTF-8 encoder can write them, so no database or response can hold
 them). Every JSON body and file the studio reads goes through here: `team_files.parse_json` and
-`JSONBodyMiddleware`.
+`json_body.JSONBodyMiddleware`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
 from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_DEPTH = 200
 """Deepest nesting of arrays and objects accepted: AutoGen teams need a few dozen levels at most."""
@@ -179,70 +174,5 @@ def _path_at(text: str, position: int) -> str:
     return path
 
 
-
-
-Refuse = Callable[[Request, str, str], Response]
-"""`refuse(request, path, message)`: the app's 422 for a JSON body `loads` refused."""
-
-
-class JSONBodyMiddleware:
-    """Reads every JSON request body (`application/json`, `*+json`) through `loads` before the app does:
-    a body it refuses gets `refuse(request, path, message)` (a 422), never a parser's exception. Place it
-    inside the body size limit, which bounds what is read here."""
-
-    def __init__(self, app: ASGIApp, refuse: Refuse) -> None:
-        self.app = app
-        self.refuse = refuse
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(Request(scope).headers.get("content-type", "")):
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        while True:
-            try:
-                message = await receive()
-            except Exception as exc:  # a body over the size limit: the app answers it, as without us
-                await self.app(scope, _raise(exc), send)
-                return
-            if message["type"] != "http.request":  # the client left: let the app see it
-                await self.app(scope, _replay([message]), send)
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        if body.strip():
-            try:
-                loads(body)
-            except JSONInputError as exc:
-                await self.refuse(Request(scope), exc.path, exc.message)(scope, receive, send)
-                return
-        await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
-
-
-def _is_json(content_type: str) -> bool:
-    kind = content_type.split(";", 1)[0].strip().lower()
-    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
-
-
-def _raise(exc: Exception) -> Receive:
-    async def receive() -> Message:
-        raise exc
-
-    return receive
-
-
-def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
-    async def receive() -> Message:
-        if messages:
-            return messages.pop(0)
-        if then is None:
-            return {"type": "http.disconnect"}
-        return await then()
-
-    return receive
-
-
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONBodyMiddleware", "JSONInputError", "check_value", "has_surrogate",
-           "join", "loads"]
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONInputError", "check_value", "has_surrogate", "join", "join_path",
+           "loads"]

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.http.body_limit import BodySizeLimitMiddleware
-from studio.http.json_input import JSONBodyMiddleware
+from studio.http.json_body import JSONBodyMiddleware
 from studio.http.local_only import LocalOnlyMiddleware
 
 from .catalog import TeamCatalog

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from studio.http.body_limit import BodySizeLimitMiddleware
-from studio.http.json_input import JSONBodyMiddleware
+from studio.http.json_body import JSONBodyMiddleware
 from studio.playground import RunManager
 from studio.services.gallery import seed_gallery_once
 from studio.settings import Settings, get_settings
