@@ -142,10 +142,33 @@ class GuardMiddleware:
         state["auth"] = None
         if self.settings.auth_token is None:
             return self._check_local(request)
+        refused = self._check_bearer_limit(request)
+        if refused is not None:
+            return refused
         via = state["auth"] = self._authenticate(request)
         path = request.url.path
         if via is None and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
             return _sign_in_needed(request)
+        return None
+
+    def _check_bearer_limit(self, request: Request) -> Response | None:
+        """Wrong bearer tokens count like wrong sign-ins (`login_security.LoginLimiter`): a 429 while locked."""
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        limiter = getattr(request.app.state, "login_limiter", None)
+        if scheme.lower() != "bearer" or limiter is None:
+            return None
+        from .errors import error_response
+        from .login_security import client_key
+
+        client = client_key(request)
+        wait = limiter.wait_seconds(client)
+        if wait:
+            return error_response(request, 429, f"Too many wrong tokens. Try again in {wait} seconds.",
+                                  headers={"Retry-After": str(wait)})
+        if token_matches(self.settings, given.strip()):
+            limiter.succeeded(client)
+        else:
+            limiter.failed(client)
         return None
 
     def _check_local(self, request: Request) -> Response | None:

@@ -209,6 +209,20 @@ def test_wrong_tokens_are_rate_limited_per_client(client: TestClient) -> None:
     assert sign_in(client, token="wrong").status_code == 401
 
 
+def test_wrong_bearer_tokens_count_too(client: TestClient) -> None:
+    from studio.web.login_security import FREE_FAILURES, LoginLimiter
+
+    clock = FakeClock()
+    client.app.state.login_limiter = LoginLimiter(clock=clock)  # type: ignore[attr-defined]
+    for _ in range(FREE_FAILURES):
+        assert client.get("/api/teams", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    locked = client.get("/api/teams", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert locked.status_code == 429 and locked.headers["Retry-After"] == "1"
+    assert sign_in(client).status_code == 429  # the same count as the login page
+    clock.now += 1
+    assert client.get("/api/teams", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
 def test_signing_out_revokes_the_session(client: TestClient, make_app: Callable[..., FastAPI]) -> None:
     assert sign_in(client).status_code == 303
     old_cookie = client.cookies.get("studio_session")
