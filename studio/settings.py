@@ -9,14 +9,17 @@ Every field is listed in the README's Settings table; keep the two in step.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import secrets
+import stat
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+logger = logging.getLogger("studio")
 _REPO = Path(__file__).resolve().parents[1]
 SECRET_KEY_FILE = "secret_key"
 
@@ -38,7 +41,8 @@ class Settings(BaseSettings):
 
     home: Path = Field(
         default=Path("~/.studio"),
-        description="Directory for Studio's data: the SQLite database and the generated secret key.",
+        description="Directory for Studio's data: the SQLite database and the generated secret key (kept private: "
+        "mode 0700, its files 0600).",
     )
     database_url: str | None = Field(
         default=None,
@@ -67,6 +71,11 @@ class Settings(BaseSettings):
             "Unset: generated once and kept in `encryption_key` (mode 0600) in the home directory."
         ),
     )
+    trust_proxy_headers: bool = Field(
+        default=False,
+        description="The studio is behind a reverse proxy on this machine: take the client's address and scheme "
+        "from its `X-Forwarded-For` / `X-Forwarded-Proto` (sign-in limits per client, `Secure` cookies over https).",
+    )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest request body accepted, in bytes (imports)."
     )
@@ -91,6 +100,11 @@ class Settings(BaseSettings):
         default=False,
         description="Run tool and code-executor code without the bubblewrap sandbox where `bwrap` cannot run. "
         "Unset: such code does not run there.",
+    )
+    gallery_allow_private_urls: bool = Field(
+        default=False,
+        description="Let gallery import from a URL reach loopback, private and link-local addresses (refused by "
+        "default: a URL must not reach services inside this machine or network).",
     )
     gallery_dir: Path = Field(
         default=_REPO / "gallery", description="Directory of team templates seeded into the gallery."
@@ -134,6 +148,19 @@ class Settings(BaseSettings):
 
         allow_unsandboxed(self.allow_unsandboxed)
 
+    def prepare_home(self) -> Path:
+        """The home directory, created private (0700); one found open to others is made private, with a
+        one-line notice (it holds the database and the signing key)."""
+        home = self.home
+        if not home.is_dir():
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(home.stat().st_mode)
+        if mode & 0o077:
+            home.chmod(mode & 0o700)
+            logger.warning("Studio home %s was open to other users (mode %04o): made it private (%04o).",
+                           home, mode, mode & 0o700)
+        return home
+
     def session_secret(self) -> str:
         """The cookie-signing key: `secret_key`, else one generated once and kept in `home`."""
         if self.secret_key is not None:
@@ -143,7 +170,7 @@ class Settings(BaseSettings):
             return _read_key(path)
         except FileNotFoundError:
             pass
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.prepare_home()
         key = secrets.token_urlsafe(32)
         # Write a private temp file, then link it into place: readers never see a partial key,
         # and when two processes race the first link wins.

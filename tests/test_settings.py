@@ -125,3 +125,25 @@ def test_every_setting_is_described_and_listed_in_the_readme() -> None:
     assert listed == {f"STUDIO_{name.upper()}" for name in fields}
     for name, field in fields.items():
         assert field.description, f"{name} has no description"
+
+
+def test_the_home_is_created_private(tmp_path: Path) -> None:
+    home = tmp_path / "new" / "home"
+    Settings(home=home).prepare_home()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
+def test_an_open_home_is_made_private_with_a_notice(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    settings = Settings(home=home)
+    with caplog.at_level("WARNING", logger="studio"):
+        settings.session_secret()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Studio home {home} was open to other users (mode 0755): made it private (0700)."]
+    assert stat.S_IMODE((home / "secret_key").stat().st_mode) == 0o600
+    caplog.clear()
+    settings.prepare_home()
+    assert caplog.records == []  # already private: nothing to say

@@ -3,12 +3,12 @@ unticked checkboxes absent. Private to `forms.py`."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from studio.components import MASK, Problem
+from studio.http import json_input
 
 if TYPE_CHECKING:
     from .forms import FormField, Kind
@@ -162,10 +162,9 @@ def _leaf(field: FormField, submitted: Submitted, required: bool) -> Any:
             raise Unparsable("choose one of " + ", ".join(repr(a) for a in allowed if a), field.path)
         return {"true": True, "false": False}.get(text, text) if field.choices == TRI_STATE else text
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Unparsable(f"enter valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                         field.path) from None
+        return json_input.loads(text)
+    except json_input.JSONInputError as exc:
+        raise Unparsable(f"enter valid JSON ({exc.message})", json_input.join_path(field.path, exc.path)) from None
 
 
 _EMPTY = {"integer": "enter a whole number", "number": "enter a number", "select": "choose a value",

@@ -124,6 +124,12 @@ class BuilderSession:
         return not drafts.is_saved(self.row)
 
     @property
+    def base_revision(self) -> int:
+        """The team revision the draft is based on (0, matching none, for a draft from before revisions
+        were kept that no longer matched its team)."""
+        return self.row.team_revision if self.row.team_revision is not None else 0
+
+    @property
     def changed_elsewhere(self) -> bool:
         """The team was changed outside the builder while this draft had unsaved changes."""
         return drafts.changed_elsewhere(self.row, self.team)
@@ -132,10 +138,14 @@ class BuilderSession:
         """Store the component as the team's new version and the layout on the team.
 
         Raises `studio.services.errors.InvalidTeamError` (listing every problem; nothing saved)
-        when the component has errors.
+        when the component has errors, and `StaleTeamError` (nothing saved) when the team was saved
+        elsewhere since the draft's base revision (another tab, the API, a restore): the user then keeps
+        the draft (`keep_draft`, which rebases it) or loads the saved team (`discard`).
         """
-        team = team_service.save_team_component(self.session, self.team, self._draft.component, note=note)
-        team = team_service.save_layout(self.session, team, self._draft.layout)
+        base = self.base_revision
+        team = team_service.save_team_component(self.session, self.team, self._draft.component, note=note,
+                                                base_revision=base)
+        team = team_service.save_layout(self.session, team, self._draft.layout, base_revision=team.revision)
         drafts.mark_saved(self.session, self.row, team)
         self.team = team
         return team

@@ -1,9 +1,10 @@
-"""The `studio serve` application: a catalog of teams behind `serve_router`, with an optional bearer
-token, a request size limit, and OpenAI-shaped errors under `/v1`."""
+"""The `studio serve` application: a catalog of teams behind `serve_router`, with a bearer token (or,
+without one, loopback hosts only), a request size limit, and OpenAI-shaped errors under `/v1`."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,8 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from studio.http.body_limit import BodySizeLimitMiddleware
+from studio.http.json_body import JSONBodyMiddleware
+from studio.http.local_only import LocalOnlyMiddleware
 
 from .catalog import TeamCatalog
 from .errors import error_for
@@ -21,14 +24,22 @@ OPEN_PATHS = frozenset({"/health"})
 
 
 def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits: RunLimits | None = None,
-                     max_body_bytes: int = 5 * 1024 * 1024) -> FastAPI:
+                     max_body_bytes: int = 5 * 1024 * 1024, extra_hosts: Iterable[str] = ()) -> FastAPI:
+    """The app; without `api_key` it answers only requests addressed to a loopback host, and no
+    cross-site browser request (`LocalOnlyMiddleware`, as `studio ui` without a token). `extra_hosts`:
+    further host names to accept, which only tests pass (`{"testserver"}`)."""
     app = FastAPI(title="Studio team service", docs_url="/docs", redoc_url=None)
     runner = TeamRunner(limits or RunLimits())
     app.state.runner = runner
     app.include_router(serve_router(lambda: catalog, lambda: runner))
+    app.add_middleware(JSONBodyMiddleware, refuse=lambda request, path, message: error_for(
+        request, 422, f"{path or 'body'}: {message}", param=path or None))
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, respond=error_for)
     if api_key:
         app.add_middleware(_BearerToken, api_key=api_key)
+    else:
+        app.add_middleware(LocalOnlyMiddleware, respond=lambda request, status, message: error_for(
+            request, status, message), extra_hosts=extra_hosts)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -52,6 +52,21 @@ class TeamImportError(InvalidTeamError):
         super().__init__(problems, "Nothing was imported: the file has problems.")
 
 
+class StaleTeamError(ServiceError):
+    """A change of a team based on an older revision than the saved one: nothing was written.
+
+    `current` is the saved revision (send it back after reloading the team to change it)."""
+
+    status_code = 409
+
+    def __init__(self, label: str, base: int | None, current: int) -> None:
+        self.label, self.base, self.current = label, base, current
+        self.message = (f"Not saved: “{label}” was changed elsewhere since this change began (it is now at "
+                        f"revision {current}, the change was based on revision {base}). Load the saved team, "
+                        "then make the change again.")
+        super().__init__(self.message)
+
+
 class GalleryFetchError(ServiceError):
     """A gallery URL that could not be fetched (scheme, network, timeout, status, not JSON), and why."""
 
@@ -59,7 +74,7 @@ class GalleryFetchError(ServiceError):
 
 
 T = TypeVar("T")
-MAX_ROW_ID = 2**63 - 1  # the largest id a row can have (a 64-bit integer, in SQLite and PostgreSQL)
+MAX_ROW_ID = 2**31 - 1  # the largest id or version number a row can have (PostgreSQL's INTEGER is 32-bit)
 
 
 def row_id(value: Any, missing: str) -> int:

@@ -8,12 +8,8 @@ Seeding the built-in gallery is `studio.services.gallery`; the file format is `g
 from __future__ import annotations
 
 import copy
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
@@ -23,12 +19,10 @@ from studio.store import galleries as store
 from studio.store import runs as runs_store
 from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
 
-from . import teams, tool_trust
+from . import teams, tool_trust, url_fetch
 from .errors import (
-    GalleryFetchError,
     InvalidTeamError,
     NotFoundError,
-    PayloadTooLargeError,
     ServiceError,
     find_row,
 )
@@ -112,51 +106,16 @@ def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: st
     return ImportedGallery(gallery, items, read.notices)
 
 
-def fetch_gallery(url: str, *, timeout: float = 10.0, max_bytes: int | None = None) -> bytes:
-    """The body of a gallery file at an http(s) URL, checked to be JSON.
+def fetch_gallery(url: str, *, timeout: float = 10.0, max_bytes: int | None = None,
+                  allow_private: bool = False) -> bytes:
+    """The body of a gallery file at an http(s) URL, checked to be JSON (see `url_fetch.fetch_json`: one
+    deadline, a size limit, no loopback or private addresses unless `allow_private`).
 
-    Raises `GalleryFetchError` (other scheme, unreachable, timeout, an error status, not JSON) and
-    `PayloadTooLargeError` beyond `max_bytes` (default: the body limit).
+    Raises `GalleryFetchError` (other scheme, a private address, or no JSON file within `timeout`: one
+    message whatever went wrong) and `PayloadTooLargeError` beyond `max_bytes` (default: the body limit).
     """
     limit = teams.max_body_bytes() if max_bytes is None else max_bytes
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise GalleryFetchError(f"Only http:// and https:// addresses can be fetched, not {url!r}.")
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
-    try:
-        with opener.open(urllib.request.Request(url.strip(), headers={"Accept": "application/json"}),
-                         timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise PayloadTooLargeError(int(declared), limit)
-            body = response.read(limit + 1)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        raise GalleryFetchError(f"{url} answered {exc.code} {exc.reason}.") from None
-    except TimeoutError:
-        raise GalleryFetchError(f"{url} did not answer within {timeout:g} seconds.") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise GalleryFetchError(f"{url} did not answer within {timeout:g} seconds.") from None
-        raise GalleryFetchError(f"{url} could not be reached: {exc.reason}.") from None
-    except OSError as exc:
-        raise GalleryFetchError(f"{url} could not be read: {exc}.") from None
-    if len(body) > limit:
-        raise PayloadTooLargeError(len(body), limit)
-    try:
-        json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        raise GalleryFetchError(f"{url} did not return JSON: it is not a gallery file.") from None
-    return body
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects to http(s) addresses only."""
-
-    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise GalleryFetchError(f"{req.full_url} redirected to {newurl!r}, which is not http(s).")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    return url_fetch.fetch_json(url, timeout=timeout, max_bytes=limit, allow_private=allow_private)
 
 
 def export_gallery(db: Session, gallery_id: Any) -> dict[str, Any]:

@@ -33,6 +33,9 @@ from studio.components import (
     validate_component,
 )
 
+from studio.http import json_input
+from studio.http.json_input import join_path
+
 from .errors import PayloadTooLargeError, TeamImportError
 
 SECRET_FIELDS = ("api_key", "azure_ad_token")
@@ -56,32 +59,19 @@ class TeamDocument:
     notices: list[Problem] = field(default_factory=list)
 
 
-def join_path(prefix: str, path: str) -> str:
-    """A problem path relative to a component, made relative to the file."""
-    if not prefix:
-        return path
-    if not path:
-        return prefix
-    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
-
-
 def parse_json(raw: bytes | str | dict[str, Any] | list[Any], *, max_bytes: int | None = None) -> Any:
-    """A parsed document; text over `max_bytes` raises `PayloadTooLargeError`, bad JSON `TeamImportError`."""
+    """A parsed document; text over `max_bytes` raises `PayloadTooLargeError`, bad or hostile JSON
+    (`studio.http.json_input`) `TeamImportError` naming its JSON path."""
     if isinstance(raw, (dict, list)):
         return raw
     if max_bytes is not None and len(raw) > max_bytes:
         raise PayloadTooLargeError(len(raw), max_bytes)
-    if isinstance(raw, (bytes, bytearray)):
-        try:
-            raw = bytes(raw).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise TeamImportError([Problem("", "the file is not UTF-8 text")]) from None
-    if not raw.strip():
+    if not (raw.strip() if isinstance(raw, str) else bytes(raw).strip().removeprefix(b"\xef\xbb\xbf")):
         raise TeamImportError([Problem("", "the file is empty")])
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise TeamImportError([Problem("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+        return json_input.loads(raw)
+    except json_input.JSONInputError as exc:
+        raise TeamImportError([Problem(exc.path, exc.message)]) from None
 
 
 def extract_teams(document: Any, prefix: str = "") -> tuple[list[tuple[str, Any]], list[Problem]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,7 @@ from .errors import (
     InvalidTeamError,
     NotFoundError,
     PayloadTooLargeError,
+    StaleTeamError,
     TeamImportError,
     find_row,
 )
@@ -176,15 +179,17 @@ def list_teams(session: Session, *, search: str | None = None) -> list[Team]:
     return list(store.list_teams(session, search=(search or "").strip() or None))
 
 
-def rename_team(session: Session, team: Team, *, label: str, description: str | None = None) -> Team:
+def rename_team(session: Session, team: Team, *, label: str, description: str | None = None,
+                base_revision: int | None = None) -> Team:
     """A new label (and description), written into the component too so exports carry it."""
     label = _clean_label(label)
     component = copy.deepcopy(team.component)
     component["label"] = label
     if description is not None:
         component["description"] = description
-    return store.update_team(session, team, component=component, label=label, description=description,
-                             note=f"Renamed to {label}")
+    with _revision_checked(team):
+        return store.update_team(session, team, component=component, label=label, description=description,
+                                 note=f"Renamed to {label}", base_revision=base_revision)
 
 
 def duplicate_team(session: Session, team: Team, *, label: str | None = None) -> Team:
@@ -205,22 +210,27 @@ def delete_team(session: Session, team: Team) -> None:
     store.delete_team(session, team)
 
 
-def save_team_component(session: Session, team: Team, component: dict[str, Any], *, note: str = "") -> Team:
+def save_team_component(session: Session, team: Team, component: dict[str, Any], *, note: str = "",
+                        base_revision: int | None = None) -> Team:
     """Validate, then store a new component (the previous one becomes a version).
 
-    Raises `InvalidTeamError` with every problem, saving nothing, when the component has errors. The
+    Raises `InvalidTeamError` with every problem, saving nothing, when the component has errors, and
+    `StaleTeamError` when the team is no longer at `base_revision` (see `store.update_team`). The
     team's label and description follow the component's.
     """
     canonical = _canonical_or_raise(component)
-    label = (component.get("label") or team.label).strip() or team.label
+    label = (str(component.get("label") or team.label)).strip() or team.label
     canonical["label"] = label
-    return store.update_team(session, team, component=canonical, label=label,
-                             description=component.get("description", team.description), note=note)
+    with _revision_checked(team):
+        return store.update_team(session, team, component=canonical, label=label,
+                                 description=component.get("description", team.description), note=note,
+                                 base_revision=base_revision)
 
 
-def save_layout(session: Session, team: Team, layout: dict[str, Any]) -> Team:
+def save_layout(session: Session, team: Team, layout: dict[str, Any], *, base_revision: int | None = None) -> Team:
     """The builder's node positions; not versioned (they do not change what the team does)."""
-    return store.update_team(session, team, layout=layout)
+    with _revision_checked(team):
+        return store.update_team(session, team, layout=layout, base_revision=base_revision)
 
 
 def list_versions(session: Session, team: Team) -> list[TeamVersion]:
@@ -229,11 +239,9 @@ def list_versions(session: Session, team: Team) -> list[TeamVersion]:
 
 
 def get_version(session: Session, team: Team, number: int) -> TeamVersion:
-    """One earlier component, or `NotFoundError`."""
-    version = store.get_version(session, team.id, number)
-    if version is None:
-        raise NotFoundError(f"Team {team.label!r} has no version {number}.")
-    return version
+    """One earlier component, or `NotFoundError` (also for numbers no version can have)."""
+    return find_row(lambda db, n: store.get_version(db, team.id, n), session, number,
+                    f"Team {team.label!r} has no version {number}.")
 
 
 def diff_versions(session: Session, team: Team, number: int) -> str:
@@ -244,10 +252,22 @@ def diff_versions(session: Session, team: Team, number: int) -> str:
     return "".join(difflib.unified_diff(before, after, f"version {number}", "current"))
 
 
-def restore_version(session: Session, team: Team, number: int) -> Team:
+def restore_version(session: Session, team: Team, number: int, *, base_revision: int | None = None) -> Team:
     """Make version `number` current again (the current component is kept as a new version)."""
     get_version(session, team, number)
-    return store.restore_version(session, team, number)
+    with _revision_checked(team):
+        return store.restore_version(session, team, number, base_revision=base_revision)
+
+
+@contextmanager
+def _revision_checked(team: Team) -> Iterator[None]:
+    """A write of `team`: `StaleTeamError` (or `NotFoundError` once deleted) when it was based on an old revision."""
+    try:
+        yield
+    except store.RevisionConflict as exc:
+        if exc.current is None:
+            raise NotFoundError(f"No team with id {team.id}: it was deleted.") from None
+        raise StaleTeamError(team.label, exc.base, exc.current) from None
 
 
 def pretty_json(data: Any) -> str:
@@ -277,6 +297,7 @@ __all__ = [
     "InvalidTeamError",
     "NotFoundError",
     "PayloadTooLargeError",
+    "StaleTeamError",
     "TeamImportError",
     "create_empty_team",
     "delete_team",

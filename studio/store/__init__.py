@@ -10,7 +10,7 @@ Data-access functions take the `sqlmodel.Session` first and keyword arguments af
 but never commit. Nothing here imports the web layer.
 """
 
-from . import drafts
+from . import drafts, text_check
 from .db import (
     current_revision,
     head_revision,
@@ -88,7 +88,9 @@ from .runs import (
     list_sessions,
     mark_interrupted_runs,
 )
+from .text_check import UnstorableTextError
 from .teams import (
+    RevisionConflict,
     create_team,
     delete_team,
     duplicate_team,
@@ -135,7 +137,10 @@ __all__ = [
     "TeamVersionPublic",
     # modules
     "drafts",
+    "text_check",
+    "UnstorableTextError",
     # teams
+    "RevisionConflict",
     "create_team",
     "delete_team",
     "duplicate_team",

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,10 +60,23 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if _is_memory(parsed):
         kwargs.setdefault("poolclass", StaticPool)  # one connection, so every session sees the data
     elif parsed.database and not parsed.database.startswith("file:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _private_database_file(Path(parsed.database).expanduser())
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     return engine
+
+
+def _private_database_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600; SQLite gives its `-wal` and `-shm` files
+    the database's mode), in a new private directory if need be; tighten an existing one and its files."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if stat.S_IMODE(file.stat().st_mode) & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            pass
 
 
 class _HideRows(logging.Filter):

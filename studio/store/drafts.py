@@ -25,7 +25,8 @@ def get_or_create_draft(session: Session, team: Team) -> BuilderDraft:
     """The team's draft; a new one starts from the team's component and layout, marked saved."""
     draft = get_draft(session, team.id)  # type: ignore[arg-type]
     if draft is None:
-        draft = BuilderDraft(team_id=team.id, team_updated_at=team.updated_at)  # type: ignore[arg-type]
+        draft = BuilderDraft(team_id=team.id, team_updated_at=team.updated_at,  # type: ignore[arg-type]
+                             team_revision=team.revision)
         session.add(draft)
         session.flush()
         snapshot = {"component": copy.deepcopy(team.component), "layout": copy.deepcopy(team.layout or {})}
@@ -92,7 +93,7 @@ def mark_saved(session: Session, draft: BuilderDraft, team: Team | None = None) 
     """Remember that the current snapshot is what the team now holds (`team`: as just saved)."""
     draft.saved_position = draft.position
     if team is not None:
-        draft.team_updated_at = team.updated_at
+        draft.team_updated_at, draft.team_revision = team.updated_at, team.revision
     return _touch(session, draft)
 
 
@@ -115,7 +116,7 @@ def follow_team(session: Session, draft: BuilderDraft, team: Team) -> bool:
 def rebase(session: Session, draft: BuilderDraft, team: Team) -> BuilderDraft:
     """Keep the draft's content but treat the team's current version as its base: `changed_elsewhere`
     turns False, and no snapshot counts as saved any more (none holds what the team now holds)."""
-    draft.team_updated_at = team.updated_at
+    draft.team_updated_at, draft.team_revision = team.updated_at, team.revision
     draft.saved_position = -1
     return _touch(session, draft)
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from .db import forget_cascaded
 from .models import ChatSession, Run, RunEvent, RunStatus
+from .text_check import scrub
 from .types import utcnow
 
 INTERRUPTED_REASON = "Interrupted: the server stopped during the run."
@@ -157,6 +158,7 @@ def add_events(session: Session, events: Sequence[tuple[int, int, dict[str, Any]
 
 
 def _row(run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
+    event = scrub(event)  # model and tool output: a NUL is recorded as U+FFFD, not lost with the run
     return RunEvent(run_id=run_id, seq=seq, type=str(event.get("type") or ""), source=str(event.get("source") or ""),
                     data=event)
 
@@ -202,10 +204,10 @@ def finish_run(
     if status not in FINAL_STATUSES:
         raise ValueError(f"a finished run cannot be {status.value!r}")
     run.status = status
-    run.stop_reason = stop_reason
-    run.error = error
+    run.stop_reason = scrub(stop_reason)
+    run.error = scrub(error)
     if recording is not None:
-        run.recording = recording
+        run.recording = scrub(recording)
     run.finished_at = utcnow()
     session.add(run)
     session.flush()

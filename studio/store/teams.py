@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import func, or_
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlmodel import Session, col, select
 
 from .db import forget_cascaded
@@ -67,8 +67,15 @@ def update_team(
     description: str | None = None,
     layout: dict[str, Any] | None = None,
     note: str = "",
+    base_revision: int | None = None,
 ) -> Team:
-    """Change a team. A new component first keeps the stored one as the next `TeamVersion`."""
+    """Change a team. A new component first keeps the stored one as the next `TeamVersion`.
+
+    Every change counts one `revision`, claimed first with one conditional UPDATE: `base_revision` (the
+    revision the change was based on) must still be current, else `RevisionConflict` and nothing is
+    written. Concurrent writers queue on the team's row, so two saves never take the same version number.
+    """
+    _claim_revision(session, team, base_revision)
     if component is not None:
         stored = _stored_component(session, team)
         if component != stored:
@@ -86,6 +93,27 @@ def update_team(
     session.add(team)
     session.flush()
     return team
+
+
+class RevisionConflict(Exception):
+    """A change based on `base` while the team is at `current` (None: the team was deleted)."""
+
+    def __init__(self, team_id: int | None, base: int | None, current: int | None) -> None:
+        self.team_id, self.base, self.current = team_id, base, current
+        super().__init__(f"team {team_id} is at revision {current}, not {base}")
+
+
+def _claim_revision(session: Session, team: Team, base: int | None) -> None:
+    """Count one more revision of `team`, if it is still at `base` (any revision when None)."""
+    query = update(Team).where(col(Team.id) == team.id)
+    if base is not None:
+        query = query.where(col(Team.revision) == base)
+    query = query.values(revision=col(Team.revision) + 1).returning(col(Team.revision))
+    claimed = session.execute(query.execution_options(synchronize_session=False)).first()
+    if claimed is None:
+        current = session.exec(select(Team.revision).where(Team.id == team.id)).first()
+        raise RevisionConflict(team.id, base, current)
+    set_committed_value(team, "revision", claimed[0])
 
 
 def _stored_component(session: Session, team: Team) -> dict[str, Any]:
@@ -130,14 +158,16 @@ def get_version(session: Session, team_id: int, number: int) -> TeamVersion | No
     return session.exec(query).first()
 
 
-def restore_version(session: Session, team: Team, number: int, *, note: str = "") -> Team:
+def restore_version(session: Session, team: Team, number: int, *, note: str = "",
+                    base_revision: int | None = None) -> Team:
     """Make version `number` current again; the current component is kept as a version first."""
     assert team.id is not None
     version = get_version(session, team.id, number)
     if version is None:
         raise LookupError(f"team {team.id} has no version {number}")
     return update_team(
-        session, team, component=version.component, note=note or f"Before restoring version {number}"
+        session, team, component=version.component, note=note or f"Before restoring version {number}",
+        base_revision=base_revision,
     )
 
 
@@ -153,6 +183,7 @@ def duplicate_team(session: Session, team: Team, *, label: str) -> Team:
 
 
 __all__ = [
+    "RevisionConflict",
     "create_team",
     "delete_team",
     "duplicate_team",

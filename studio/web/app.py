@@ -1,14 +1,14 @@
 """The FastAPI app: `create_app(settings)` wires storage, middleware, errors, templates and routes.
 
-Requests pass, outermost first: sessions (signed cookie) → guard (host, origin, sign-in; see
-`auth.py`) → body size limit → catch-all for unexpected errors → FastAPI's routing, where every
-route depends on `verify_csrf`.
+Requests pass, outermost first: `Secure` cookies over https → sessions (signed cookie) → guard (host, origin, sign-in; see
+`auth.py`) → body size limit → JSON bodies read strictly (`studio.http.json_input`) → catch-all for
+unexpected errors → FastAPI's routing, where every route depends on `verify_csrf`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from studio.http.body_limit import BodySizeLimitMiddleware
+from studio.http.json_body import JSONBodyMiddleware
 from studio.playground import RunManager
 from studio.services.gallery import seed_gallery_once
 from studio.settings import Settings, get_settings
@@ -30,6 +31,7 @@ from studio.store.runs import mark_interrupted_runs
 
 from . import errors
 from .auth import API_DOCS_PATH, GuardMiddleware, session_mark, verify_csrf
+from .login_security import LoginLimiter, RevokedSessions, SecureCookieMiddleware
 from .routes import include_routers
 from .templating import SWAGGER_UI_DIR, make_environment
 
@@ -39,10 +41,15 @@ SESSION_COOKIE = "studio_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new Studio web app; the database is migrated when it starts (its lifespan)."""
+def create_app(settings: Settings | None = None, *, extra_hosts: Iterable[str] = ()) -> FastAPI:
+    """A new Studio web app; the database is migrated when it starts (its lifespan).
+
+    `extra_hosts`: host names accepted besides loopback ones when there is no sign-in. Tests pass
+    `{"testserver"}` (Starlette's TestClient); the studio never does.
+    """
     settings = settings or get_settings()
     settings.configure_runtime()
+    settings.prepare_home()
     secret = settings.session_secret()
     app = FastAPI(
         title="Studio API",
@@ -58,11 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jinja = make_environment(settings.frontend_dir / "templates")
 
     errors.install(app)  # adds the innermost middleware: the catch-all
+    app.add_middleware(JSONBodyMiddleware, refuse=errors.json_refused)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=errors.error_response)
-    app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark)
+    app.state.login_limiter = LoginLimiter()
+    app.state.revoked_sessions = RevokedSessions(SESSION_MAX_AGE)
+    app.add_middleware(GuardMiddleware, settings=settings, session_mark=app.state.session_mark,
+                       extra_hosts=extra_hosts, revoked=app.state.revoked_sessions)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE, max_age=SESSION_MAX_AGE, same_site="lax"
     )
+    app.add_middleware(SecureCookieMiddleware, trust_proxy_headers=settings.trust_proxy_headers)
 
     app.mount("/static", StaticFiles(directory=settings.frontend_dir / "static"), name="static")
     include_routers(app)
@@ -94,6 +106,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runs: RunManager | None = None
     try:
         await run_in_threadpool(_prepare_database, engine, settings)
+        await run_in_threadpool(app.state.revoked_sessions.load, engine)
         app.state.engine = engine
         app.state.runs = runs = RunManager(engine, settings)
         yield

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Container, Iterable
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -28,17 +29,15 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from studio.settings import Settings, is_loopback
+from studio.http.local_only import SAFE_METHODS, host_refusal, same_origin
+from studio.settings import Settings
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 LOGIN_PATH = "/login"
 API_DOCS_PATH = "/api/docs"  # a page for people, although under /api
 PUBLIC_PATHS = frozenset({LOGIN_PATH})
 PUBLIC_PREFIXES = ("/static/",)
-# Starlette's TestClient sends `Host: testserver`; no browser resolves that name to this machine.
-_TEST_CLIENT_HOST = "testserver"
 _SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Content-Security-Policy", "frame-ancestors 'none'"),
@@ -71,13 +70,18 @@ def session_mark(settings: Settings, secret: str) -> str:
 
 
 def sign_in(request: Request) -> None:
-    """Start a fresh signed-in session (a new session and CSRF token: no fixation)."""
+    """Start a fresh signed-in session (a new session id and CSRF token: no fixation)."""
     request.session.clear()
     request.session["auth"] = request.app.state.session_mark
+    request.session["sid"] = secrets.token_urlsafe(18)
     csrf_token(request)
 
 
 def sign_out(request: Request) -> None:
+    """End the session for good: its id is revoked, so a copy of the cookie no longer signs in."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        request.app.state.revoked_sessions.revoke(sid, getattr(request.app.state, "engine", None))
     request.session.clear()
 
 
@@ -113,10 +117,13 @@ async def verify_csrf(request: Request) -> None:
 class GuardMiddleware:
     """Checks host, origin and sign-in before the app sees a request; adds the security headers."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, session_mark: str, extra_hosts: Iterable[str] = (),
+                 revoked: Container[str] = frozenset()) -> None:
         self.app = app
+        self.revoked = revoked  # ids of signed-out sessions (`login_security.RevokedSessions`)
         self.settings = settings
         self.session_mark = session_mark
+        self.extra_hosts = tuple(extra_hosts)  # tests: {"testserver"} (see `studio.http.local_only`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -135,23 +142,42 @@ class GuardMiddleware:
         state["auth"] = None
         if self.settings.auth_token is None:
             return self._check_local(request)
+        refused = self._check_bearer_limit(request)
+        if refused is not None:
+            return refused
         via = state["auth"] = self._authenticate(request)
         path = request.url.path
         if via is None and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
             return _sign_in_needed(request)
         return None
 
+    def _check_bearer_limit(self, request: Request) -> Response | None:
+        """Wrong bearer tokens count like wrong sign-ins (`login_security.LoginLimiter`): a 429 while locked."""
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        limiter = getattr(request.app.state, "login_limiter", None)
+        if scheme.lower() != "bearer" or limiter is None:
+            return None
+        from .errors import error_response
+        from .login_security import client_key
+
+        client = client_key(request)
+        wait = limiter.wait_seconds(client)
+        if wait:
+            return error_response(request, 429, f"Too many wrong tokens. Try again in {wait} seconds.",
+                                  headers={"Retry-After": str(wait)})
+        if token_matches(self.settings, given.strip()):
+            limiter.succeeded(client)
+        else:
+            limiter.failed(client)
+        return None
+
     def _check_local(self, request: Request) -> Response | None:
         from .errors import error_response
 
-        host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
-        if not (is_loopback(host) or host in (_TEST_CLIENT_HOST, self.settings.host.lower())):
-            return error_response(
-                request, 400,
-                "Studio runs without STUDIO_AUTH_TOKEN, so it only answers requests addressed to 127.0.0.1, "
-                f"localhost or [::1], not to {host!r}.",
-            )
-        if request.method not in SAFE_METHODS and not _same_origin(request):
+        refused = host_refusal(request, (*self.extra_hosts, self.settings.host))
+        if refused is not None:
+            return error_response(request, 400, f"Studio runs without STUDIO_AUTH_TOKEN, so {refused}.")
+        if request.method not in SAFE_METHODS and not same_origin(request):
             return error_response(request, 403, "Cross-site request refused: it did not come from a Studio page.")
         return None
 
@@ -160,22 +186,11 @@ class GuardMiddleware:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token_matches(self.settings, credentials.strip()):
             return "bearer"
-        mark = request.session.get("auth")
-        if isinstance(mark, str) and hmac.compare_digest(mark.encode(), self.session_mark.encode()):
+        mark, sid = request.session.get("auth"), request.session.get("sid")
+        if isinstance(mark, str) and hmac.compare_digest(mark.encode(), self.session_mark.encode()) \
+                and isinstance(sid, str) and sid not in self.revoked:
             return "session"
         return None
-
-
-def _same_origin(request: Request) -> bool:
-    """False when the browser says the request came from another origin (no header: not a browser)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        referer = request.headers.get("referer")
-        if referer is None:
-            return True
-        parts = urlsplit(referer)
-        origin = f"{parts.scheme}://{parts.netloc}"
-    return origin.lower() == f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
 
 
 def _sign_in_needed(request: Request) -> Response:

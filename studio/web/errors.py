@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studio.services.errors import ServiceError
+from studio.store.text_check import UnstorableTextError
 
 from .templating import is_htmx, render_template
 
@@ -55,6 +56,22 @@ def error_response(
         fragment_headers = {"HX-Retarget": FLASH_TARGET, "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
         return HTMLResponse(html, status_code=status_code, headers=(headers or {}) | fragment_headers)
     return HTMLResponse(render_template(request, "errors/error.html", context), status_code, headers=headers)
+
+
+JSON_REFUSED = "The JSON sent cannot be read."
+UNSTORABLE = "Nothing was saved: a text cannot be stored."
+
+
+def problem_detail(message: str, path: str, problem: str) -> dict[str, Any]:
+    """The `/api` body of a 422 about one value: `{"message", "problems": [{"path", "message", "severity"}]}`."""
+    return {"message": message, "problems": [{"path": path, "message": problem, "severity": "error"}]}
+
+
+def json_refused(request: Request, path: str, message: str) -> Response:
+    """A 422 for a JSON body that `studio.http.json_input` refused, naming the JSON path."""
+    if wants_json(request):
+        return error_response(request, 422, problem_detail(JSON_REFUSED, path, message))
+    return error_response(request, 422, [JSON_REFUSED, f"{path}: {message}" if path else message])
 
 
 async def http_exception_handler(request: Request, exc: Exception) -> Response:
@@ -106,9 +123,18 @@ class CatchAllMiddleware:
             await error_response(request, 500)(scope, receive, send)
 
 
+async def unstorable_text_handler(request: Request, exc: Exception) -> Response:
+    """Text the database cannot keep (a NUL, a lone surrogate), from any route: a 422 naming its field."""
+    assert isinstance(exc, UnstorableTextError)
+    if wants_json(request):
+        return error_response(request, 422, problem_detail(UNSTORABLE, exc.path, exc.message))
+    return error_response(request, 422, [UNSTORABLE, str(exc)])
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers and the catch-all on `app`."""
     app.add_exception_handler(HTTPException, http_exception_handler)
+    app.add_exception_handler(UnstorableTextError, unstorable_text_handler)
     app.add_exception_handler(RequestValidationError, validation_exception_handler)
     app.add_exception_handler(ServiceError, service_error_handler)
     app.add_middleware(CatchAllMiddleware)
@@ -136,4 +162,4 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid"))
 
 
-__all__ = ["CatchAllMiddleware", "error_response", "install", "wants_json"]
+__all__ = ["CatchAllMiddleware", "error_response", "install", "json_refused", "problem_detail", "wants_json"]

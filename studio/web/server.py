@@ -55,7 +55,8 @@ def serve(overrides: dict[str, Any], *, open_browser: bool = False) -> int:
         print(f"studio ui: {warning}", file=sys.stderr)
     warm_up(app.state.jinja)
     server = _Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5),
+        uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                       proxy_headers=settings.trust_proxy_headers),
         ready_message=f"Studio is running at {url}  ({where}; Ctrl-C to stop)",
         open_url=url if open_browser else None,
     )

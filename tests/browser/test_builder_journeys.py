@@ -296,3 +296,22 @@ def test_notice_when_the_team_changed_elsewhere_keep_or_load(page: Page, base_ur
     expect(page.locator("#team-json")).to_have_value(re.compile("Changed again."))
     expect(page.get_by_text("All changes saved")).to_be_visible()
     shoot(page, "journey-changed-elsewhere-loaded")
+
+
+def test_a_save_after_a_change_elsewhere_is_refused_and_offers_the_saved_team(page: Page, base_url: str) -> None:
+    """Saving a draft based on an older revision (another tab saved meanwhile, this page not reloaded) writes
+    nothing: the page says so and offers to keep the draft or load the saved team."""
+    team_id = _new_team(page, f"Stale {uuid.uuid4().hex[:6]}")
+    canvas, library = _canvas(page), _library(page)
+    library.get_by_role("button", name="Add to team: Assistant agent", exact=True).click()
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_be_visible()
+    _change_elsewhere(base_url, team_id, "Saved in another tab.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#flash")).to_contain_text("was changed elsewhere")
+    banner = page.get_by_role("alert").filter(has_text="was changed outside the builder")
+    expect(banner).to_be_visible()
+    expect(canvas.locator('[data-agent-name="assistant_2"]')).to_be_visible()  # the draft is still there
+    shoot(page, "journey-stale-save", dark=True)
+    banner.get_by_role("button", name="Load the saved team").click()
+    expect(canvas.locator("[data-agent-name]")).to_have_count(1)
+    expect(page.locator("#team-json")).to_have_value(re.compile("Saved in another tab."))

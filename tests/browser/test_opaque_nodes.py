@@ -51,7 +51,7 @@ def test_select_the_opaque_node_see_its_reason_and_edit_its_json(page: Page, tmp
     before = editor.input_value()
     editor.fill("{ not json")
     page.get_by_role("button", name="Apply JSON", exact=True).first.click()
-    expect(page.locator("#opaque-errors")).to_contain_text("not valid JSON")
+    expect(page.locator("#opaque-errors")).to_contain_text("invalid JSON")
     expect(page.get_by_label("JSON of config.participants[2]")).to_have_value("{ not json")
     shoot(page, "opaque-builder-error", dark=True)
 

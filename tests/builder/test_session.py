@@ -15,7 +15,7 @@ from studio.builder import (
 )
 from studio.builder.draft import agent_names
 from studio.services import teams as team_service
-from studio.services.errors import InvalidTeamError, NotFoundError
+from studio.services.errors import InvalidTeamError, NotFoundError, StaleTeamError
 from studio.store import session
 
 from .conftest import agent, template
@@ -132,6 +132,10 @@ def test_a_change_made_elsewhere_keeps_unsaved_work(engine: Engine) -> None:
         builder = BuilderSession.open(db, team_id)
         assert agent_names(builder.draft.component) == ["writer", "critic", "editor"]
         assert builder.changed_elsewhere and builder.has_unsaved_changes
+        with pytest.raises(StaleTeamError):  # based on the revision before the rename: nothing written
+            builder.save()
+        assert team_service.get_team(db, team_id).label == "Elsewhere"
+        builder.keep_draft()  # the user chose to keep it: now based on the saved revision
         builder.save()
         assert not builder.changed_elsewhere
     with session(engine) as db:

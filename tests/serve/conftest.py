@@ -15,6 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 REPLAY = "autogen_ext.models.replay.ReplayChatCompletionClient"
+TEST_HOSTS = {"testserver"}
+"""The host Starlette's TestClient sends: accepted only because the tests say so (`extra_hosts`)."""
 
 
 def replay_team(*replies: str, label: str = "Echo team", max_messages: int = 10) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,20 @@ def test_session_commits_on_success_and_rolls_back_on_error(engine: Engine) -> N
         assert get_team(db, kept.id) is not None
         assert get_team(db, lost.id) is None
     assert kept.label == "kept"  # still readable after the block: no expiry on commit
+
+
+def test_sqlite_files_are_private(tmp_path: Path) -> None:
+    """The database, its -wal and -shm files: 0600, in a directory created 0700; an existing open file is tightened."""
+    path = tmp_path / "private" / "studio.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as connection:  # WAL mode: the -wal and -shm files exist while connected
+        connection.exec_driver_sql("SELECT 1")
+        files = [path, path.with_name("studio.db-wal"), path.with_name("studio.db-shm")]
+        assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: "0o600" for f in files}
+    engine.dispose()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+    path.chmod(0o644)
+    make_engine(f"sqlite:///{path}").dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -46,7 +46,7 @@ TABLES = {
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0006_endpoint_credentials"
+    assert current_revision(blank_engine) == head_revision() == "0007_team_revision"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()

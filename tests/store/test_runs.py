@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -184,3 +185,19 @@ def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) ->
     append_event(db, other, _message(9))
     db.commit()
     assert (runs_store.last_seq(db, run.id), runs_store.last_seq(db, other.id)) == (3, 1)
+
+
+def test_run_output_with_nul_and_surrogates_is_recorded_scrubbed(engine: Engine) -> None:
+    """What a run produces is kept (with U+FFFD for what no database holds), on SQLite and PostgreSQL."""
+    from studio.store import append_event, create_run, create_session, create_team, finish_run, list_events
+    from studio.store import session as store_session
+
+    with store_session(engine) as db:
+        team = create_team(db, component={"provider": "x", "config": {}}, label="T")
+        run = create_run(db, session_id=create_session(db, team_id=team.id).id, task="hi")
+        append_event(db, run, {"type": "TextMessage", "source": "tool\x00", "content": "a\x00b\ud800c"})
+        finish_run(db, run, status="error", error="bad \x00 byte")
+        run_id = run.id
+    with store_session(engine) as db:
+        events = list_events(db, run_id)
+        assert events[0].data["content"] == "a\ufffdb\ufffdc" and events[0].source == "tool\ufffd"

@@ -14,7 +14,12 @@ from sqlmodel import Session
 from studio.settings import Settings
 from studio.web.app import create_app
 
+from tests.support.postgres import postgres_url
+
 from .teams_support import app_db, clear_credentials_env
+
+TEST_HOSTS = {"testserver"}
+"""The host Starlette's TestClient sends: accepted only because the tests say so (`create_app(extra_hosts=...)`)."""
 
 
 @pytest.fixture
@@ -25,7 +30,7 @@ def make_app(tmp_path: Path) -> Callable[..., FastAPI]:
         (tmp_path / "gallery").mkdir(exist_ok=True)
         values = {"home": tmp_path / "home", "gallery_dir": tmp_path / "gallery", "database_url": None,
                   "auth_token": None, **overrides}  # explicit values win over STUDIO_* variables
-        return create_app(Settings(**values))
+        return create_app(Settings(**values), extra_hosts=TEST_HOSTS)
 
     return make
 
@@ -34,6 +39,16 @@ def make_app(tmp_path: Path) -> Callable[..., FastAPI]:
 def web_client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
     """A client of a local (loopback, no token) studio."""
     with TestClient(make_app()) as client:
+        yield client
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_client(request: pytest.FixtureRequest, make_app: Callable[..., FastAPI],
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """`client`, once on SQLite and once on PostgreSQL (tests/support/postgres.py)."""
+    clear_credentials_env(monkeypatch)
+    url = None if request.param == "sqlite" else postgres_url(request.getfixturevalue("pg_database"))
+    with TestClient(make_app(database_url=url and url.render_as_string(hide_password=False))) as client:
         yield client
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from studio.store import galleries as store
@@ -59,12 +60,22 @@ def http_server() -> Iterator[str]:
         yield url
 
 
-def test_import_from_a_url(client: TestClient, http_server: str) -> None:
+def test_import_from_a_url(make_app: Callable[..., FastAPI], http_server: str) -> None:
+    with TestClient(make_app()) as client:  # by default a URL may not reach this machine
+        before = client.get("/api/galleries").json()
+        refused = client.post("/api/galleries/import", json={"url": f"{http_server}/gallery.json"})
+        assert refused.status_code == 400 and "STUDIO_GALLERY_ALLOW_PRIVATE_URLS" in refused.json()["detail"]
+        assert client.get("/api/galleries").json() == before  # nothing imported
+    with TestClient(make_app(gallery_allow_private_urls=True)) as client:
+        _import_from(client, http_server)
+
+
+def _import_from(client: TestClient, http_server: str) -> None:
     response = client.post("/api/galleries/import", json={"url": f"{http_server}/gallery.json"})
     assert response.status_code == 201
     assert response.json()["gallery"]["source"] == f"{http_server}/gallery.json"
     missing = client.post("/api/galleries/import", json={"url": f"{http_server}/nope.json"})
-    assert missing.status_code == 400 and "answered 404" in missing.json()["detail"]
+    assert missing.status_code == 400 and "No gallery file could be fetched" in missing.json()["detail"]
     scheme = client.post("/api/galleries/import", json={"url": "file:///etc/passwd"})
     assert scheme.status_code == 400 and "Only http://" in scheme.json()["detail"]
 

@@ -13,7 +13,9 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
+from studio.settings import Settings
 from studio.web import templating
+from studio.web.app import create_app
 from studio.web.templating import flash, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,6 +170,8 @@ def test_oversized_body_is_413_in_each_format(client: TestClient, chunked: bool)
     assert page.status_code == 413 and "<!doctype html>" in page.text and "too large" in page.text
     fragment = client.post("/test/body", content=body(), headers=HTMX)
     assert fragment.status_code == 413 and fragment.headers["HX-Retarget"] == "#flash"
+    as_json = client.post("/api/test/body", content=body(), headers={"content-type": "application/json"})
+    assert as_json.status_code == 413  # read first by the strict JSON reader, still refused for its size
 
 
 def test_default_limit_is_5_mb(make_app: Callable[..., FastAPI]) -> None:
@@ -215,6 +219,16 @@ def test_local_studio_answers_only_to_loopback_host_names(client: TestClient) ->
         assert client.get("/builder", headers={"Host": host}).status_code == 200
     rebound = client.get("/builder", headers={"Host": "attacker.example:8081"})
     assert rebound.status_code == 400 and "STUDIO_AUTH_TOKEN" in rebound.text
+
+
+def test_testserver_is_accepted_only_when_the_app_is_told(tmp_path: Path) -> None:
+    """Starlette's `Host: testserver` is an ordinary foreign host name to the studio as it runs."""
+    (tmp_path / "gallery").mkdir()
+    settings = Settings(home=tmp_path / "home", gallery_dir=tmp_path / "gallery", database_url=None, auth_token=None)
+    with TestClient(create_app(settings)) as client:
+        refused = client.get("/teams")
+        assert refused.status_code == 400 and "STUDIO_AUTH_TOKEN" in refused.text and "testserver" in refused.text
+        assert client.get("/teams", headers={"Host": "127.0.0.1:8081"}).status_code == 200
 
 
 def test_local_studio_refuses_cross_site_writes(client: TestClient) -> None:

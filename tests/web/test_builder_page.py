@@ -144,7 +144,7 @@ def test_invalid_json_lists_problems_with_paths_and_applies_nothing(client: Test
     assert 'data-path="config.participants[0].config.model_client"' in html
     assert "Nothing was applied" in html
     html = client.post(f"/builder/{team_id}/json", data={"component_json": "{nope"}, headers=HTMX).text
-    assert "not valid JSON" in html
+    assert "invalid JSON at line 1, column 2" in html
     assert client.get(f"/builder/{team_id}/export").json() == before
     renamed = before | {"label": "Renamed in JSON"}
     html = client.post(f"/builder/{team_id}/json", data={"component_json": json.dumps(renamed)}, headers=HTMX).text

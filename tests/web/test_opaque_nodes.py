@@ -210,7 +210,7 @@ def test_opaque_json_is_checked_on_apply_and_nothing_applied_on_error(client: Te
     before = client.get(f"/api/teams/{mixed}").json()["component"]
     answer = client.post(f"/builder/{mixed}/opaque", headers=HTMX,
                          data={"node": node, "path": path, "component_json": "{not json"}).text
-    assert 'id="opaque-errors"' in answer and "not valid JSON" in answer and "{not json" in answer
+    assert 'id="opaque-errors"' in answer and "invalid JSON" in answer and "{not json" in answer
     wrong = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient", "config": {"temperature": "hot"}}
     answer = client.post(f"/builder/{mixed}/opaque", headers=HTMX,
                          data={"node": node, "path": path, "component_json": json.dumps(wrong)}).text

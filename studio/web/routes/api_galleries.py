@@ -100,7 +100,9 @@ async def import_gallery(request: Request, db: DbSession) -> ImportOut:
         url = _fetch_request(raw)
         if url:
             source = url
-            raw = await run_in_threadpool(service.fetch_gallery, url, max_bytes=limit)
+            raw = await run_in_threadpool(
+                service.fetch_gallery, url, max_bytes=limit,
+                allow_private=request.app.state.settings.gallery_allow_private_urls)
         imported = service.import_gallery(db, raw, source=source)
     except PayloadTooLargeError as exc:
         raise HTTPException(413, str(exc)) from None

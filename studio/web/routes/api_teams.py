@@ -7,15 +7,21 @@ Errors are `{"detail": ...}`; an invalid component answers 422 with
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from studio.components import UNTRUSTED, Problem
 from studio.services import teams as service
 from studio.services import tool_trust
-from studio.services.errors import InvalidTeamError, NotFoundError, PayloadTooLargeError
+from studio.services.errors import (
+    MAX_ROW_ID,
+    InvalidTeamError,
+    NotFoundError,
+    PayloadTooLargeError,
+    StaleTeamError,
+)
 from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
 
@@ -77,6 +83,10 @@ class TeamPatch(BaseModel):
     component: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
     note: str = ""
+    revision: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
+        "The team's `revision` this change is based on (or send it as `If-Match`): when the team has been "
+        "changed since, nothing is written and the answer is a 409 with the current revision. Without it "
+        "the change applies to whatever is saved."))
 
 
 class DuplicateRequest(BaseModel):
@@ -112,8 +122,33 @@ def _team(db: DbSession, team_id: int) -> Team:
         raise HTTPException(404, str(exc)) from None
 
 
-def _public(team: Team) -> TeamPublic:
+def _public(team: Team, response: Response | None = None) -> TeamPublic:
+    """The team as answered; `response` gets its revision as the `ETag` (for `If-Match`)."""
+    if response is not None:
+        response.headers["ETag"] = etag(team.revision)
     return TeamPublic.model_validate(team, from_attributes=True)
+
+
+def etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+IfMatch = Annotated[str | None, Header(description="The team's `ETag` (its revision) the change is based on.")]
+
+
+def _base_revision(if_match: str | None, revision: int | None) -> int | None:
+    """The revision a change is based on: `If-Match` (`"3"`, or `3`) or else the body's `revision`."""
+    if if_match is None or if_match.strip() == "*":
+        return revision
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not (tag.isascii() and tag.isdigit()) or not 0 < int(tag[:12]) <= MAX_ROW_ID:
+        raise HTTPException(412, f"If-Match: expected the team's ETag (its revision, as in \"3\"), not {if_match!r}.")
+    return int(tag)
+
+
+def _stale(exc: StaleTeamError) -> HTTPException:
+    """409: nothing written; the current revision in the body and as the `ETag`."""
+    return HTTPException(409, {"message": exc.message, "revision": exc.current}, headers={"ETag": etag(exc.current)})
 
 
 @router.get("/teams", response_model=list[TeamSummary], summary="List teams")
@@ -176,25 +211,33 @@ def _result(problems: list[Problem], team_id: int | None = None) -> ValidationRe
 
 
 @router.get("/teams/{team_id}", response_model=TeamPublic, summary="Get a team")
-def get_team(db: DbSession, team_id: int) -> TeamPublic:
-    return _public(_team(db, team_id))
+def get_team(db: DbSession, team_id: int, response: Response) -> TeamPublic:
+    return _public(_team(db, team_id), response)
 
 
-@router.patch("/teams/{team_id}", response_model=TeamPublic, summary="Change a team")
-def update_team(db: DbSession, team_id: int, body: TeamPatch) -> TeamPublic:
+@router.patch("/teams/{team_id}", response_model=TeamPublic, summary="Change a team",
+              responses={409: {"description": "The team was changed since `revision` (or `If-Match`)."}})
+def update_team(db: DbSession, team_id: int, body: TeamPatch, response: Response,
+                if_match: IfMatch = None) -> TeamPublic:
     team = _team(db, team_id)
+    base = _base_revision(if_match, body.revision)
     try:
         if body.component is not None:
             component = body.component | ({"label": body.label} if body.label else {})
             component |= {"description": body.description} if body.description is not None else {}
-            team = service.save_team_component(db, team, component, note=body.note)
+            team = service.save_team_component(db, team, component, note=body.note, base_revision=base)
+            base = None if base is None else team.revision
         elif body.label is not None or body.description is not None:
-            team = service.rename_team(db, team, label=body.label or team.label, description=body.description)
+            team = service.rename_team(db, team, label=body.label or team.label, description=body.description,
+                                       base_revision=base)
+            base = None if base is None else team.revision
         if body.layout is not None:
-            team = service.save_layout(db, team, body.layout)
+            team = service.save_layout(db, team, body.layout, base_revision=base)
     except InvalidTeamError as exc:
         raise _invalid(exc) from None
-    return _public(team)
+    except StaleTeamError as exc:
+        raise _stale(exc) from None
+    return _public(team, response)
 
 
 @router.delete("/teams/{team_id}", status_code=204, summary="Delete a team")
@@ -235,9 +278,18 @@ def diff_version(db: DbSession, team_id: int, number: int) -> DiffOut:
     return DiffOut(number=number, diff=service.diff_versions(db, _team(db, team_id), number))
 
 
-@router.post("/teams/{team_id}/versions/{number}/restore", response_model=TeamPublic, summary="Restore a version")
-def restore_version(db: DbSession, team_id: int, number: int) -> TeamPublic:
-    return _public(service.restore_version(db, _team(db, team_id), number))
+@router.post("/teams/{team_id}/versions/{number}/restore", response_model=TeamPublic, summary="Restore a version",
+             responses={409: {"description": "The team was changed since `revision` (or `If-Match`)."}})
+def restore_version(db: DbSession, team_id: int, number: int, response: Response,
+                    revision: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+                    if_match: IfMatch = None) -> TeamPublic:
+    """`revision` (or `If-Match`): the team's revision the restore is based on, as for PATCH."""
+    try:
+        team = service.restore_version(db, _team(db, team_id), number,
+                                       base_revision=_base_revision(if_match, revision))
+    except StaleTeamError as exc:
+        raise _stale(exc) from None
+    return _public(team, response)
 
 
 __all__ = ["router"]

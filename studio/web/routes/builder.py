@@ -4,7 +4,6 @@ and toolbar partials out of band (`builder/_update.html`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,7 +29,8 @@ from studio.builder.library import GROUPS, get_item
 from studio.components import Problem
 from studio.services import team_scripts
 from studio.services import teams as team_service
-from studio.services.errors import InvalidTeamError, NotFoundError
+from studio.services.errors import InvalidTeamError, NotFoundError, StaleTeamError, TeamImportError
+from studio.services.team_files import join_path, parse_json
 
 from ..builder_view import drop_action, page_context
 from ..deps import DbSession as Db
@@ -156,13 +156,12 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
     if upload is not None and not isinstance(upload, str) and upload.filename:
         text = (await upload.read()).decode("utf-8", errors="replace")
     try:
-        component = json.loads(text)
-    except ValueError as exc:
-        component, problem = None, f"not valid JSON: {exc}"
-    else:
-        problem = "" if isinstance(component, dict) else "the team JSON must be an object"
-    if problem:
-        return _update(request, builder, TEAM, json_problems=[Problem("", problem)], json_text=text)
+        component = parse_json(text)  # hostile values (NaN, depth, huge integers) named by JSON path
+    except TeamImportError as exc:
+        return _update(request, builder, TEAM, json_problems=exc.problems, json_text=text)
+    if not isinstance(component, dict):
+        return _update(request, builder, TEAM, json_problems=[Problem("", "the team JSON must be an object")],
+                       json_text=text)
     try:
         builder.apply(ReplaceComponent(component=component))
     except ActionRefused as exc:
@@ -182,10 +181,10 @@ async def apply_opaque(request: Request, db: Db, team_id: int) -> Response:
     node = _known(builder, str(form.get("node") or TEAM))
     path, text = str(form.get("path") or ""), str(form.get("component_json") or "")
     try:
-        component = json.loads(text)
-    except ValueError as exc:
-        return _update(request, builder, node, opaque_problems=[Problem(path, f"not valid JSON: {exc}")],
-                       opaque_text=text)
+        component = parse_json(text)  # the one strict reader: hostile values named by JSON path
+    except TeamImportError as exc:
+        return _update(request, builder, node, opaque_text=text,
+                       opaque_problems=[Problem(join_path(path, p.path), p.message) for p in exc.problems])
     if not isinstance(component, dict):
         return _update(request, builder, node, opaque_text=text,
                        opaque_problems=[Problem(path, "expected a component object ({provider, config, ...})")])
@@ -240,6 +239,11 @@ async def save(request: Request, db: Db, team_id: int) -> Response:
     builder = _open(db, team_id)
     try:
         team = builder.save()
+    except StaleTeamError as exc:  # saved elsewhere meanwhile: the notice offers "Load the saved team"
+        db.rollback()
+        builder = _open(db, team_id)
+        flash(request, exc.message, "error")
+        return _update(request, builder, _known(builder, str(form.get("node") or TEAM)), status_code=409)
     except InvalidTeamError as exc:
         flash(request, f"Not saved: {len(exc.errors)} error(s); see Validation.", "error")
     else:
@@ -295,7 +299,8 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
             confirm: tuple[str, str] | None = None, json_reset: bool = False,
-            opaque_problems: list[Problem] | None = None, opaque_text: str | None = None) -> Response:
+            opaque_problems: list[Problem] | None = None, opaque_text: str | None = None,
+            status_code: int = 200) -> Response:
     """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first.
 
     The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
@@ -304,4 +309,5 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
                            json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
                            opaque_text=opaque_text)
     extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
-    return render(request, "builder/index.html", context | extra, partial="builder/_update.html")
+    return render(request, "builder/index.html", context | extra, partial="builder/_update.html",
+                  status_code=status_code)

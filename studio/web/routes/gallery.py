@@ -135,7 +135,9 @@ async def import_submit(request: Request, db: Db) -> Response:
             raw, source = await upload.read(limit + 1), upload.filename
     try:
         if url:
-            raw, source = await run_in_threadpool(galleries.fetch_gallery, url, max_bytes=limit), url
+            raw, source = await run_in_threadpool(
+                galleries.fetch_gallery, url, max_bytes=limit,
+                allow_private=request.app.state.settings.gallery_allow_private_urls), url
         if not raw:
             raise InvalidTeamError([Problem("", "choose a file, paste the gallery's JSON, or give its URL")],
                                    "Nothing was imported.")

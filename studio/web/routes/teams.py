@@ -17,9 +17,11 @@ from studio.components import Problem
 from studio.services import teams as service
 from studio.services import tool_trust
 from studio.services.errors import (
+    MAX_ROW_ID,
     InvalidTeamError,
     NotFoundError,
     PayloadTooLargeError,
+    StaleTeamError,
     TeamImportError,
 )
 from studio.services.team_files import KEY_NOT_STORED, mask_secrets, redact_text
@@ -163,15 +165,19 @@ def row(request: Request, db: Db, team_id: int) -> Response:
 
 @router.post("/teams/{team_id}/rename", name="rename_team")
 def rename(request: Request, db: Db, team_id: int, label: Annotated[str, Form()] = "",
-           next: Annotated[str, Form()] = "/teams") -> Response:
+           next: Annotated[str, Form()] = "/teams", revision: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None) -> Response:
     team = team_or_404(db, team_id)
     old = team.label
     try:
-        team = service.rename_team(db, team, label=label)
-    except InvalidTeamError as exc:
+        team = service.rename_team(db, team, label=label, base_revision=revision)
+    except (InvalidTeamError, StaleTeamError) as exc:
+        stale = isinstance(exc, StaleTeamError)
+        if stale:
+            db.rollback()
+            team = team_or_404(db, team_id)  # the form now offers the saved name and revision
         context = {"team": team, "error": exc.message, "next": _local(next), "inline": is_htmx(request)}
         return render(request, "teams/rename.html", context, partial="teams/_rename.html",
-                      status_code=200 if is_htmx(request) else 422)
+                      status_code=409 if stale else 200 if is_htmx(request) else 422)
     flash(request, f"Renamed “{old}” to “{team.label}”.", "success")
     if is_htmx(request):
         return render(request, "teams/_row.html", {"team": team, "summary": summary}, partial="teams/_row.html")
@@ -255,10 +261,15 @@ def version_diff(request: Request, db: Db, team_id: int, number: int) -> Respons
 
 
 @router.post("/teams/{team_id}/versions/{number}/restore", name="restore_version")
-def restore(request: Request, db: Db, team_id: int, number: int) -> Response:
+def restore(request: Request, db: Db, team_id: int, number: int,
+            revision: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None) -> Response:
     team = team_or_404(db, team_id)
     version_or_404(db, team, number)
-    service.restore_version(db, team, number)
+    try:
+        service.restore_version(db, team, number, base_revision=revision)
+    except StaleTeamError as exc:  # the team page shows what is saved now
+        flash(request, exc.message, "error")
+        return redirect(request, f"/teams/{team.id}")
     flash(request, f"Restored version {number} of “{team.label}”; the previous state was kept as a version.",
           "success")
     return redirect(request, f"/teams/{team.id}")
