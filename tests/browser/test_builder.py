@@ -24,7 +24,13 @@ def _new_team(page: Page, label: str) -> str:
     team_id = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"/builder/{team_id}")
     expect(page.get_by_role("region", name="Team canvas")).to_be_visible()
+    builder_ready(page)
     return team_id
+
+
+def builder_ready(page: Page) -> None:
+    """builder.js has run: drags and shortcuts work from now on."""
+    expect(page.locator("#builder")).to_have_attribute("data-ready", "true")
 
 
 def _mouse_drag(page: Page, source: Locator, target: Locator) -> None:

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from .conftest import run_studio
 from .shots import shoot
+from .test_builder import builder_ready
 
 PHONE = {"width": 390, "height": 844}
 GRAPH = "autogen_agentchat.teams.GraphFlow"
@@ -25,6 +26,7 @@ def _new_team(page: Page, label: str) -> str:
     team_id = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"/builder/{team_id}")
     expect(page.get_by_role("region", name="Team canvas")).to_be_visible()
+    builder_ready(page)
     return team_id
 
 

@@ -214,3 +214,6 @@ document.addEventListener("htmx:afterSettle", () => {
     document.getElementById(lastFocused)?.focus({ preventScroll: true });
   }
 });
+
+// The page is ready for drags and shortcuts (tests wait on it: a drag before this does nothing).
+builder.dataset.ready = "true";
