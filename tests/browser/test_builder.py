@@ -34,8 +34,10 @@ def builder_ready(page: Page) -> None:
 
 
 def _mouse_drag(page: Page, source: Locator, target: Locator) -> None:
-    """A real drag: press on the source, move in steps, release over the target."""
+    """A real drag: press on the source, move in steps, release over the target. Both are scrolled into
+    view, the target last (the library is sticky, so a library item stays in view)."""
     source.scroll_into_view_if_needed()
+    target.scroll_into_view_if_needed()
     a, b = source.bounding_box(), target.bounding_box()
     assert a and b
     x, y = a["x"] + min(20, a["width"] / 2), a["y"] + a["height"] / 2
