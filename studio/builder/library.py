@@ -1,12 +1,11 @@
 """The Component library: a built-in template per provider the engine runs, with sensible defaults,
 the single components shipped in `gallery/components/`, plus the agents, models, tools and terminations
-found in the installed gallery templates."""
+found in the installed gallery templates (each once: `library_groups` folds the same ones together)."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from sqlmodel import Session
 from studio.components import canonical_form, get_spec
 
 from .draft import AND, OR, canonical, kind_of
+from .library_groups import LibraryGroup, fold, fold_digest, grouped
 
 GROUPS = {"team": "Teams", "agent": "Agents", "model": "Models", "tool": "Tools", "termination": "Terminations"}
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -24,7 +24,9 @@ _C = "autogen_agentchat.conditions."
 
 @dataclass(frozen=True)
 class LibraryItem:
-    """One draggable component, in canonical form; `component_copy` gives a fresh copy each time."""
+    """One draggable component, in canonical form; `component_copy` gives a fresh copy each time.
+    `sources` are the gallery templates that hold it; `name` is what its buttons call it, unique in the
+    library (the label, plus where it comes from when another item has the same label)."""
 
     id: str
     label: str
@@ -33,6 +35,22 @@ class LibraryItem:
     provider: str
     group: str
     component: dict[str, Any] = field(repr=False)
+    sources: tuple[str, ...] = ()
+    name: str = ""
+
+    @property
+    def from_gallery(self) -> bool:
+        return self.id.startswith("gallery:")
+
+    @property
+    def source_note(self) -> str:
+        """Where the gallery has it: "From Single assistant", "In 4 gallery templates", "Also in 2 ..."."""
+        count = len(self.sources)
+        if not count:
+            return ""
+        if not self.from_gallery:
+            return f"Also in {count} gallery template{'s' if count > 1 else ''}"
+        return f"From {self.sources[0]}" if count == 1 else f"In {count} gallery templates"
 
     def component_copy(self) -> dict[str, Any]:
         return copy.deepcopy(self.component)
@@ -176,15 +194,16 @@ def builtin_items() -> list[LibraryItem]:
     return items
 
 
-def _item(item_id: str, component: dict[str, Any], description: str | None = None) -> LibraryItem:
+def _item(item_id: str, component: dict[str, Any], *, from_gallery: bool = False) -> LibraryItem:
     component = canonical_form(component)
     kind = str(kind_of(component))
     config = component.get("config") or {}
     label = str(component.get("label") or config.get("name") or canonical(component["provider"]).rsplit(".", 1)[-1])
-    if description is not None and kind == "agent" and config.get("name"):
+    if from_gallery and kind == "agent" and config.get("name"):
         label = str(config["name"])  # gallery agents are best known by name
-    return LibraryItem(item_id, label, description if description is not None else str(component.get("description") or ""),
-                       kind, canonical(component["provider"]), GROUPS.get(kind, "Other"), component)
+    description = component.get("description") or (config.get("description") if kind == "agent" else "") or ""
+    return LibraryItem(item_id, label, str(description), kind, canonical(component["provider"]),
+                       GROUPS.get(kind, "Other"), component, name=label)
 
 
 def _parts(component: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -201,44 +220,43 @@ def _parts(component: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from walk(component)
 
 
-def gallery_items(session: Session) -> list[LibraryItem]:
-    """The components of the installed galleries (single ones, and those inside team templates); items the
-    engine cannot run are left out."""
+def gallery_items(session: Session) -> list[tuple[str, LibraryItem]]:
+    """The components of the installed galleries (single ones, and those inside team templates), each with
+    the label of the template it is in; items the engine cannot run are left out."""
     from studio.store.galleries import list_templates
 
-    items: list[LibraryItem] = []
+    items: list[tuple[str, LibraryItem]] = []
     for template in list_templates(session):
         if template.unsupported:
             continue
         for part in _parts(template.component):
-            digest = hashlib.sha1(json.dumps(part, sort_keys=True).encode()).hexdigest()[:12]
-            items.append(_item(f"gallery:{digest}", copy.deepcopy(part), f"From the gallery: {template.label}"))
+            digest = hashlib.sha1(fold_digest(part).encode()).hexdigest()[:12]
+            items.append((template.label, _item(f"gallery:{digest}", copy.deepcopy(part), from_gallery=True)))
     return items
 
 
 def library(session: Session | None = None) -> list[LibraryItem]:
-    """Built-in templates, then the galleries' components; each only once."""
-    seen: set[str] = set()
-    items = []
-    for item in builtin_items() + (gallery_items(session) if session is not None else []):
-        key = json.dumps(item.component, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
-    return items
+    """Built-in templates, then the galleries' components; the same component only once, remembering the
+    gallery templates that hold it."""
+    return fold(builtin_items(), gallery_items(session) if session is not None else [])
+
+
+def library_groups(items: list[LibraryItem], text: str = "") -> list[LibraryGroup]:
+    """The library as its page shows it: the items matching `text` (all without), in groups by kind."""
+    return grouped(search(items, text) if text.strip() else items, GROUPS, searched=bool(text.strip()))
 
 
 def search(items: list[LibraryItem], text: str) -> list[LibraryItem]:
     """Items matching every word of `text` in label, description, group, type or provider (any case)."""
     words = text.lower().split()
     return [item for item in items
-            if all(w in f"{item.label} {item.description} {item.group} {item.component_type} {item.provider}".lower()
-                   for w in words)]
+            if all(w in f"{item.label} {item.description} {item.group} {item.component_type} {item.provider} "
+                        f"{' '.join(item.sources)}".lower() for w in words)]
 
 
 def get_item(items: list[LibraryItem], item_id: str) -> LibraryItem | None:
     return next((item for item in items if item.id == item_id), None)
 
 
-__all__ = ["GROUPS", "LibraryItem", "assistant", "builtin_items", "default_model", "envelope", "gallery_items",
-           "get_item", "library", "max_messages", "search", "text_mention"]
+__all__ = ["GROUPS", "LibraryGroup", "LibraryItem", "assistant", "builtin_items", "default_model", "envelope",
+           "gallery_items", "get_item", "library", "library_groups", "max_messages", "search", "text_mention"]

@@ -87,7 +87,7 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
         agents.append({"name": name, "provider": str(agent.get("provider", "")), "model_node": model_node(name),
                        "index": index, "last": index == len(members) - 1,
                        "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
-                       "tools": tools, "description": agent_config.get("description", ""),
+                       "tools": tools, "description": agent_config.get("description", ""), "targets": [],
                        "opaque": marks.get(agent_node(name), ""), "model_opaque": marks.get(model_node(name), ""),
                        "parts": _parts(component, opaque, f"config.participants[{index}]") if name_of(agent) else []})
     graph = graph_of(component) if provider == GRAPH_FLOW else None
@@ -121,9 +121,11 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
     result["width"] = max((a["x"] for a in agents), default=0) + NODE_W + 80
     result["height"] = max((a["y"] for a in agents), default=0) + NODE_H + 80
     where = {a["name"]: (a["x"], a["y"]) for a in agents}
+    by_name = {a["name"]: a for a in agents}
     for source, target, edge in edges(component):
         if source not in where or target not in where:
             continue
+        by_name[source]["targets"].append(target)
         result["edges"].append({"source": source, "target": target, "condition": _condition(edge.get("condition")),
                                 **_edge_path(where[source], where[target], source == target)})
     result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)

@@ -61,10 +61,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
     """`studio ui` on a free port (`--port 0`) over a fresh home, stopped after the session."""
-    home = tmp_path_factory.mktemp("studio-home")
+    yield from run_studio(tmp_path_factory.mktemp("studio-home"))
+
+
+def run_studio(home: Path, **env_overrides: str) -> Iterator[StudioServer]:
+    """`studio ui` over `home` with extra `STUDIO_*` variables (`STUDIO_AUTH_TOKEN="t"`), until closed."""
     log = home / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(env_overrides)
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "studio.cli", "ui", "--port", "0", "--home", str(home)],

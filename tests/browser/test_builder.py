@@ -24,12 +24,20 @@ def _new_team(page: Page, label: str) -> str:
     team_id = page.url.rstrip("/").rsplit("/", 1)[1]
     page.goto(f"/builder/{team_id}")
     expect(page.get_by_role("region", name="Team canvas")).to_be_visible()
+    builder_ready(page)
     return team_id
 
 
+def builder_ready(page: Page) -> None:
+    """builder.js has run: drags and shortcuts work from now on."""
+    expect(page.locator("#builder")).to_have_attribute("data-ready", "true")
+
+
 def _mouse_drag(page: Page, source: Locator, target: Locator) -> None:
-    """A real drag: press on the source, move in steps, release over the target."""
+    """A real drag: press on the source, move in steps, release over the target. Both are scrolled into
+    view, the target last (the library is sticky, so a library item stays in view)."""
     source.scroll_into_view_if_needed()
+    target.scroll_into_view_if_needed()
     a, b = source.bounding_box(), target.bounding_box()
     assert a and b
     x, y = a["x"] + min(20, a["width"] / 2), a["y"] + a["height"] / 2

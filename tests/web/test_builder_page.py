@@ -400,3 +400,56 @@ def test_export_as_json_or_scripts_masks_keys(client: TestClient) -> None:
         assert script.headers["content-disposition"].endswith('.py"')
         assert "sk-typed-into-a-form" not in script.text
     assert client.get(f"/builder/{team_id}/export", params={"format": "exe"}).status_code == 422
+
+
+def test_add_edge_to_offers_other_agents_first_and_itself_last(client: TestClient) -> None:
+    team_id = _team(client)
+    _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow", "confirm": True})
+    for name in ("reviewer", "editor"):
+        _act(client, team_id, {"type": "add_participant", "component": assistant(name)})
+    _act(client, team_id, {"type": "add_edge", "source": "assistant", "target": "editor"})
+    panel = client.get(f"/builder/{team_id}/select", params={"node": "agent:assistant"}, headers=HTMX).text
+    select = re.search(r'<select id="edge-target"[^>]*>(.*?)</select>', panel, re.DOTALL)
+    assert select
+    options = re.findall(r'<option value="([^"]+)">([^<]+)</option>', select.group(1))
+    assert options == [("reviewer", "reviewer"), ("assistant", "assistant (itself: a loop)")]  # editor has its edge
+
+
+def test_the_toolbar_holds_both_save_states_so_its_width_stays(client: TestClient) -> None:
+    team_id = _team(client)
+    page = client.get(f"/builder/{team_id}").text
+    assert re.search(r'class="if-unsaved" hidden>Unsaved changes<', page)
+    assert re.search(r'class="if-saved">All changes saved<', page)
+    html = _act(client, team_id, {"type": "add_participant", "component": assistant("writer")})
+    assert re.search(r'class="if-unsaved">Unsaved changes<', html)
+    assert re.search(r'class="if-saved" hidden>All changes saved<', html)
+
+
+def test_graph_canvas_has_zoom_controls_and_a_focusable_viewport(client: TestClient) -> None:
+    team_id = _team(client)
+    assert 'id="zoom-in"' not in client.get(f"/builder/{team_id}").text  # a row of participants: nothing to zoom
+    html = _act(client, team_id, {"type": "switch_team_type", "provider": "autogen_agentchat.teams.GraphFlow",
+                                  "confirm": True})
+    for label in ("Zoom in", "Zoom out"):
+        assert f'aria-label="{label}"' in html
+    assert ">Fit</button>" in html and ">Reset zoom</button>" in html
+    assert re.search(r'id="graph-viewport" tabindex="0"[^>]*aria-describedby="zoom-hint"', html)
+
+
+def test_library_groups_fold_the_gallery_and_name_every_button_once(make_app) -> None:
+    from pathlib import Path
+
+    gallery = Path(__file__).parents[2] / "gallery"
+    with TestClient(make_app(gallery_dir=gallery)) as client:
+        team_id = _team(client)
+        page = client.get(f"/builder/{team_id}").text
+        searched = client.get(f"/builder/{team_id}/library", params={"q": "travel"}, headers=HTMX).text
+    library = page[page.index('id="library-list"'):page.index('id="canvas-heading"')]
+    assert library.count('<details class="library-group" open') == 5
+    assert library.count('<details class="library-more">') >= 3  # the gallery's parts start folded
+    names = re.findall(r'class="lib-add"[^>]*aria-label="([^"]+)"', library, re.DOTALL)
+    assert len(names) == len(set(names)) and "Add to team: Assistant agent" in names
+    assert "Add to team: assistant" not in names  # the gallery's assistants say where they come from
+    assert any(n.startswith("Add to team: assistant (from ") for n in names)
+    assert "Also in " in library  # a built-in the gallery uses, folded into it
+    assert '<details class="library-more" open>' in searched and "triage_agent" in searched

@@ -22,10 +22,9 @@ from studio.builder import (
     ReplaceComponent,
     library,
     parse_action,
-    search,
 )
 from studio.builder.draft import component_at, node_at_path
-from studio.builder.library import GROUPS, get_item
+from studio.builder.library import LibraryGroup, get_item, library_groups
 from studio.components import Problem
 from studio.services import team_scripts
 from studio.services import teams as team_service
@@ -290,9 +289,8 @@ def _component_of(builder: BuilderSession, node: str) -> dict[str, Any] | None:
     return component_at(builder.draft.component, node)
 
 
-def _groups(db: Session, q: str) -> list[tuple[str, list[Any]]]:
-    items = search(library(db), q) if q.strip() else library(db)
-    return [(title, found) for kind, title in GROUPS.items() if (found := [i for i in items if i.group == title])]
+def _groups(db: Session, q: str) -> list[LibraryGroup]:
+    return library_groups(library(db), q)
 
 
 def _update(request: Request, builder: BuilderSession, selected: str, *,

@@ -3,6 +3,7 @@
 // Every edit goes to the server as a small POST; the answer re-renders the canvas (and the rest, out of band).
 import { post, postAction, selectedNode } from "./post.js";
 import { initGraph } from "./graph.js";
+import { initZoom } from "./zoom.js";
 
 const builder = document.getElementById("builder");
 
@@ -178,6 +179,19 @@ window.addEventListener("beforeunload", (event) => {
 
 initGraph(builder);
 
+// Where the properties sit below the canvas (narrow windows), selecting a node brings them into view.
+const stacked = window.matchMedia("(max-width: 1100px)");
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!stacked.matches || !event.detail.pathInfo?.requestPath?.includes("/select?")) return;
+  const panel = document.getElementById("properties");
+  const box = panel?.getBoundingClientRect();
+  if (box && (box.top < 0 || box.top > window.innerHeight - 80)) {
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    panel.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
+  }
+});
+initZoom(builder);
+
 // Partials are replaced after every edit: keep keyboard focus on the control it was on (by id).
 let lastFocused = null;
 builder.addEventListener("focusin", (event) => { lastFocused = event.target.id || null; });
@@ -200,3 +214,6 @@ document.addEventListener("htmx:afterSettle", () => {
     document.getElementById(lastFocused)?.focus({ preventScroll: true });
   }
 });
+
+// The page is ready for drags and shortcuts (tests wait on it: a drag before this does nothing).
+builder.dataset.ready = "true";

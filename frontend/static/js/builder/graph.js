@@ -1,6 +1,8 @@
 // GraphFlow canvas: drag a node to move it (move_node), drag from a node's handle to another node to
-// add an edge (add_edge). A press without movement stays a click (it selects the node).
+// add an edge (add_edge). A press without movement stays a click (it selects the node). Pointer moves are
+// in screen pixels; the graph may be zoomed (zoom.js), so they are divided by its scale.
 import { postAction } from "./post.js";
+import { zoomScale } from "./zoom.js";
 
 const THRESHOLD = 4;
 
@@ -30,17 +32,18 @@ export function initGraph(builder) {
     if (gesture.handle) {
       const line = gesture.graph.querySelector(".edge-draft");
       const h = gesture.handle.getBoundingClientRect();
-      line.setAttribute("x1", h.left + h.width / 2 - gesture.box.left);
-      line.setAttribute("y1", h.top + h.height / 2 - gesture.box.top);
-      line.setAttribute("x2", event.clientX - gesture.box.left);
-      line.setAttribute("y2", event.clientY - gesture.box.top);
+      const s = zoomScale();
+      line.setAttribute("x1", (h.left + h.width / 2 - gesture.box.left) / s);
+      line.setAttribute("y1", (h.top + h.height / 2 - gesture.box.top) / s);
+      line.setAttribute("x2", (event.clientX - gesture.box.left) / s);
+      line.setAttribute("y2", (event.clientY - gesture.box.top) / s);
       line.removeAttribute("hidden");
       builder.querySelectorAll(".drop-over").forEach((el) => el.classList.remove("drop-over"));
       document.elementFromPoint(event.clientX, event.clientY)?.closest(".agent-node")?.classList.add("drop-over");
     } else {
       gesture.node.classList.add("moving");
-      gesture.node.style.left = `${Math.max(0, gesture.left + dx)}px`;
-      gesture.node.style.top = `${Math.max(0, gesture.top + dy)}px`;
+      gesture.node.style.left = `${Math.max(0, gesture.left + dx / zoomScale())}px`;
+      gesture.node.style.top = `${Math.max(0, gesture.top + dy / zoomScale())}px`;
     }
   });
 
