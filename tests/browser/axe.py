@@ -3,7 +3,8 @@ reaches, then `axe.assert_clean()` fails with every violation found (rule, targe
 
 axe-core is vendored (vendor/axe-core-VERSION.min.js; vendor/refresh-axe.sh brings a newer one), so the
 scans need no npm. Every rule axe runs by default (WCAG 2.x A/AA and best practices) plus the experimental
-`label-content-name-mismatch` (WCAG 2.5.3, "label in name": a visible label is part of the accessible name).
+`label-content-name-mismatch` (WCAG 2.5.3, "label in name": a visible label is part of the accessible name),
+and one check of ours: no two visible buttons on a page share an accessible name.
 """
 
 from __future__ import annotations
@@ -21,13 +22,39 @@ if len(VENDORED) != 1:
 AXE_JS = VENDORED[0]
 OPTIONS = {"rules": {"label-content-name-mismatch": {"enabled": True}}, "resultTypes": ["violations"]}
 SCHEMES = ("light", "dark")
+# Buttons (and links that look like buttons) must differ by their accessible names on one page, as a screen
+# reader's list of buttons shows them. The Builder's component library is checked by its own tests.
+CONTROLS = "button, [role=button], a.button, summary"
+NOT_CHECKED = ".builder-library"
+DUPLICATE_NAMES = """([controls, skip]) => {
+  const seen = new Map();
+  axe.setup(document);
+  try {
+  for (const el of document.querySelectorAll(controls)) {
+    if (el.closest(skip) || !el.checkVisibility()) continue;
+    const name = axe.commons.text.accessibleTextVirtual(axe.utils.getNodeFromTree(el)).trim().replace(/\\s+/g, " ");
+    seen.set(name, (seen.get(name) || 0) + 1);
+  }
+  } finally { axe.teardown(); }
+  return [...seen].filter(([, n]) => n > 1).map(([name, n]) => `${n} × “${name}”`);
+}"""
+
+
+def _inject(page: Page) -> None:
+    """axe-core, once per document."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(content=AXE_JS.read_text())
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
-    """axe.run() on the page as it is now (injecting axe-core once per document)."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(content=AXE_JS.read_text())
+    """axe.run() on the page as it is now."""
+    _inject(page)
     return page.evaluate("options => axe.run(document, options).then(r => r.violations)", OPTIONS)
+
+
+def duplicate_names(page: Page) -> list[str]:
+    _inject(page)
+    return page.evaluate(DUPLICATE_NAMES, [CONTROLS, NOT_CHECKED])
 
 
 def describe(state: str, scheme: str, found: list[dict[str, Any]]) -> list[str]:
@@ -50,6 +77,7 @@ class AxeScan:
     def check(self, page: Page, state: str) -> None:
         """Scan the page in light and dark (one page load: only the emulated colour scheme changes)."""
         self.states.append(state)
+        self.failures += [f"[{state}] buttons with one name: {d}" for d in duplicate_names(page)]
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             self.failures += describe(state, scheme, violations(page))

@@ -27,6 +27,7 @@ def _team(page: Page, label: str) -> int:
 def test_teams_pages(page: Page, axe: AxeScan, tmp_path: Path) -> None:
     label = f"Scanned {uuid.uuid4().hex[:6]}"
     team_id = _team(page, label)
+    _team(page, f"Second {uuid.uuid4().hex[:6]}")  # a list of two: each row's buttons say which team
     changed = writer_critic() | {"label": label, "description": "Changed once, so it has a version."}
     assert page.request.patch(f"/api/teams/{team_id}", data={"component": changed}).ok
 
