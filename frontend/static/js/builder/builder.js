@@ -144,7 +144,9 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
 
 // --- keyboard shortcuts and leaving with unsaved changes ------------------------------------------
 document.addEventListener("click", (event) => {
-  if (event.target.id === "confirm-cancel" && confirmOpener?.isConnected) confirmOpener.focus();
+  if (event.target.id !== "confirm-cancel") return;
+  if (confirmOpener?.isConnected) confirmOpener.focus();
+  confirmOpener = null;
 });
 
 // The library list is re-rendered by its search: keep the termination choice the user made.
@@ -178,25 +180,65 @@ window.addEventListener("beforeunload", (event) => {
 
 initGraph(builder);
 
-// Partials are replaced after every edit: keep keyboard focus on the control it was on (by id).
-let lastFocused = null;
-builder.addEventListener("focusin", (event) => { lastFocused = event.target.id || null; });
-// "Switch the team type?" asks before dropping anything: focus moves into the question, and back to
-// the control that asked once it is answered or cancelled.
+// --- keyboard focus after every answer: it never drops to the page body -----------------------------
+// Partials are replaced after every edit, taking the focused control with them. One rule, after htmx
+// settles: a question (the switch-team dialog) takes focus; the server's `X-Builder-Focus` header names
+// the node an edit added, selected or left next to what it removed ("canvas": the canvas itself); else
+// focus goes back to the control it was on (by id, or the canvas node it was in), else the canvas.
+let lastFocused = { id: null, node: null };
+builder.addEventListener("focusin", (event) => {
+  lastFocused = { id: event.target.id || null, node: event.target.closest("#canvas [data-node]")?.dataset.node || null };
+});
+
+// The focusable control of a canvas node: the node itself (an edge, a nested model or tool), or its
+// select button (the team, an agent).
+function nodeControl(node) {
+  const el = [...document.querySelectorAll("#canvas [data-node]")].find((n) => n.dataset.node === node);
+  if (!el) return null;
+  return el.matches("button, [tabindex]") ? el : el.querySelector(".node-select");
+}
+
+function focusCanvas(target) {
+  const el = target === "canvas" ? document.getElementById("canvas") : nodeControl(target);
+  el?.focus({ preventScroll: false });
+  return Boolean(el);
+}
+
 let confirmOpener = null;
-document.addEventListener("htmx:afterSettle", () => {
+const lost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+
+document.addEventListener("htmx:afterSettle", (event) => {
   const dialog = document.getElementById("confirm-dialog");
-  if (dialog && !dialog.contains(document.activeElement)) {
-    confirmOpener = document.activeElement;
-    dialog.querySelector("#confirm-yes")?.focus();
+  if (dialog) {
+    if (!dialog.contains(document.activeElement)) {
+      confirmOpener = document.activeElement;
+      dialog.querySelector("#confirm-yes")?.focus();
+    }
     return;
   }
-  if (!dialog && confirmOpener?.isConnected && document.activeElement === document.body) {
+  const asked = event.detail.xhr?.getResponseHeader("X-Builder-Focus");
+  if (asked) {
+    confirmOpener = null;
+    focusCanvas(asked) || focusCanvas("canvas");
+    return;
+  }
+  if (confirmOpener?.isConnected && lost()) {
     confirmOpener.focus({ preventScroll: true });
     confirmOpener = null;
     return;
   }
-  if (lastFocused && (document.activeElement === document.body || !document.activeElement)) {
-    document.getElementById(lastFocused)?.focus({ preventScroll: true });
-  }
+  if (!lost()) return;
+  const again = (lastFocused.id && document.getElementById(lastFocused.id)) || (lastFocused.node && nodeControl(lastFocused.node));
+  (again || document.getElementById("canvas"))?.focus({ preventScroll: true });
 });
+
+// Escape closes the switch-team question like its Cancel button (focus goes back to what opened it);
+// in the capture phase, before studio.js dismisses the message the question is in.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const dialog = document.getElementById("confirm-dialog");
+  if (dialog?.contains(document.activeElement)) {
+    event.preventDefault();
+    dialog.querySelector("#confirm-cancel")?.click();
+  }
+}, { capture: true });
