@@ -77,9 +77,10 @@ class AxeScan:
     def check(self, page: Page, state: str) -> None:
         """Scan the page in light and dark (one page load: only the emulated colour scheme changes)."""
         self.states.append(state)
-        # a state is what stays: no htmx request under way, no fade or transition half done
+        # a state is what stays: no htmx request under way, no fade or transition half done (a pulse goes on)
         page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-                               " && document.getAnimations().every(a => a.playState !== 'running')")
+                               " && document.getAnimations().every(a => a.playState !== 'running'"
+                               "   || a.effect?.getTiming().iterations === Infinity)")
         self.failures += [f"[{state}] buttons with one name: {d}" for d in duplicate_names(page)]
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
