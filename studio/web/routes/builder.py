@@ -257,7 +257,7 @@ def _moved(before: list[str], builder: BuilderSession, acted_on: str) -> str | N
     """Where focus goes when an edit added or removed nodes (`focus_after`); None (it stays on the control
     it was on) when the canvas kept the same nodes."""
     after = node_ids(builder.draft.component)
-    return None if after == before else focus_after(before, after, acted_on)
+    return None if set(after) == set(before) else focus_after(before, after, acted_on)
 
 
 def _open(db: Session, team_id: int) -> BuilderSession:
