@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from .shots import shoot
 from .test_builder import _new_team
 
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
 ACTIVE_NODE = "() => document.activeElement?.closest('[data-node]')?.dataset.node ?? document.activeElement?.id ?? ''"
 
 
@@ -29,6 +30,8 @@ def _library_button(page: Page, provider_end: str):
 
 
 def _press(page: Page, locator, key: str = "Enter") -> None:
+    """Once the last answer has settled (its focus moved), focus `locator` and press `key`."""
+    page.wait_for_function(SETTLED)
     locator.focus()
     page.keyboard.press(key)
 
@@ -69,14 +72,17 @@ def test_focus_follows_what_was_acted_on(page: Page) -> None:
 
     # the properties form: a changed field applies on Tab, focus is on the next field, not the body
     _press(page, canvas.locator('[data-node="agent:assistant"] .node-select'))
+    _focused_node(page, "agent:assistant")
+    page.wait_for_function(SETTLED)
     description = page.locator("#f-config-description")
     description.focus()
     description.fill("Answers questions.")
     page.keyboard.press("Tab")
-    expect(page.locator("#canvas [data-agent-name=assistant]")).to_be_visible()
     next_id = page.evaluate("document.activeElement.id")
     assert next_id and next_id != description.get_attribute("id")
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    expect(page.locator("#validation")).to_be_attached()
+    page.wait_for_function("() => document.querySelector('#team-json').value.includes('Answers questions.')")
+    page.wait_for_function(SETTLED)
     expect(page.locator(f"#{next_id}")).to_be_focused()
 
     # a graph: select an edge with Enter, delete it with the Delete key: focus on the other edge, then the canvas
