@@ -400,3 +400,32 @@ def test_export_as_json_or_scripts_masks_keys(client: TestClient) -> None:
         assert script.headers["content-disposition"].endswith('.py"')
         assert "sk-typed-into-a-form" not in script.text
     assert client.get(f"/builder/{team_id}/export", params={"format": "exe"}).status_code == 422
+
+
+def test_the_answer_names_where_keyboard_focus_goes(client: TestClient) -> None:
+    """X-Builder-Focus: the node added or selected, the neighbour of what was removed, else the canvas;
+    no header when the nodes stay the same (focus stays on the control it was on)."""
+    team_id = _team(client)
+
+    def focus(response) -> str | None:
+        assert response.status_code == 200
+        return response.headers.get("X-Builder-Focus")
+
+    drop = lambda item, target: client.post(f"/builder/{team_id}/drop", data={"item": item, "target": target},
+                                            headers=HTMX)
+    assert focus(client.get(f"/builder/{team_id}/select?node=agent:assistant", headers=HTMX)) == "agent:assistant"
+    assert focus(drop("builtin:agent:assistant", "team")) == "agent:assistant_2"  # the agent, not its model
+    assert focus(drop("builtin:tool:function", "agent:assistant")).startswith("agent:assistant/tool:")
+    move = {"type": "move_participant", "name": "assistant_2", "index": 0}
+    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(move)}, headers=HTMX)) is None
+    assert focus(client.post(f"/builder/{team_id}/undo", data={"node": "team"}, headers=HTMX)) is None  # the move
+    assert focus(client.post(f"/builder/{team_id}/undo", data={"node": "team"}, headers=HTMX)) == "agent:assistant"
+    deleted = {"type": "delete_node", "node": "agent:assistant_2"}
+    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(deleted)},
+                             headers=HTMX)) == "agent:assistant"  # the neighbour
+    drop("builtin:agent:assistant", "team")
+    assert drop("builtin:team:graph", "team").status_code == 200
+    edges = re.findall(r'data-node="(edge:[^"]+)"', client.get(f"/builder/{team_id}", headers={}).text)
+    assert len(edges) == 1
+    gone = {"type": "delete_edge", "edge": edges[0]}
+    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(gone)}, headers=HTMX)) == "canvas"
