@@ -21,7 +21,8 @@ def _focused_node(page: Page, node: str) -> None:
     try:
         page.wait_for_function(f"n => ({ACTIVE_NODE})() === n", arg=node, timeout=5000)
     except Exception:
-        raise AssertionError(f"focus is not on {node} but on {page.evaluate('document.activeElement.outerHTML')[:200]}") from None
+        found = page.evaluate("document.activeElement.outerHTML")[:200]
+        raise AssertionError(f"focus is not on {node} but on {found}") from None
 
 
 def _library_button(page: Page, provider_end: str):
@@ -65,7 +66,8 @@ def test_focus_follows_what_was_acted_on(page: Page) -> None:
     # Undo from the toolbar: the button is re-rendered and focus comes back to it
     _press(page, page.get_by_role("button", name="Undo"))
     expect(canvas.locator('[data-agent-name="assistant_2"]')).to_have_count(0)
-    page.wait_for_function("() => document.activeElement?.id === 'undo-button' || document.activeElement?.closest('[data-node]')")
+    page.wait_for_function(
+        "() => document.activeElement?.id === 'undo-button' || document.activeElement?.closest('[data-node]')")
     assert page.evaluate("document.activeElement !== document.body")
     page.keyboard.press("Control+Shift+z")
     expect(canvas.locator('[data-agent-name="assistant_2"]')).to_be_visible()

@@ -411,8 +411,9 @@ def test_the_answer_names_where_keyboard_focus_goes(client: TestClient) -> None:
         assert response.status_code == 200
         return response.headers.get("X-Builder-Focus")
 
-    drop = lambda item, target: client.post(f"/builder/{team_id}/drop", data={"item": item, "target": target},
-                                            headers=HTMX)
+    def drop(item: str, target: str):
+        return client.post(f"/builder/{team_id}/drop", data={"item": item, "target": target}, headers=HTMX)
+
     assert focus(client.get(f"/builder/{team_id}/select?node=agent:assistant", headers=HTMX)) == "agent:assistant"
     assert focus(drop("builtin:agent:assistant", "team")) == "agent:assistant_2"  # the agent, not its model
     assert focus(drop("builtin:tool:function", "agent:assistant")).startswith("agent:assistant/tool:")
@@ -428,4 +429,5 @@ def test_the_answer_names_where_keyboard_focus_goes(client: TestClient) -> None:
     edges = re.findall(r'data-node="(edge:[^"]+)"', client.get(f"/builder/{team_id}", headers={}).text)
     assert len(edges) == 1
     gone = {"type": "delete_edge", "edge": edges[0]}
-    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(gone)}, headers=HTMX)) == "canvas"
+    gone_response = client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(gone)}, headers=HTMX)
+    assert focus(gone_response) == "canvas"

@@ -239,7 +239,8 @@ async def _step(request: Request, db: Session, team_id: int, direction: str) -> 
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, selected))
 
 
-def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *, acted_on: str | None = None) -> Response:
+def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *,
+           acted_on: str | None = None) -> Response:
     """Apply `act`, keeping `selected`; focus goes to what it added, or next to what it removed (`_moved`)."""
     before = node_ids(builder.draft.component)
     try:
