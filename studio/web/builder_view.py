@@ -34,11 +34,13 @@ from studio.builder.draft import (
     agent_names,
     agent_node,
     component_at,
+    edge_node,
     edges,
     graph_of,
     model_node,
     name_of,
     node_at_path,
+    participants,
     owner_node,
     team_provider,
     tool_node,
@@ -195,6 +197,40 @@ def _title(component: dict[str, Any]) -> str:
 def _model_title(model: dict[str, Any]) -> str:
     config = model.get("config") or {}
     return str(config.get("model") or _title(model))
+
+
+def node_ids(component: dict[str, Any]) -> list[str]:
+    """Every node the canvas shows, in its order: the team, its termination and model, each agent with its
+    model and tools, then the graph's edges."""
+    config = component.get("config") or {}
+    found = [TEAM] + (["termination"] if isinstance(config.get("termination_condition"), dict) else [])
+    found += [TEAM_MODEL] if team_provider(component) == SELECTOR and config.get("model_client") else []
+    for agent in participants(component):
+        name = (agent.get("config") or {}).get("name")
+        if not isinstance(name, str):
+            continue
+        found.append(f"agent:{name}")
+        found += [model_node(name)] if (agent.get("config") or {}).get("model_client") else []
+        found += [tool_node(name, t) for tool in tools_of(agent) if (t := (tool.get("config") or {}).get("name"))]
+    return found + [edge_node(source, target) for source, target, _ in edges(component)]
+
+
+def focus_after(before: list[str], after: list[str], acted_on: str) -> str:
+    """The node keyboard focus goes to after an edit, so it never drops to the page: the node it added
+    (the first, if several: an agent before its model and tools); else, if it removed nodes, the removed
+    one's neighbour of the same kind (the next, else the previous), else the node that held it, else ""
+    (the canvas itself); else the node it acted on."""
+    added = [n for n in after if n not in before]
+    if added:
+        return added[0]
+    removed = [n for n in before if n not in after]
+    if not removed:
+        return acted_on if acted_on in after else ""
+    gone = acted_on if acted_on in removed else removed[0]
+    index, kind = before.index(gone), parse_node(gone)[0]
+    kept = [n for n in before[index + 1:] + before[:index][::-1] if n in after and parse_node(n)[0] == kind]
+    holder = owner_node(gone)
+    return kept[0] if kept else holder if holder != gone and holder in after else ""
 
 
 def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:

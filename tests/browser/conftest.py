@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,15 +62,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
     """`studio ui` on a free port (`--port 0`) over a fresh home, stopped after the session."""
-    yield from run_studio(tmp_path_factory.mktemp("studio-home"))
+    with running_studio(tmp_path_factory.mktemp("studio-home")) as server:
+        yield server
 
 
-def run_studio(home: Path, **env_overrides: str) -> Iterator[StudioServer]:
-    """`studio ui` over `home` with extra `STUDIO_*` variables (`STUDIO_AUTH_TOKEN="t"`), until closed."""
+@contextmanager
+def running_studio(home: Path, **env_vars: str) -> Iterator[StudioServer]:
+    """`studio ui` over `home` with `env_vars` (e.g. STUDIO_AUTH_TOKEN) as the only STUDIO_ settings."""
     log = home / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDIO_")} | env_vars
     env["PYTHONUNBUFFERED"] = "1"
-    env.update(env_overrides)
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "studio.cli", "ui", "--port", "0", "--home", str(home)],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .conftest import run_studio
+from .conftest import running_studio
 from .shots import shoot
 from .test_builder import builder_ready
 
@@ -187,7 +187,8 @@ def test_add_edge_to_does_not_offer_a_loop_first(page: Page) -> None:
 @pytest.fixture(scope="module")
 def login_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second studio that asks for a token, for its login page."""
-    yield from (s.url for s in run_studio(tmp_path_factory.mktemp("token-home"), STUDIO_AUTH_TOKEN="t0ken"))
+    with running_studio(tmp_path_factory.mktemp("token-home"), STUDIO_AUTH_TOKEN="t0ken") as server:
+        yield server.url
 
 
 def _pages(page: Page) -> list[str]:

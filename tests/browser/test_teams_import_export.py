@@ -105,7 +105,7 @@ def test_search_rename_and_delete(page: Page, tmp_path: Path) -> None:
 def test_versions_and_settings_pages(page: Page, tmp_path: Path) -> None:
     label = f"Versioned {uuid.uuid4().hex[:6]}"
     _import(page, _team_file(tmp_path, label))
-    page.get_by_role("article", name=label).get_by_role("link", name=label).click()
+    page.get_by_role("article", name=label).get_by_role("link", name=label, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(label)
     page.get_by_role("link", name="Rename").first.click()
     page.get_by_label("New name").fill(label + " v2")

@@ -453,3 +453,34 @@ def test_library_groups_fold_the_gallery_and_name_every_button_once(make_app) ->
     assert any(n.startswith("Add to team: assistant (from ") for n in names)
     assert "Also in " in library  # a built-in the gallery uses, folded into it
     assert '<details class="library-more" open>' in searched and "triage_agent" in searched
+
+
+def test_the_answer_names_where_keyboard_focus_goes(client: TestClient) -> None:
+    """X-Builder-Focus: the node added or selected, the neighbour of what was removed, else the canvas;
+    no header when the nodes stay the same (focus stays on the control it was on)."""
+    team_id = _team(client)
+
+    def focus(response) -> str | None:
+        assert response.status_code == 200
+        return response.headers.get("X-Builder-Focus")
+
+    def drop(item: str, target: str):
+        return client.post(f"/builder/{team_id}/drop", data={"item": item, "target": target}, headers=HTMX)
+
+    assert focus(client.get(f"/builder/{team_id}/select?node=agent:assistant", headers=HTMX)) == "agent:assistant"
+    assert focus(drop("builtin:agent:assistant", "team")) == "agent:assistant_2"  # the agent, not its model
+    assert focus(drop("builtin:tool:function", "agent:assistant")).startswith("agent:assistant/tool:")
+    move = {"type": "move_participant", "name": "assistant_2", "index": 0}
+    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(move)}, headers=HTMX)) is None
+    assert focus(client.post(f"/builder/{team_id}/undo", data={"node": "team"}, headers=HTMX)) is None  # the move
+    assert focus(client.post(f"/builder/{team_id}/undo", data={"node": "team"}, headers=HTMX)) == "agent:assistant"
+    deleted = {"type": "delete_node", "node": "agent:assistant_2"}
+    assert focus(client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(deleted)},
+                             headers=HTMX)) == "agent:assistant"  # the neighbour
+    drop("builtin:agent:assistant", "team")
+    assert drop("builtin:team:graph", "team").status_code == 200
+    edges = re.findall(r'data-node="(edge:[^"]+)"', client.get(f"/builder/{team_id}", headers={}).text)
+    assert len(edges) == 1
+    gone = {"type": "delete_edge", "edge": edges[0]}
+    gone_response = client.post(f"/builder/{team_id}/actions", data={"action": json.dumps(gone)}, headers=HTMX)
+    assert focus(gone_response) == "canvas"

@@ -237,7 +237,7 @@ def test_event_stream_sends_each_event_with_its_seq_then_the_summary(client: Tes
         "user", "writer", "critic", "writer", "critic"]
     end = messages[-1]
     assert end.event == "end" and 'data-run-status="complete"' in end.data
-    assert ">Replay</button>" in end.data and "Export as test" in end.data
+    assert ">Replay<span class=\"visually-hidden\"> run " in end.data and "Export as test" in end.data
 
 
 def test_resuming_with_last_event_id_yields_only_later_events(client: TestClient) -> None:

@@ -49,11 +49,12 @@ def test_row_is_named_by_its_label_and_has_every_action(client: TestClient) -> N
     row = _article(client.get("/teams").text, team_id)
     assert f'aria-labelledby="team-{team_id}-label"' in row
     assert f'id="team-{team_id}-label" href="/teams/{team_id}">Writer and critic</a>' in row
-    assert f'href="/builder/{team_id}">Open in Builder</a>' in row
-    assert f'href="/playground?team={team_id}">Open in Playground</a>' in row
-    assert f'href="/teams/{team_id}/export" download>Export JSON</a>' in row
+    which = '<span class="visually-hidden">: Writer and critic</span>'  # each button names its team
+    assert f'href="/builder/{team_id}">Open in Builder{which}</a>' in row
+    assert f'href="/playground?team={team_id}">Open in Playground{which}</a>' in row
+    assert f'href="/teams/{team_id}/export" download>Export JSON{which}</a>' in row
     for action in ("Duplicate", "Rename", "Delete"):
-        assert f">{action}</" in row
+        assert f">{action}{which}</" in row
     assert "hx-confirm=" in row
 
 

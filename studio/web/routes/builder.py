@@ -31,7 +31,7 @@ from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, StaleTeamError, TeamImportError
 from studio.services.team_files import join_path, parse_json
 
-from ..builder_view import drop_action, page_context
+from ..builder_view import drop_action, focus_after, node_ids, page_context
 from ..deps import DbSession as Db
 from ..downloads import download
 from ..templating import flash, render
@@ -63,7 +63,8 @@ def library_items(request: Request, db: Db, team_id: int, q: str = "") -> Respon
 @router.get("/builder/{team_id}/select", name="builder_select")
 def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response:
     builder = _open(db, team_id)
-    return _update(request, builder, _known(builder, node))
+    selected = _known(builder, node)
+    return _update(request, builder, selected, focus=selected)
 
 
 @router.get("/builder/{team_id}/export", name="builder_export")
@@ -104,7 +105,8 @@ async def drop(request: Request, db: Db, team_id: int) -> Response:
         flash(request, exc.reason, "error")
         return _update(request, builder, target)
     keep = target if item.component_type in ("model", "tool") else TEAM
-    return _apply(request, builder, act, keep)
+    acted_on = "termination" if item.component_type == "termination" else keep
+    return _apply(request, builder, act, keep, acted_on=acted_on)
 
 
 @router.post("/builder/{team_id}/edges", name="builder_add_edge")
@@ -257,12 +259,17 @@ async def save(request: Request, db: Db, team_id: int) -> Response:
 async def _step(request: Request, db: Session, team_id: int, direction: str) -> Response:
     form = await request.form()
     builder = _open(db, team_id)
+    selected = str(form.get("node") or TEAM)
+    before = node_ids(builder.draft.component)
     if getattr(builder, direction)() is None:
         flash(request, f"Nothing to {direction}.", "info")
-    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+    return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, selected))
 
 
-def _apply(request: Request, builder: BuilderSession, act: Any, selected: str) -> Response:
+def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *,
+           acted_on: str | None = None) -> Response:
+    """Apply `act`, keeping `selected`; focus goes to what it added, or next to what it removed (`_moved`)."""
+    before = node_ids(builder.draft.component)
     try:
         builder.apply(act)
     except NeedsConfirmation as exc:
@@ -270,7 +277,15 @@ def _apply(request: Request, builder: BuilderSession, act: Any, selected: str) -
         return _update(request, builder, _known(builder, selected), confirm=(exc.reason, confirmed))
     except ActionRefused as exc:
         flash(request, exc.reason, "error")
-    return _update(request, builder, _known(builder, selected))
+    acted_on = acted_on or str(getattr(act, "edge", None) or getattr(act, "node", None) or selected)
+    return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, acted_on))
+
+
+def _moved(before: list[str], builder: BuilderSession, acted_on: str) -> str | None:
+    """Where focus goes when an edit added or removed nodes (`focus_after`); None (it stays on the control
+    it was on) when the canvas kept the same nodes."""
+    after = node_ids(builder.draft.component)
+    return None if set(after) == set(before) else focus_after(before, after, acted_on)
 
 
 def _open(db: Session, team_id: int) -> BuilderSession:
@@ -298,14 +313,19 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
             confirm: tuple[str, str] | None = None, json_reset: bool = False,
             opaque_problems: list[Problem] | None = None, opaque_text: str | None = None,
-            status_code: int = 200) -> Response:
+            status_code: int = 200, focus: str | None = None) -> Response:
     """The canvas plus the out-of-band partials; `confirm` (reason, the action confirmed) asks first.
 
     The JSON view keeps text the user has not applied (builder.js), unless `json_reset` or `json_text`
-    says this answer is about that text (it was applied, refused, or discarded)."""
+    says this answer is about that text (it was applied, refused, or discarded). `focus` names the node
+    keyboard focus moves to ("" the canvas; header `X-Builder-Focus`, read by builder.js); without it,
+    focus stays on the control it was on."""
     context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
                            json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
                            opaque_text=opaque_text)
     extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
-    return render(request, "builder/index.html", context | extra, partial="builder/_update.html",
-                  status_code=status_code)
+    response = render(request, "builder/index.html", context | extra, partial="builder/_update.html",
+                      status_code=status_code)
+    if focus is not None:
+        response.headers["X-Builder-Focus"] = focus or "canvas"
+    return response

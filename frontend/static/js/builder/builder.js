@@ -145,7 +145,9 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
 
 // --- keyboard shortcuts and leaving with unsaved changes ------------------------------------------
 document.addEventListener("click", (event) => {
-  if (event.target.id === "confirm-cancel" && confirmOpener?.isConnected) confirmOpener.focus();
+  if (event.target.id !== "confirm-cancel") return;
+  if (confirmOpener?.isConnected) confirmOpener.focus();
+  confirmOpener = null;
 });
 
 // The library list is re-rendered by its search: keep the termination choice the user made.
@@ -179,7 +181,73 @@ window.addEventListener("beforeunload", (event) => {
 
 initGraph(builder);
 
-// Where the properties sit below the canvas (narrow windows), selecting a node brings them into view.
+initZoom(builder);
+
+// --- keyboard focus after every answer: it never drops to the page body -----------------------------
+// Partials are replaced after every edit, taking the focused control with them. One rule, after htmx
+// settles: a question (the switch-team dialog) takes focus; the server's `X-Builder-Focus` header names
+// the node an edit added, selected or left next to what it removed ("canvas": the canvas itself); else
+// focus goes back to the control it was on (by id, or the canvas node it was in), else the canvas.
+let lastFocused = { id: null, node: null };
+builder.addEventListener("focusin", (event) => {
+  lastFocused = { id: event.target.id || null, node: event.target.closest("#canvas [data-node]")?.dataset.node || null };
+});
+
+// The focusable control of a canvas node: the node itself (an edge, a nested model or tool), or its
+// select button (the team, an agent).
+function nodeControl(node) {
+  const el = [...document.querySelectorAll("#canvas [data-node]")].find((n) => n.dataset.node === node);
+  if (!el) return null;
+  return el.matches("button, [tabindex]") ? el : el.querySelector(".node-select");
+}
+
+function focusCanvas(target) {
+  const el = target === "canvas" ? document.getElementById("canvas") : nodeControl(target);
+  el?.focus({ preventScroll: false });
+  return Boolean(el);
+}
+
+let confirmOpener = null;
+const lost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const dialog = document.getElementById("confirm-dialog");
+  if (dialog) {
+    if (!dialog.contains(document.activeElement)) {
+      confirmOpener = document.activeElement;
+      dialog.querySelector("#confirm-yes")?.focus();
+    }
+    return;
+  }
+  const asked = event.detail.xhr?.getResponseHeader("X-Builder-Focus");
+  if (asked) {
+    confirmOpener = null;
+    focusCanvas(asked) || focusCanvas("canvas");
+    return;
+  }
+  if (confirmOpener?.isConnected && lost()) {
+    confirmOpener.focus({ preventScroll: true });
+    confirmOpener = null;
+    return;
+  }
+  if (!lost()) return;
+  const again = (lastFocused.id && document.getElementById(lastFocused.id)) || (lastFocused.node && nodeControl(lastFocused.node));
+  (again || document.getElementById("canvas"))?.focus({ preventScroll: true });
+});
+
+// Escape closes the switch-team question like its Cancel button (focus goes back to what opened it);
+// in the capture phase, before studio.js dismisses the message the question is in.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const dialog = document.getElementById("confirm-dialog");
+  if (dialog?.contains(document.activeElement)) {
+    event.preventDefault();
+    dialog.querySelector("#confirm-cancel")?.click();
+  }
+}, { capture: true });
+
+// Where the properties sit below the canvas (narrow windows), selecting a node brings them into view
+// (registered after the focus rule, so it scrolls last).
 const stacked = window.matchMedia("(max-width: 1100px)");
 document.addEventListener("htmx:afterSettle", (event) => {
   if (!stacked.matches || !event.detail.pathInfo?.requestPath?.includes("/select?")) return;
@@ -190,30 +258,5 @@ document.addEventListener("htmx:afterSettle", (event) => {
     panel.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
   }
 });
-initZoom(builder);
-
-// Partials are replaced after every edit: keep keyboard focus on the control it was on (by id).
-let lastFocused = null;
-builder.addEventListener("focusin", (event) => { lastFocused = event.target.id || null; });
-// "Switch the team type?" asks before dropping anything: focus moves into the question, and back to
-// the control that asked once it is answered or cancelled.
-let confirmOpener = null;
-document.addEventListener("htmx:afterSettle", () => {
-  const dialog = document.getElementById("confirm-dialog");
-  if (dialog && !dialog.contains(document.activeElement)) {
-    confirmOpener = document.activeElement;
-    dialog.querySelector("#confirm-yes")?.focus();
-    return;
-  }
-  if (!dialog && confirmOpener?.isConnected && document.activeElement === document.body) {
-    confirmOpener.focus({ preventScroll: true });
-    confirmOpener = null;
-    return;
-  }
-  if (lastFocused && (document.activeElement === document.body || !document.activeElement)) {
-    document.getElementById(lastFocused)?.focus({ preventScroll: true });
-  }
-});
-
 // The page is ready for drags and shortcuts (tests wait on it: a drag before this does nothing).
 builder.dataset.ready = "true";
