@@ -235,6 +235,15 @@ document.addEventListener("htmx:afterSettle", (event) => {
   (again || document.getElementById("canvas"))?.focus({ preventScroll: true });
 });
 
+// Cancel (a click, Enter, or Escape below) closes the question in the browser, with no request to settle:
+// focus goes back to the control that asked, once studio.js has removed the question.
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("#confirm-cancel")) return;
+  const opener = confirmOpener;
+  confirmOpener = null;
+  queueMicrotask(() => { if (opener?.isConnected && lost()) opener.focus({ preventScroll: true }); });
+});
+
 // Escape closes the switch-team question like its Cancel button (focus goes back to what opened it);
 // in the capture phase, before studio.js dismisses the message the question is in.
 document.addEventListener("keydown", (event) => {
