@@ -42,7 +42,7 @@ from studio.store.db import session as db_session
 from studio.store.models import Run
 
 from .attachments import Task, TaskError, build_task
-from .replay import replay_component, replay_inputs
+from .replay import playground_inputs, replay_component
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class Prepared:
     fresh_start: bool
     notice: str = ""
     replay_of: int | None = None
-    user_replies: dict[str, list[str]] | None = None  # replaying: the recorded replies per user proxy
+    user_replies: dict[str, list[str]] | None = None  # replaying: the recorded replies per user proxy (one absent: ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ class Conversations:
             component = replay_component(source.component, source.recording)
             team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
             return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
-                            replay_of=replay_of, user_replies=replay_inputs(source.recording))
+                            replay_of=replay_of, user_replies=playground_inputs(source.recording))
         live = self._live.get(session_id)
         if live is not None and live.fingerprint == source.fingerprint:
             self._live[session_id] = self._live.pop(session_id)  # now the most recently used

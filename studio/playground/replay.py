@@ -29,6 +29,20 @@ def replay_inputs(recording: dict[str, Any]) -> dict[str, list[str]]:
     return {name: list(replies) for name, replies in (recording.get("user") or {}).items()}
 
 
+ASK_PERSON = "ask_person"
+"""Key of a demo recording listing the user proxies whose questions the playground leaves to the person (their
+recorded replies still answer `studio run --replay` and the tests, where nobody is there to type)."""
+
+
+def playground_inputs(recording: dict[str, Any]) -> dict[str, list[str]]:
+    """The recorded user replies a playground run of `recording` uses: those of `replay_inputs`, less the
+    user proxies the recording leaves to the person (`ask_person`), who are asked as in a live run."""
+    inputs = replay_inputs(recording)
+    for name in recording.get(ASK_PERSON) or []:
+        inputs.pop(str(name), None)
+    return inputs
+
+
 def scripted_input(replies: list[str]) -> Callable[[str, CancellationToken | None], Any]:
     """A user proxy `input_func` that answers with `replies` in order, failing clearly once they run out."""
     pending = list(replies)
