@@ -58,6 +58,19 @@ def test_remove(client: TestClient, db: Session) -> None:
     assert client.post("/settings/remove/nope").status_code == 404
 
 
+@pytest.mark.parametrize(("name", "value"), [("openai_base_url", "http://localhost:11434/v1"),
+                                           ("azure_endpoint", "https://me.openai.azure.com/"),
+                                           ("azure_api_version", "2024-10-21"), ("default_model", "llama3.2")])
+def test_a_saved_plain_value_has_a_remove_like_the_keys(client: TestClient, db: Session, name: str, value: str) -> None:
+    assert ">Remove</button>" not in _field(client.get("/settings").text, name)  # nothing saved: nothing to remove
+    field = _field(client.post("/settings", data={name: value}).text, name)
+    assert f'formaction="/settings/remove/{name}"' in field and ">Remove</button>" in field
+    assert getattr(load_credentials(db, environ={}), name).source == "saved"
+    page = client.post(f"/settings/remove/{name}").text
+    assert "Removed the saved" in page and f'formaction="/settings/remove/{name}"' not in page
+    assert getattr(load_credentials(db, environ={}), name).source == "unset"
+
+
 def test_environment_values_are_shown_as_such(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment-wxyz")
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.azure.example/")
