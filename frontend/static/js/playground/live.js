@@ -94,6 +94,7 @@ function scrollToEnd() {
 }
 
 // A session opens at its latest run (unless the address names a run), as a chat opens at its last message.
+if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
 document.addEventListener("DOMContentLoaded", () => {
   if (document.getElementById("runs") && !window.location.hash) scrollToEnd();
 });
