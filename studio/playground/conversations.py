@@ -138,7 +138,7 @@ class Conversations:
         if recording is not None:
             source = replace(source, recording=recording)
         if source.recording is not None:
-            component = replay_component(source.component, source.recording)
+            component = replay_component(source.component, source.recording, count_words=False)
             team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
             return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
                             replay_of=replay_of, user_replies=playground_inputs(source.recording))
