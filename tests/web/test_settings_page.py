@@ -38,7 +38,7 @@ def test_saved_key_is_masked_and_never_in_the_page(client: TestClient, db: Sessi
     assert KEY not in page.text
     field = _field(page.text, "openai_api_key")
     assert 'value=""' in field and "sk-…abcd" in field and "saved" in field
-    assert ">Remove</button>" in field and 'formaction="/settings/remove/openai_api_key"' in field
+    assert ">Remove<" in field and 'formaction="/settings/remove/openai_api_key"' in field
     assert 'value="http://localhost:11434/v1"' in page.text
     assert load_credentials(db, environ={}).openai_api_key.value == KEY
 
@@ -62,9 +62,9 @@ def test_remove(client: TestClient, db: Session) -> None:
                                            ("azure_endpoint", "https://me.openai.azure.com/"),
                                            ("azure_api_version", "2024-10-21"), ("default_model", "llama3.2")])
 def test_a_saved_plain_value_has_a_remove_like_the_keys(client: TestClient, db: Session, name: str, value: str) -> None:
-    assert ">Remove</button>" not in _field(client.get("/settings").text, name)  # nothing saved: nothing to remove
+    assert ">Remove<" not in _field(client.get("/settings").text, name)  # nothing saved: nothing to remove
     field = _field(client.post("/settings", data={name: value}).text, name)
-    assert f'formaction="/settings/remove/{name}"' in field and ">Remove</button>" in field
+    assert f'formaction="/settings/remove/{name}"' in field and ">Remove<" in field
     assert getattr(load_credentials(db, environ={}), name).source == "saved"
     page = client.post(f"/settings/remove/{name}").text
     assert "Removed the saved" in page and f'formaction="/settings/remove/{name}"' not in page
