@@ -43,7 +43,7 @@ from studio.store.db import session as db_session
 from studio.store.models import Run
 
 from .attachments import Task, TaskError, build_task
-from .replay import replay_component, replay_inputs
+from .replay import playground_inputs, replay_component
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Prepared:
     fresh_start: bool
     notice: str = ""
     replay_of: int | None = None
-    user_replies: dict[str, list[str]] | None = None  # replaying: the recorded replies per user proxy
+    user_replies: dict[str, list[str]] | None = None  # replaying: the recorded replies per user proxy (one absent: ask)
     secrets: tuple[str, ...] = ()  # the keys and variables the team was given: masked in what the run stores
 
 
@@ -141,10 +141,11 @@ class Conversations:
         if recording is not None:
             source = replace(source, recording=recording)
         if source.recording is not None:
-            component = replay_component(source.component, source.recording)
+            component = replay_component(source.component, source.recording, count_words=False)
             team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
             return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
-                            replay_of=replay_of, user_replies=replay_inputs(source.recording), secrets=source.secrets)
+                            replay_of=replay_of, user_replies=playground_inputs(source.recording),
+                            secrets=source.secrets)
         live = self._live.get(session_id)
         if live is not None and live.fingerprint == source.fingerprint:
             self._live[session_id] = self._live.pop(session_id)  # now the most recently used

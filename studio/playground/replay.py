@@ -29,6 +29,20 @@ def replay_inputs(recording: dict[str, Any]) -> dict[str, list[str]]:
     return {name: list(replies) for name, replies in (recording.get("user") or {}).items()}
 
 
+ASK_PERSON = "ask_person"
+"""Key of a demo recording listing the user proxies whose questions the playground leaves to the person (their
+recorded replies still answer `studio run --replay` and the tests, where nobody is there to type)."""
+
+
+def playground_inputs(recording: dict[str, Any]) -> dict[str, list[str]]:
+    """The recorded user replies a playground run of `recording` uses: those of `replay_inputs`, less the
+    user proxies the recording leaves to the person (`ask_person`), who are asked as in a live run."""
+    inputs = replay_inputs(recording)
+    for name in recording.get(ASK_PERSON) or []:
+        inputs.pop(str(name), None)
+    return inputs
+
+
 def scripted_input(replies: list[str]) -> Callable[[str, CancellationToken | None], Any]:
     """A user proxy `input_func` that answers with `replies` in order, failing clearly once they run out."""
     pending = list(replies)
@@ -41,16 +55,20 @@ def scripted_input(replies: list[str]) -> Callable[[str, CancellationToken | Non
     return answer
 
 
-def replay_component(component: dict[str, Any], recording: dict[str, Any]) -> dict[str, Any]:
+def replay_component(component: dict[str, Any], recording: dict[str, Any], *, count_words: bool = True) -> dict[str, Any]:
     """A copy of the team component whose recorded model clients replay the recording.
 
     Each model client with recorded replies becomes a `ReplayChatCompletionClient` holding them (function
     calls, usage and thoughts kept) and the original client's `model_info`, so capability checks behave the
     same; its config, API key included, is dropped. Clients with nothing recorded (never called) get an
     empty replay client, so the exported file holds no secret and calls no live model.
+
+    A reply written as plain text (a demo's) has no usage: the replay client then counts its words as
+    tokens, as AutoGen's does. `count_words=False` (the playground) gives such replies zero usage instead,
+    so the trace never shows a count no model made.
     """
     replayed = copy.deepcopy(component)
-    _replace_models(replayed, recording.get("models") or {}, prefix="")
+    _replace_models(replayed, recording.get("models") or {}, prefix="", count_words=count_words)
     return replayed
 
 
@@ -71,25 +89,26 @@ def export_as_test(component: dict[str, Any], recording: dict[str, Any], *, labe
     return pretty_json(export_component(replayed))
 
 
-def _replace_models(team: dict[str, Any], models: dict[str, list[Any]], prefix: str) -> None:
+def _replace_models(team: dict[str, Any], models: dict[str, list[Any]], prefix: str, *, count_words: bool) -> None:
     config = team.setdefault("config", {})
     if isinstance(config.get("model_client"), dict):
-        config["model_client"] = _replay_client(config["model_client"], models.get(prefix + SELECTOR_KEY, []))
+        config["model_client"] = _replay_client(config["model_client"], models.get(prefix + SELECTOR_KEY, []),
+                                                count_words)
     for participant in config.get("participants") or []:
         if not isinstance(participant, dict):
             continue
         kind = _component_type(participant)
         pconfig = participant.get("config") or {}
         if kind == "team":
-            _replace_models(participant, models, prefix + _team_name(participant) + "/")
+            _replace_models(participant, models, prefix + _team_name(participant) + "/", count_words=count_words)
         elif isinstance(pconfig.get("model_client"), dict):
             key = prefix + str(pconfig.get("name", ""))
-            pconfig["model_client"] = _replay_client(pconfig["model_client"], models.get(key, []))
+            pconfig["model_client"] = _replay_client(pconfig["model_client"], models.get(key, []), count_words)
 
 
-def _replay_client(original: dict[str, Any], replies: list[Any]) -> dict[str, Any]:
+def _replay_client(original: dict[str, Any], replies: list[Any], count_words: bool = True) -> dict[str, Any]:
     """A replay client envelope with `replies` and the model info `original` would have had at run time."""
-    config: dict[str, Any] = {"chat_completions": [_reply(r) for r in replies]}
+    config: dict[str, Any] = {"chat_completions": [_reply(r if count_words else _uncounted(r)) for r in replies]}
     config["model_info"] = _model_info(original)
     envelope = {
         "provider": REPLAY_PROVIDER,
@@ -102,6 +121,14 @@ def _replay_client(original: dict[str, Any], replies: list[Any]) -> dict[str, An
     if original.get("description"):
         envelope["description"] = original["description"]
     return envelope
+
+
+def _uncounted(reply: Any) -> Any:
+    """A plain-text reply as a result that reports no usage (a dict reply keeps the usage it recorded)."""
+    if not isinstance(reply, str):
+        return reply
+    return {"finish_reason": "stop", "content": reply, "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+            "cached": True}
 
 
 def _reply(reply: Any) -> Any:

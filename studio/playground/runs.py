@@ -133,13 +133,14 @@ class RunManager:
         return run_id
 
     def _equip(self, prepared: Prepared, active: _ActiveRun) -> None:
-        """Give each user proxy its input: the person (through `reply`), or the recording when replaying.
+        """Give each user proxy its input: the recording's replies when replaying one that has them for it,
+        else the person (through `reply`).
 
         Set afresh every run, before the recorder wraps them, so wrappers never pile up on a live team.
         """
         for key, agent in user_proxies(prepared.team):
-            if prepared.user_replies is not None:
-                agent.input_func = scripted_input(prepared.user_replies.get(key, []))
+            if prepared.user_replies is not None and key in prepared.user_replies:
+                agent.input_func = scripted_input(prepared.user_replies[key])
             else:
                 agent.input_func = active.human.input_func(agent.name)
 

@@ -55,6 +55,12 @@ class RunSummary:
         return self.prompt_tokens + self.completion_tokens
 
     @property
+    def tokens_reported(self) -> bool:
+        """Whether any model reported usage: a replayed recording without usage (0 + 0) reports none, and the
+        summary says so rather than show zeros as if counted."""
+        return self.total_tokens > 0
+
+    @property
     def unattributed_tokens(self) -> int:
         """Tokens the run counted that no event carries (the selector's calls, for one)."""
         return max(self.total_tokens - sum(agent.total for agent in self.tokens_by_agent), 0)

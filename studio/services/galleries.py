@@ -34,6 +34,7 @@ from .gallery_files import (
     read_item,
     team_type,
 )
+from .team_files import canonical_component
 
 USER_GALLERY = "My gallery"
 
@@ -181,20 +182,59 @@ def use_template(db: Session, item_id: Any) -> Team:
     if item.component_type != "team":
         raise ServiceError(f"{item.label!r} is {_article(item.component_type)}, not a team: add it to a team "
                            "in the Builder instead.")
+    return teams.import_teams(db, use_template_component(item)).teams[0]
+
+
+def use_template_component(item: GalleryTemplate) -> dict[str, Any]:
+    """The component a team copied from `item` starts from: the item's, labelled as the item, no tags."""
     component = without_tags(copy.deepcopy(item.component))
     component["label"], component["description"] = item.label, item.description
-    return teams.import_teams(db, component).teams[0]
+    return component
 
 
 def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]]:
-    """`Try demo`: a new team from the template, labelled "(demo)", a playground session for it, and the demo
-    recording to run there (scripted replies: no model called); `NotFoundError` for a template without one."""
+    """`Try demo`: the template's demo team (labelled "<template> (demo)", made on the first try and reused
+    while it is unchanged), a new playground session for it named "<template> demo" ("... demo 2" the
+    next time), and the demo recording to run there (scripted replies: no model called); `NotFoundError`
+    for a template without one."""
     item = get_item(db, item_id)
     demo = demo_of(db, item.id)
     if demo is None:
         raise NotFoundError(f"The template “{item.label}” has no demo.")
-    team = teams.rename_team(db, use_template(db, item.id), label=f"{item.label} (demo)")
-    return runs_store.create_session(db, team_id=team.id, name="Demo"), demo
+    team = _demo_team(db, item)
+    taken = {chat.name for chat in runs_store.list_sessions(db, team_id=team.id)}
+    return runs_store.create_session(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
+
+
+def numbered(name: str, taken: set[str]) -> str:
+    """`name`, or "name 2", "name 3", ...: the first not in `taken`."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} {n}", n + 1
+    return candidate
+
+
+def _demo_team(db: Session, item: GalleryTemplate) -> Team:
+    """The team a previous `Try demo` of `item` made, if the user has not changed it since; else a new one.
+
+    A changed demo team is the user's now: it is left alone, and the new one gets the next free label
+    ("<template> (demo 2)").
+    """
+    base = f"{item.label} (demo"
+    labelled = sorted((t for t in teams.list_teams(db, search=base) if t.label.startswith(base)),
+                      key=lambda t: t.id or 0)
+    fresh, _ = canonical_component(use_template_component(item))
+    for team in labelled:
+        if fresh is not None and _without_names(team.component) == _without_names(fresh):
+            return team
+    taken, label, n = {t.label for t in labelled}, f"{base})", 2
+    while label in taken:
+        label, n = f"{base} {n})", n + 1
+    return teams.rename_team(db, use_template(db, item.id), label=label)
+
+
+def _without_names(component: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in component.items() if k not in ("label", "description")}
 
 
 def untrusted_tool_code(component: dict[str, Any], db: Session | None = None) -> list[tuple[str, str]]:
@@ -265,6 +305,7 @@ __all__ = [
     "delete_gallery",
     "demo_of",
     "demo_session",
+    "numbered",
     "export_gallery",
     "fetch_gallery",
     "gallery_items",
@@ -276,4 +317,5 @@ __all__ = [
     "trust_item",
     "untrusted_tool_code",
     "use_template",
+    "use_template_component",
 ]

@@ -57,7 +57,17 @@ def make_environment(templates_dir: Path) -> Environment:
         static_url=lambda path: f"/static/{path}",
         missing_credential=missing_credential_endpoint,  # settings/_credential_link.html
     )
+    env.filters["plural"] = plural
     return env
+
+
+def plural(word: str) -> str:
+    """The English plural of a component kind or similar noun: "team" → "teams", "workbench" → "workbenches"."""
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{word}es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{word[:-1]}ies"
+    return f"{word}s"
 
 
 def is_htmx(request: Request) -> bool:

@@ -167,7 +167,7 @@ def test_keyboard_only_build_of_a_small_team(page: Page) -> None:
     _tab_to(page, "Name")
     page.keyboard.type(f"Keys only {uuid.uuid4().hex[:6]}")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/teams/\d+$"))
+    page.wait_for_url(re.compile(r"/builder/\d+$"))  # New team opens the Builder
     page.goto(f"/builder/{page.url.rsplit('/', 1)[1]}")
     canvas = _canvas(page)
     for expected in ("assistant_2", "assistant_3"):

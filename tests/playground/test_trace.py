@@ -248,3 +248,28 @@ def test_chunk_placeholder_is_what_the_final_message_settles() -> None:
     assert placeholder["data-type"] == "ModelClientStreamingChunkEvent"
     assert article(render_items(trace_items(recorder.events)), 1)["data-settles"] == placeholder["id"]
     assert 'id="stream-1-writer-text"' in html
+
+
+def test_a_run_whose_models_report_no_usage_shows_no_token_figures() -> None:
+    """A replayed recording without usage (the swarm demo: every reply 0 + 0) must not show zeros as counts."""
+    recorder = Recorder()
+    recorder.add(ToolCallRequestEvent(source="triage_agent", content=[FunctionCall(id="c1", name="t", arguments="{}")],
+                                      models_usage=RequestUsage(prompt_tokens=0, completion_tokens=0)))
+    summary = run_summary(FakeRun(status="complete"), recorder.events)
+    assert summary.model_calls == 1 and not summary.tokens_reported
+    html = render("playground/_summary.html", summary=summary)
+    assert 'data-tokens="none"' in html and "none reported" in html
+    assert "Tokens by agent" not in html and "0 prompt" not in html
+    counted = render("playground/_summary.html", summary=run_summary(FakeRun(status="complete", prompt_tokens=5), []))
+    assert "none reported" not in counted and "5 prompt + 0 completion" in counted
+
+
+def test_the_task_box_marks_run_unavailable_while_a_run_is_going() -> None:
+    idle = render("playground/_task_form.html", session_id=7, busy=False, csrf_field="")
+    busy = render("playground/_task_form.html", session_id=7, busy=True, csrf_field="")
+    run_idle = next(a for t, a in Elements(idle).tags if t == "button" and "data-run-button" in a)
+    run_busy = next(a for t, a in Elements(busy).tags if t == "button" and "data-run-button" in a)
+    assert "aria-disabled" not in run_idle and "aria-describedby" not in run_idle
+    assert run_busy["aria-disabled"] == "true" and run_busy["aria-describedby"] == "task-busy"
+    note = next(a for t, a in Elements(busy).tags if t == "p" and a.get("id") == "task-busy")
+    assert "hidden" not in note and "hidden" in next(a for t, a in Elements(idle).tags if a.get("id") == "task-busy")

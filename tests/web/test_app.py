@@ -75,6 +75,26 @@ def test_layout_has_skip_link_main_landmark_live_region_and_vendored_htmx(client
     assert "<h1>Gallery</h1>" in html
 
 
+def test_every_page_has_a_theme_control_whose_script_runs_before_the_first_paint(client: TestClient) -> None:
+    for path in ("/teams", "/settings", "/gallery", "/playground", "/no-such-page"):
+        html = client.get(path).text
+        head = html[:html.index("</head>")]
+        script = re.search(r'<script src="/static/js/theme\.js"([^>]*)>', head)
+        assert script and "defer" not in script.group(1) and "async" not in script.group(1), path
+        assert head.index("js/theme.js") < head.index("css/studio.css"), path  # before the colours apply
+        assert '<label for="theme-select">Theme</label>' in html, path
+        assert re.findall(r'<option value="(\w+)">', html[html.index('id="theme-select"'):]) [:3] == [
+            "system", "light", "dark"], path
+    assert client.get("/static/js/theme.js").status_code == 200
+
+
+@pytest.mark.parametrize(("word", "plural"), [("team", "teams"), ("workbench", "workbenches"),
+                                              ("termination", "terminations"), ("box", "boxes"),
+                                              ("policy", "policies"), ("key", "keys")])
+def test_the_plural_filter(word: str, plural: str) -> None:
+    assert templating.plural(word) == plural
+
+
 def test_home_redirects_to_teams(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/teams"

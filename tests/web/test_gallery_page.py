@@ -64,6 +64,11 @@ def test_every_template_is_an_article_named_by_its_label_with_use_template(clien
     assert re.search(r'<a[^>]*aria-current="page"[^>]*>Gallery</a>|<a href="/gallery" aria-current="page">', html)
 
 
+def test_the_kind_filter_names_each_kind_in_the_plural(client: TestClient) -> None:
+    html = client.get("/gallery").text
+    assert ">Workbenches</option>" in html and ">Teams</option>" in html and "Workbenchs" not in html
+
+
 def test_filter_by_team_type_and_tag_and_search_return_the_cards_partial(client: TestClient) -> None:
     swarm = client.get("/gallery", params={"team_type": "Swarm"}, headers=HTMX)
     assert swarm.text.lstrip().startswith('<div id="gallery-cards"')

@@ -75,9 +75,10 @@ def test_new_team_form_and_create(client: TestClient, db: Session) -> None:
     assert 'for="new-team-label">Name</label>' in form and "<html" not in form
     response = client.post("/teams", data={"label": "My team"}, follow_redirects=False)
     assert response.status_code == 303
+    assert re.fullmatch(r"/builder/\d+", response.headers["location"])  # New team opens the Builder on it
     team_id = int(response.headers["location"].rsplit("/", 1)[1])
     page = client.get(response.headers["location"]).text
-    assert "Created team “My team”" in page
+    assert "Created team “My team”" in page and '>Team canvas</h2>' in page
     assert service.get_team(db, team_id).component["label"] == "My team"
 
 
@@ -89,7 +90,7 @@ def test_new_team_without_a_name_is_refused(client: TestClient) -> None:
 
 def test_htmx_mutations_redirect_with_hx_redirect(client: TestClient) -> None:
     response = client.post("/teams", data={"label": "Via htmx"}, headers=HTMX, follow_redirects=False)
-    assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/teams/")
+    assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/builder/")
 
 
 def test_rename_inline_and_plain(client: TestClient, db: Session) -> None:

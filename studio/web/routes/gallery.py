@@ -93,8 +93,9 @@ def use(request: Request, db: Db, item_id: int) -> Response:
 
 @router.post("/gallery/items/{item_id}/demo", name="gallery_demo")
 async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: int) -> Response:
-    """`Try demo`: a team from the template, a playground session for it, and a run on the demo's
-    scripted replies (no model called, no key needed); then the session page, where the trace streams."""
+    """`Try demo`: the template's demo team (made once, reused while unchanged), a new playground session
+    for it, and a run on the demo's scripted replies (no model called, no key needed); then the session
+    page, where the trace streams."""
     try:
         chat, demo = await in_db(engine, galleries.demo_session, item_id)
     except NotFoundError as exc:

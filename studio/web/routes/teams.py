@@ -85,8 +85,8 @@ def create(request: Request, db: Db, label: Annotated[str, Form()] = "") -> Resp
         team = service.create_empty_team(db, label=label)
     except InvalidTeamError as exc:
         return render(request, "teams/new.html", {"error": exc.message, "label": label}, status_code=422)
-    flash(request, f"Created team “{team.label}”. Add agents to it in the Builder.", "success")
-    return redirect(request, f"/teams/{team.id}")
+    flash(request, f"Created team “{team.label}”. Add agents to it here.", "success")
+    return redirect(request, f"/builder/{team.id}")  # straight to where a new team gets built
 
 
 # --- import and export -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The Playground's live trace, where htmx and its SSE extension stop: streamed chunks typed into a
 // placeholder as text, an event never shown twice (and a reconnect asking only for what is missing),
-// the task box cleared after a run starts, Ctrl+Enter to submit, and the trace kept scrolled to its end.
+// the task box cleared after a run starts, Ctrl+Enter to submit, Run unavailable while a run is going,
+// and the trace kept scrolled to its end while the reader is there (the task box stays at the bottom).
 
 const runOf = (element) => element.closest("[data-run-id]");
 
@@ -29,7 +30,9 @@ function settle(html) {
 document.addEventListener("htmx:sseBeforeMessage", (event) => {
   const message = event.detail;
   const run = runOf(event.target);
-  if (!run || message.type !== "event") return;
+  if (!run) return;
+  keepAtEnd.before();
+  if (message.type !== "event") return;
   const seq = Number(message.lastEventId);
   if (seq && seenAlready(run, seq)) {
     event.preventDefault();
@@ -37,7 +40,6 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
   }
   if (seq) remember(run, seq);
   settle(message.data);
-  keepAtEnd.before();
 });
 
 document.addEventListener("htmx:sseMessage", () => keepAtEnd.after());
@@ -73,6 +75,8 @@ document.addEventListener("htmx:sseOpen", (event) => {
 
 // -- scrolled to the end while the reader is there ---------------------------------------------------
 
+// Like a chat: new events keep the reader at the end when they were there; a reader who scrolled up to
+// read stays where they are.
 const keepAtEnd = {
   atEnd: false,
   before() {
@@ -80,19 +84,71 @@ const keepAtEnd = {
     this.atEnd = doc.scrollHeight - doc.scrollTop - doc.clientHeight < 80;
   },
   after() {
-    if (!this.atEnd) return;
-    const doc = document.scrollingElement || document.documentElement;
-    doc.scrollTop = doc.scrollHeight;
+    if (this.atEnd) scrollToEnd();
   },
 };
 
+function scrollToEnd() {
+  const doc = document.scrollingElement || document.documentElement;
+  doc.scrollTop = doc.scrollHeight;
+}
+
+// A session opens at its latest run (unless the address names a run), as a chat opens at its last message.
+if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.getElementById("runs") && !window.location.hash) scrollToEnd();
+});
+
 // -- the task box --------------------------------------------------------------------------------------
+
+// A run is going while its controls say "Running…" (`_run_controls.html`); the `end` event swaps them.
+const BUSY_TITLE = "A run is going: wait for it to end or stop it";
+
+function runGoing() {
+  return Boolean(document.querySelector("#runs .run-running"));
+}
+
+function showBusy() {
+  const form = document.querySelector("[data-task-form]");
+  const button = form?.querySelector("[data-run-button]");
+  if (!button) return;
+  const busy = runGoing();
+  form.toggleAttribute("data-busy", busy);
+  document.getElementById("task-busy")?.toggleAttribute("hidden", !busy);
+  if (busy) {
+    button.setAttribute("aria-disabled", "true");
+    button.setAttribute("aria-describedby", "task-busy");
+    button.title = BUSY_TITLE;
+  } else {
+    button.removeAttribute("aria-disabled");
+    button.removeAttribute("aria-describedby");
+    button.removeAttribute("title");
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const runs = document.getElementById("runs");
+  if (!runs) return;
+  showBusy();
+  new MutationObserver(showBusy).observe(runs, { childList: true, subtree: true });
+});
+
+// Run while busy does nothing (the server would refuse it: one run per session at a time).
+document.addEventListener("htmx:confirm", (event) => {
+  const form = event.target.closest?.("[data-task-form]");
+  if (form && event.target === form && form.hasAttribute("data-busy")) event.preventDefault();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.matches?.("[data-task-form][data-busy]")) event.preventDefault();
+}, true);
 
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.target.closest?.("[data-task-form]");
   if (!form || event.target !== form || !event.detail.successful) return;
   form.reset();
   document.getElementById("task-problems")?.replaceChildren();
+  scrollToEnd();  // the new run, just appended
 });
 
 document.addEventListener("keydown", (event) => {
