@@ -172,19 +172,23 @@ class Settings(BaseSettings):
             pass
         self.prepare_home()
         key = secrets.token_urlsafe(32)
-        # Write a private temp file, then link it into place: readers never see a partial key,
-        # and when two processes race the first link wins.
-        tmp = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(key + "\n")
-            os.link(tmp, path)
-        except FileExistsError:
-            return _read_key(path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return key
+        return key if create_private_file(path, key + "\n") else _read_key(path)
+
+
+def create_private_file(path: Path, text: str) -> bool:
+    """Write `text` to a new file `path`, mode 0600: a private temp file linked into place, so readers never
+    see a partial file, and when two processes race the first link wins. False if `path` already exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
 
 
 def _read_key(path: Path) -> str:

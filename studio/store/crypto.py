@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from studio.settings import create_private_file
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -103,18 +105,7 @@ def read_or_create_key(path: Path) -> str:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     key = new_key()
-    # A private temp file linked into place: readers never see a partial key; of two racing starts the first wins.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key + "\n")
-        os.link(tmp, path)
-    except FileExistsError:
-        return _read(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return key
+    return key if create_private_file(path, key + "\n") else _read(path)
 
 
 def rotate(engine: Engine, settings: Settings) -> tuple[int, str]:
