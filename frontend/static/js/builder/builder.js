@@ -256,15 +256,20 @@ document.addEventListener("keydown", (event) => {
 }, { capture: true });
 
 // Where the properties sit below the canvas (narrow windows), selecting a node brings them into view
-// (registered after the focus rule, so it scrolls last).
+// (registered after the focus rule, so it scrolls last): the line naming the selected node goes to the top
+// of the window (the panel's "Properties" heading above it is the same for every node), so its actions and
+// first fields show under it. Not when that line and the first field are already in the window; only the
+// panel's heading at the bottom of the window (where focusing the selected node can leave it) is not.
 const stacked = window.matchMedia("(max-width: 1100px)");
 document.addEventListener("htmx:afterSettle", (event) => {
   if (!stacked.matches || !event.detail.pathInfo?.requestPath?.includes("/select?")) return;
   const panel = document.getElementById("properties");
-  const box = panel?.getBoundingClientRect();
-  if (box && (box.top < 0 || box.top > window.innerHeight - 80)) {
+  const title = panel?.querySelector(".properties-title") || panel;
+  if (!title) return;
+  const first = panel.querySelector(".properties-form .field, #opaque-form textarea") || title;
+  if (title.getBoundingClientRect().top < 0 || first.getBoundingClientRect().bottom > window.innerHeight) {
     const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    panel.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
+    title.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
   }
 });
 // The page is ready for drags and shortcuts (tests wait on it: a drag before this does nothing).
