@@ -126,7 +126,7 @@ def test_versions_and_settings_pages(page: Page, tmp_path: Path) -> None:
     expect(row).to_contain_text("sk-…abcd")
     expect(page.get_by_label("API key")).to_have_value("")
     assert "sk-browser-test-key-0000abcd" not in page.content()
-    page.get_by_label("Default model").fill("gpt-4o-mini")
+    page.get_by_label("Default model").fill(f"gpt-4o-{uuid.uuid4().hex[:6]}")  # the studio is shared: a new value
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator("#flash")).to_contain_text("Saved: Default model.")
     page.get_by_label("Variable name").fill("SERPAPI_KEY")
