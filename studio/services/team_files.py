@@ -136,8 +136,8 @@ def _unknown_root(problems: list[Problem], component: dict[str, Any]) -> list[Pr
     provider = component.get("provider")
     if not isinstance(provider, str) or get_spec(provider) is not None:
         return problems
-    return [Problem(p.path, f"{p.message.split(' cannot run here')[0]} is not a team the studio knows: import the "
-                    "file in the Gallery to keep it") if p.unsupported and not p.path else p for p in problems]
+    refused = f"{provider} is not a team the studio knows: import the file in the Gallery to keep it"
+    return [Problem(p.path, refused) if p.unsupported and not p.path else p for p in problems]
 
 
 def mask_secrets(document: Any) -> Any:
