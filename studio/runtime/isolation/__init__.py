@@ -246,12 +246,12 @@ def _bwrap_argv(
         _memfd("group", f"root:x:0:\nsandbox:x:{inside_uid}:\n"),
     ]
     args.extend(["--ro-bind-data", str(fds[0]), "/etc/passwd", "--ro-bind-data", str(fds[1]), "/etc/group"])
-    for path in _python_roots() if python == sys.executable else ():
-        if os.path.isdir(path):
-            ro(path)
     args.extend(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_size_mb * _MiB),
                  "--tmpfs", "/tmp"])
     made.add("/tmp")
+    for path in _python_roots() if python == sys.executable else ():  # after /tmp: a venv may live under it
+        if os.path.isdir(path):
+            ro(path)
     for path in (LAUNCHER, *files):
         ro(path)
     if work_dir is not None:
