@@ -13,21 +13,10 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from .conftest import running_studio
 from .shots import shoot
-from .test_builder import builder_ready
+from .test_builder import _new_team
 
 PHONE = {"width": 390, "height": 844}
 GRAPH = "autogen_agentchat.teams.GraphFlow"
-
-
-def _new_team(page: Page, label: str) -> str:
-    page.goto("/teams/new")
-    page.get_by_label("Name").fill(label)
-    page.get_by_role("button", name="Create team").click()
-    team_id = page.url.rstrip("/").rsplit("/", 1)[1]
-    page.goto(f"/builder/{team_id}")
-    expect(page.get_by_role("region", name="Team canvas")).to_be_visible()
-    builder_ready(page)
-    return team_id
 
 
 def _library(page: Page) -> Locator:
