@@ -25,17 +25,12 @@ from studio.services.gallery import seed_gallery_once
 from studio.settings import Settings
 from studio.store import session
 from studio.web.builder_view import drop_action
+from tests.compat.marks import AUTOGEN_LOADS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM_TYPES = [i for i in builtin_items() if i.component_type == "team"]
 
-pytestmark = [
-    pytest.mark.compat,
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_core.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_agentchat.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_ext.*"),
-    pytest.mark.filterwarnings("ignore::UserWarning"),  # AutoGen warns about loading FunctionTool code
-]
+pytestmark = AUTOGEN_LOADS
 
 
 @pytest.fixture(autouse=True)

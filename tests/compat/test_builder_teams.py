@@ -15,14 +15,9 @@ from studio.builder.library import builtin_items
 from studio.components import load_component
 from studio.services.teams import export_component
 from tests.builder.test_scenarios import haiku_team, review_loop
+from tests.compat.marks import AUTOGEN_LOADS
 
-pytestmark = [
-    pytest.mark.compat,
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_core.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_agentchat.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_ext.*"),
-    pytest.mark.filterwarnings("ignore::UserWarning"),  # AutoGen warns about loading FunctionTool code
-]
+pytestmark = AUTOGEN_LOADS
 
 
 async def _sources(team: Any, task: str) -> tuple[list[tuple[str, str]], str]:
