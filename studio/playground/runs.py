@@ -273,8 +273,8 @@ class RunManager:
     # -- following ------------------------------------------------------------------------------------
 
     async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncIterator[Update]:
-        """The run's stored events after `after_seq`, then its live ones, each once and in order, then its
-        end; a `keepalive` after every `heartbeat` seconds without an update (a run awaiting a reply).
+        """The run's stored events after `after_seq`, then its live ones, each once and in order, with each
+        question once, then its end; a `keepalive` after every `heartbeat` seconds without an update (a run awaiting a reply).
         Raises `RunNotFound` for an unknown run. Close it (`aclosing`) when the client goes away."""
         active = self._active.get(run_id)
         subscription = self._broker.subscribe(run_id) if active else None
@@ -288,9 +288,11 @@ class RunManager:
             if subscription is None:
                 yield Update("end", run=await asyncio.to_thread(self._read_run, run_id))
                 return
+            asked = 0  # the seq of the question last yielded: the broker may hold the one pending_question gave
             question = self.pending_question(run_id)
             if question is not None:
-                yield Update("question", seq=question.asked_seq, data=question.dump())
+                asked = question.asked_seq
+                yield Update("question", seq=asked, data=question.dump())
             while True:
                 try:
                     async with asyncio.timeout(heartbeat):  # cancels only the wait, never this generator
@@ -308,7 +310,11 @@ class RunManager:
                     for row in await asyncio.to_thread(self._read_events, run_id, last):
                         last = row.seq
                         yield _event_update(row)
-                if update.kind in ("chunk", "question"):
+                if update.kind == "question" and update.seq is not None:
+                    if update.seq > asked:  # each question once, else a second reply form replaces a typed answer
+                        asked = update.seq
+                        yield update
+                elif update.kind == "chunk":
                     yield update
                 elif update.kind == "end":
                     yield update

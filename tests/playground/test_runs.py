@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -159,6 +160,22 @@ async def test_events_are_stored_in_order_and_each_follower_sees_each_once(engin
     assert end.run.stop_reason == "Maximum number of messages 4 reached, current message count: 4"
     assert [u.kind for u in updates].count("end") == 1
     assert any(u.kind == "question" and u.data["agent"] == "user" for u in updates)
+
+
+async def test_a_follower_yields_a_question_once_though_it_learns_of_it_twice(engine, manager) -> None:
+    """A follower joining as the question is asked sees it pending and also queued by the broker: a second
+    reply form would replace the first, and the answer being typed into it, in the browser."""
+    run_id = await manager.start(new_session(engine, writer_and_user("draft one", "draft two")), "Write a haiku")
+    question = await until(lambda: manager.pending_question(run_id))
+    seen: list[Update] = []
+    async with contextlib.aclosing(manager.follow(run_id)) as updates:
+        async for update in updates:
+            seen.append(update)
+            if update.kind == "question":  # subscribed by now: the broker delivers this copy to it too
+                manager._broker.publish(run_id, Update("question", seq=question.asked_seq, data=question.dump()))
+                assert await manager.reply(run_id, "make it shorter")
+    assert [u.kind for u in seen].count("question") == 1
+    assert events(seen)[-1] == (5, "TextMessage", "writer") and seen[-1].kind == "end"
 
 
 async def test_a_finished_run_yields_its_stored_events_then_the_end(engine, manager) -> None:
