@@ -42,6 +42,7 @@ from tests.playground.replay_teams import (
 )
 from tests.support.openai_server import OpenAIServer
 from tests.support.postgres import postgres_url
+from tests.support.waits import until
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -107,15 +108,6 @@ def texts(rows: list[RunEvent]) -> list[tuple[str, str, Any]]:
     return [(e.type, e.source, e.data.get("content")) for e in rows]
 
 
-async def until(condition: Callable[[], Any]) -> Any:
-    for _ in range(3000):
-        value = condition()
-        if value:
-            return value
-        await asyncio.sleep(0.005)
-    raise AssertionError("condition never became true")
-
-
 def writer_and_user(*replies: str, n: int = 4) -> dict[str, Any]:
     return team("RoundRobinGroupChat", [assistant("writer", replay(*replies)), user_proxy("user")],
                 termination_condition=max_messages(n))
@@ -136,7 +128,7 @@ async def test_events_are_stored_in_order_and_each_follower_sees_each_once(engin
     # A follower joining mid-run gets the stored events from the database, then the live ones.
     late = asyncio.create_task(follow_all(manager, run_id))
     middle = asyncio.create_task(follow_all(manager, run_id, after_seq=2))
-    await asyncio.sleep(0.05)
+    await until(lambda: len(manager._broker._followers.get(run_id, ())) == 3)  # all three follow live
     assert await manager.reply(run_id, "make it shorter")
     updates = await asyncio.wait_for(early, 30)
 

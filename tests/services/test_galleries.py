@@ -29,6 +29,7 @@ from studio.services.team_files import mask_secrets
 from studio.store import galleries as store
 from studio.store import list_teams
 from tests.support.file_server import file_server
+from tests.support.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = json.loads((ROOT / "gallery" / "index.json").read_text(encoding="utf-8"))
@@ -231,10 +232,7 @@ def test_one_deadline_for_the_whole_download() -> None:
     with file_server({"/drip.json": (200, body)}, drip={"/drip.json": 0.05}, log=log) as url:
         with pytest.raises(GalleryFetchError, match="within 0.5 seconds"):
             galleries.fetch_gallery(f"{url}/drip.json", timeout=0.5, allow_private=True)
-        for _ in range(400):  # the server notices the closed connection at its next byte or two
-            if log:
-                break
-            threading.Event().wait(0.05)
+        wait_until(lambda: log)  # the server notices the closed connection at its next byte or two
     assert log == ["/drip.json cut off"]
 
 

@@ -1,11 +1,10 @@
-import asyncio
-
 import pytest
 
 from studio.runtime.agents import AssistantAgent
 from studio.runtime.messages import ToolCallSummaryMessage
 from studio.runtime.model_context import BufferedChatCompletionContext, HeadAndTailChatCompletionContext
 from studio.runtime.models.types import FunctionExecutionResultMessage, UserMessage
+from tests.support.waits import until
 
 from ..helpers import PythonTool, agent, replay, tool_calls, trace
 
@@ -36,10 +35,9 @@ async def test_tool_results_become_a_summary_message():
 async def test_parallel_calls_errors_and_a_custom_summary_format():
     started = []
 
-    async def slow(tag: str) -> str:
+    async def slow(tag: str) -> str:  # returns once both calls are running: run in turn, the first never would
         started.append(tag)
-        await asyncio.sleep(0)
-        assert len(started) == 2, "both calls should be running before either finishes"
+        await until(lambda: len(started) == 2, message="the calls ran one after the other")
         return tag
 
     me = agent(

@@ -10,9 +10,11 @@ import pytest
 from studio.runtime import isolation
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.tools import FunctionTool, SandboxLimits
+from tests.support.waits import WAIT_SECONDS, until
 
 SECRET = "sk-test-secret-0123456789"
 FAST = SandboxLimits(timeout=1.0)
+SLOW = SandboxLimits(timeout=WAIT_SECONDS * 2)  # a call the tests cancel never times out first
 
 
 def tool(source: str, name: str, **kwargs: object) -> FunctionTool:
@@ -127,20 +129,21 @@ async def test_exiting_tool_reports_the_exit_and_sys_exit_is_an_error() -> None:
     assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
 
 
+def busy_workers(t: FunctionTool) -> int:
+    """How many of the tool's workers are running a call now."""
+    return sum(worker.box.busy for worker in t.sandbox()._all)
+
+
 async def test_cancellation_kills_the_call_promptly() -> None:
-    sleeper = tool("import time\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n", "nap")
+    sleeper = tool("import time\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n", "nap", limits=SLOW)
     assert not (await call(sleeper, {"seconds": 0})).is_error  # its worker is started and idle
     token = CancellationToken()
-    task = asyncio.ensure_future(call(sleeper, {"seconds": 30}, token=token))
-    while sleeper.sandbox()._idle:  # until the call has taken the worker
-        await asyncio.sleep(0.01)
+    task = asyncio.ensure_future(call(sleeper, {"seconds": SLOW.timeout}, token=token))
+    await until(lambda: busy_workers(sleeper) == 1)  # the call has taken the worker
     pids = sleeper.sandbox().worker_pids()
-    loop = asyncio.get_running_loop()
-    started = loop.time()
     token.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await task
-    assert loop.time() - started < 2
+        await asyncio.wait_for(task, WAIT_SECONDS)  # long before the tool's own sleep would end
     assert not set(sleeper.sandbox().worker_pids()) & set(pids)  # the busy worker is gone
     with pytest.raises(asyncio.CancelledError):
         await call(tool(ADD, "add"), {"a": 1}, token=token)  # already cancelled: never starts
@@ -148,20 +151,15 @@ async def test_cancellation_kills_the_call_promptly() -> None:
 
 
 async def test_parallel_calls_of_one_tool_run_concurrently_in_workers_of_its_own() -> None:
-    # Each call notes when it starts and ends; serial execution would start the second after the first ended.
-    source = (
-        "import os, time\n"
-        "def span() -> str:\n"
-        "    start = time.time()\n"
-        "    time.sleep(2)\n"
-        "    return f'{start}:{time.time()}:{os.getpid()}'\n"
-    )
-    span = tool(source, "span", limits=SandboxLimits(timeout=20))
-    results = await asyncio.gather(call(span), call(span))
-    assert [r.is_error for r in results] == [False, False]
-    spans = [tuple(float(x) for x in r.content.split(":")[:2]) for r in results]
-    assert max(s for s, _ in spans) < min(e for _, e in spans)
-    assert len(span.sandbox().worker_pids()) == 2
+    # Calls that never end by themselves: run one after the other, the second would never start.
+    nap = tool("import time\ndef nap() -> None:\n    time.sleep(3600)\n", "nap", limits=SLOW)
+    token = CancellationToken()
+    calls = asyncio.gather(call(nap, token=token), call(nap, token=token), return_exceptions=True)
+    await until(lambda: busy_workers(nap) == 2, message="the two calls never ran at once")
+    assert len(nap.sandbox().worker_pids()) == 2
+    token.cancel()
+    results = await asyncio.wait_for(calls, WAIT_SECONDS)
+    assert [type(r) for r in results] == [asyncio.CancelledError, asyncio.CancelledError]
 
 
 async def test_more_calls_than_workers_queue_up() -> None:
@@ -214,8 +212,11 @@ async def test_oversized_results_are_refused() -> None:
 
 
 async def test_cancelling_the_calling_task_kills_the_worker() -> None:
-    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
-    with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(call(sleeper), 1.0)
+    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(3600)\n", "nap", limits=SLOW)
+    task = asyncio.ensure_future(call(sleeper))
+    await until(lambda: busy_workers(sleeper) == 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
     assert sleeper.sandbox().worker_pids() == []
     assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
