@@ -16,9 +16,9 @@ from studio.services import teams as team_service
 from studio.store import runs as runs_store
 from tests.support.waits import wait_until
 
-from .teams_support import app_db, clear_credentials_env
+from ..teams_support import app_db, clear_credentials_env
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HTMX = {"HX-Request": "true"}
 TOOL_TEAM = {
     "provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team", "label": "Imported tools",

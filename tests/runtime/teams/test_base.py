@@ -1,3 +1,6 @@
+"""The engine every team type shares (teams/base.py): a cancelled run stops its current model call or
+question and ends with the cancelled stop reason, and the team runs again afterwards."""
+
 import asyncio
 
 from studio.runtime.agents import AssistantAgent, UserProxyAgent

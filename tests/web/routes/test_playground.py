@@ -20,7 +20,7 @@ from studio.store.models import Run, RunStatus
 from tests.services.helpers import invalid_team, writer_critic
 from tests.support.playground_teams import asking_team
 
-from .teams_support import HTMX, app_db
+from ..teams_support import HTMX, app_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
