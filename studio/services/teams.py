@@ -84,7 +84,8 @@ def import_teams(session: Session, raw: bytes | str | dict[str, Any] | list[Any]
     components the studio cannot run are kept (opaque nodes, named in the notices).
 
     What the teams execute is noted as imported (`trust.note_imported`): it runs once the user trusted it.
-    `from_outside=False` is for copies of what is in the studio already (a gallery item: its code was noted
+    `from_outside=False` is for what the user writes (`POST /api/teams` with a component, like a paste in the
+    Builder's JSON view) and for copies of what is in the studio already (a gallery item: its code was noted
     when its gallery was imported, or it is the user's own).
 
     Raises `PayloadTooLargeError` over `max_bytes` (default: the settings' limit) and
@@ -99,9 +100,9 @@ def import_teams(session: Session, raw: bytes | str | dict[str, Any] | list[Any]
 
 
 def import_team(session: Session, raw: bytes | str | dict[str, Any] | list[Any], *,
-                max_bytes: int | None = None) -> Team:
+                max_bytes: int | None = None, from_outside: bool = True) -> Team:
     """Import a team file and return its (first) team; a gallery file imports all of its teams."""
-    return import_teams(session, raw, max_bytes=max_bytes).teams[0]
+    return import_teams(session, raw, max_bytes=max_bytes, from_outside=from_outside).teams[0]
 
 
 def export_team(team: Team) -> dict[str, Any]:

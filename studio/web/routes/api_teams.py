@@ -167,7 +167,7 @@ def create_team(db: DbSession, body: TeamCreate) -> TeamPublic:
         else:
             component = body.component | ({"label": body.label} if body.label else {})
             component |= {"description": body.description} if body.description is not None else {}
-            team = service.import_team(db, component)
+            team = service.import_team(db, component, from_outside=False)  # written by the user, as in the Builder
     except InvalidTeamError as exc:
         raise _invalid(exc) from None
     return _public(team)
