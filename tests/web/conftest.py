@@ -16,6 +16,7 @@ from studio.web.app import create_app
 from studio.web.templating import flash, render
 from tests.support.postgres import postgres_url
 
+from .auth_support import TOKEN
 from .teams_support import app_db, clear_credentials_env
 
 TEST_HOSTS = {"testserver"}
@@ -73,6 +74,13 @@ def shell(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
 def web_client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
     """A client of a local (loopback, no token) studio."""
     with TestClient(make_app()) as client:
+        yield client
+
+
+@pytest.fixture
+def token_client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
+    """A client of a studio with an access token (`auth_support.TOKEN`), not signed in."""
+    with TestClient(make_app(auth_token=TOKEN)) as client:
         yield client
 
 
