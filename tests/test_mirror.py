@@ -52,16 +52,17 @@ def mirrored(module: Path) -> Path:
 
 
 def _does_something(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    if any(isinstance(d, ast.Name | ast.Attribute) and getattr(d, "id", getattr(d, "attr", "")) == "abstractmethod"
-           for d in function.decorator_list):
+    if any(ast.unparse(d).endswith("abstractmethod") for d in function.decorator_list):
         return False
-    body = function.body[1:] if ast.get_docstring(function) is not None else function.body
-    return not all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-                   or (isinstance(s, ast.Return) and (s.value is None or _is_none(s.value))) for s in body)
+    return not all(_does_nothing(statement) for statement in function.body)
 
 
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
+def _does_nothing(statement: ast.stmt) -> bool:
+    """`pass`, `...`, a docstring, `return` or `return None`."""
+    if isinstance(statement, ast.Return):
+        return statement.value is None or (isinstance(statement.value, ast.Constant) and statement.value.value is None)
+    return isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value,
+                                                                                               ast.Constant))
 
 
 def has_logic(module: Path) -> bool:

@@ -16,11 +16,10 @@ A test queues behaviours, one per incoming request, in order:
     server.reply("hello", hold=event)           # answer only once event is set (reply, tool calls, stream)
 
 and then inspects `server.requests` / `server.chat_requests` (method, path, query, headers,
-JSON body). Events never open by themselves: stop() sets every gate and hold, so no handler outlives
-the server.
-Error replies carry `retry-after-ms` (5 ms unless told otherwise), which the
-openai client honours, so retry tests run fast without patching its backoff. Both
-`/v1/chat/completions` and Azure's `/openai/deployments/{d}/chat/completions` are served.
+JSON body). A gate or hold never opens by itself (stop() sets them all, so no handler outlives the
+server). Error replies carry `retry-after-ms` (5 ms unless told otherwise), which the openai client
+honours, so retry tests run fast without patching its backoff. Both `/v1/chat/completions` and
+Azure's `/openai/deployments/{d}/chat/completions` are served.
 """
 
 from __future__ import annotations
