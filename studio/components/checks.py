@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
+from studio.runtime.agents.assistant import AssistantAgentConfigV1
+from studio.runtime.teams.graph_flow import DiGraph
+
 from .errors import UNSUPPORTED
-from .schemas.agents import AssistantAgentConfigV1
-from .schemas.teams import DiGraphConfig
 from .validation import Node, unsupported
 
 Report = Callable[..., None]
@@ -128,9 +129,9 @@ def check_swarm(team: Node, report: Report) -> None:
 def check_graph_flow(team: Node, report: Report) -> None:
     """Edges and nodes must name participants; the flow needs a start and an end; loops need exits."""
     try:
-        graph = DiGraphConfig.model_validate(team.raw_config.get("graph"))
+        graph = DiGraph.model_validate(team.raw_config.get("graph"))
     except ValidationError:
-        return  # reported by the schema
+        return  # reported by the config model
     nodes, at = graph.nodes, lambda *p: team.at("graph", *p)
     names: dict[str, int] = {}
     for i, _, name in _members(team):
@@ -177,7 +178,7 @@ def check_graph_flow(team: Node, report: Report) -> None:
                "error")
 
 
-def _cycles(graph: DiGraphConfig) -> list[list[str]]:
+def _cycles(graph: DiGraph) -> list[list[str]]:
     """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
     found: list[list[str]] = []
     done: set[str] = set()

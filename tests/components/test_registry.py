@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from studio.components import get_spec, providers, suggest
-from studio.components.schemas.common import ConfigModel
+from studio.runtime.config import ConfigModel
 
 from .builders import FIXTURES, ROUND_ROBIN, problems
 
 
-def test_every_provider_has_a_type_a_schema_and_a_unique_name() -> None:
+def test_every_provider_has_a_type_a_config_model_and_a_unique_name() -> None:
     specs = providers()
     assert len({s.provider for s in specs}) == len(specs) == 30
     assert len({s.name for s in specs}) == len(specs)
@@ -18,7 +18,9 @@ def test_every_provider_has_a_type_a_schema_and_a_unique_name() -> None:
         assert spec.component_type in {"team", "agent", "model", "tool", "workbench", "termination",
                                        "chat_completion_context", "code_executor"}
         assert issubclass(spec.config, ConfigModel)
-        assert (spec.factory is None) == (spec.unsupported is not None) == (spec.dumper is None)
+        assert (spec.runtime is None) == (spec.unsupported is not None)
+        if spec.runtime is not None:
+            assert spec.config is spec.runtime.component_config_schema
 
 
 def test_every_provider_has_an_autogen_fixture() -> None:
