@@ -14,7 +14,7 @@ UNSUPPORTED: Kind = "unsupported"
 one it knows but cannot build. It is an error (the team does not run), the only one an import keeps: the
 problem's path is the node's, its message names the provider, why, and what to use instead."""
 UNTRUSTED: Kind = "untrusted"
-"""Tool code from an imported gallery that the user has not trusted yet (`studio.services.tool_trust`)."""
+"""Imported code (tool code, a code executor, a command) that the user has not trusted yet (`studio.services.trust`)."""
 
 
 @dataclass(frozen=True, slots=True)

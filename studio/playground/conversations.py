@@ -35,9 +35,9 @@ from studio.runtime.messages import (
 from studio.runtime.teams.base import BaseGroupChat
 from studio.runtime.teams.swarm import Swarm
 from studio.services import teams as team_service
-from studio.services.credentials import inject_credentials, load_credentials
+from studio.services.admission import NotTrusted, admit
+from studio.services.credentials import inject_credentials
 from studio.services.errors import NotFoundError, find_row
-from studio.services.tool_trust import UNTRUSTED_MESSAGE, review_url, trust_problems
 from studio.store import runs as store
 from studio.store.db import session as db_session
 from studio.store.models import Run
@@ -207,7 +207,6 @@ class Conversations:
                 team = team_service.get_team(db, chat.team_id)
             except NotFoundError as error:
                 raise RunRefused(str(error)) from None
-            _refuse_untrusted_tools(db, team)
             recording: dict[str, Any] | None = None
             if replay_of is not None:
                 original = store.get_run(db, replay_of)
@@ -218,20 +217,15 @@ class Conversations:
             else:
                 built = _task(task)
             earlier = store.has_runs(db, session_id, replays=False)
-            creds = load_credentials(db)
+            try:  # the gate every execution path passes: nothing untrusted runs, keys only for what is admitted
+                creds = admit(db, team.component, team_id=team.id)
+            except NotTrusted as error:
+                raise RunRefused(str(error), error.problems) from None
             component = inject_credentials(team.component, creds)
         errors = [p for p in validate_component(component, kind="team") if p.severity == "error"]
         if errors:
             raise RunRefused(cannot_run(team.label, errors), errors)
         return _Source(component, _fingerprint(component), built, earlier, recording, tuple(creds.secret_values()))
-
-
-def _refuse_untrusted_tools(db: Any, team: Any) -> None:
-    """Tool code from an imported gallery runs only once the user trusted it (on the team's review page)."""
-    blocked = trust_problems(db, team.component)
-    if blocked:
-        raise RunRefused(f"{UNTRUSTED_MESSAGE} ({blocked[0].path}): review its code and trust it first "
-                         f"({review_url(team.id)}).", blocked)
 
 
 def _task(task: str | list[dict[str, Any]]) -> Task:

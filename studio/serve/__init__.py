@@ -12,7 +12,7 @@ surface (also mounted by the studio UI under `/api/serve` for saved teams), `app
 from __future__ import annotations
 
 from .app import create_serve_app
-from .catalog import CatalogError, ServedTeam, TeamCatalog
+from .catalog import CatalogError, ServedTeam, TeamCatalog, TeamRefused
 from .runner import Busy, RunLimits, TeamRunner
 
-__all__ = ["Busy", "CatalogError", "RunLimits", "ServedTeam", "TeamCatalog", "TeamRunner", "create_serve_app"]
+__all__ = ["Busy", "CatalogError", "RunLimits", "ServedTeam", "TeamCatalog", "TeamRefused", "TeamRunner", "create_serve_app"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.components import get_spec, validate_component
+from studio.components import Problem, get_spec, validate_component
 from studio.http.names import slug
 
 
@@ -17,6 +17,14 @@ class CatalogError(Exception):
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class TeamRefused(Exception):
+    """A team source will not run this team (the studio's trust gate): a 403 naming each problem."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
         self.problems = problems
 
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.components import ComponentValidationError, cannot_run
+from studio.components import ComponentValidationError, Problem, cannot_run
 from studio.runtime.messages import TaskResult
 
-from .catalog import ServedTeam
+from .catalog import ServedTeam, TeamRefused
 from .errors import detail_error, openai_error
 from .runner import Busy, TeamRunner, final_answer
 
@@ -24,7 +24,9 @@ from .runner import Busy, TeamRunner, final_answer
 class TeamSource(Protocol):
     """Where served teams come from: a `TeamCatalog` of files, or the studio's saved teams."""
 
-    def get(self, name: str) -> ServedTeam | None: ...
+    def get(self, name: str) -> ServedTeam | None:
+        """The team to run, ready to (with its keys); None for an unknown name; `TeamRefused` if it may not run."""
+        ...
 
     def __iter__(self) -> Iterator[ServedTeam]: ...
 
@@ -63,7 +65,10 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
     @router.post("/teams/{name}/runs", response_model=None)
     async def run(name: str, body: RunRequest, stream: bool = False, teams: TeamSource = teams_dep,
                   runner: TeamRunner = runner_dep) -> Any:
-        team = teams.get(name)
+        try:
+            team = teams.get(name)
+        except TeamRefused as e:
+            return JSONResponse({"detail": {"message": str(e), "problems": _problems(e.problems)}}, 403)
         if team is None:
             return detail_error(404, f"No team called {name!r}; GET /teams lists them.")
         try:
@@ -71,7 +76,7 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
         except Busy as e:
             return detail_error(429, str(e))
         except ComponentValidationError as e:
-            return JSONResponse({"detail": {"message": cannot_run(team.label, e.errors), "problems": _problems(e)}}, 422)
+            return JSONResponse({"detail": {"message": cannot_run(team.label, e.errors), "problems": _problems(e.errors)}}, 422)
         if stream or body.stream:
             return _sse(_run_events(items))
         return await _collect(items, lambda result: _run_result(name, result))
@@ -84,7 +89,10 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
     @router.post("/v1/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, teams: TeamSource = teams_dep,
                                runner: TeamRunner = runner_dep) -> Any:
-        team = teams.get(body.model)
+        try:
+            team = teams.get(body.model)
+        except TeamRefused as e:
+            return openai_error(403, str(e), param="model", code="team_not_trusted")
         if team is None:
             return openai_error(404, f"The model {body.model!r} does not exist: it must be a team's name "
                                       "(GET /v1/models lists them).", param="model", code="model_not_found")
@@ -108,8 +116,8 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
 # --- runs ---------------------------------------------------------------------------------------
 
 
-def _problems(error: ComponentValidationError) -> list[dict[str, str]]:
-    return [{"path": p.path, "message": p.message, "severity": p.severity, "kind": p.kind} for p in error.errors]
+def _problems(problems: list[Problem]) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": p.message, "severity": p.severity, "kind": p.kind} for p in problems]
 
 
 def _run_result(name: str, result: TaskResult) -> dict[str, Any]:

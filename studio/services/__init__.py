@@ -3,7 +3,7 @@
 - `teams`: import (AutoGen, AutoGen Studio and gallery files), export, create, rename, duplicate,
   delete, save with versions, diff and restore.
 - `galleries`: AutoGen Studio gallery files imported (file, JSON, URL) and exported, the user's gallery,
-  templates copied into teams, trust in imported tool code (`tool_trust`); `gallery` seeds the built-in one.
+  templates copied into teams, trust in what they execute (`trust`); `admission` is the gate every run passes; `gallery` seeds the built-in one.
 - `credentials`: model keys and endpoints kept server-side, injected into teams at run time.
 """
 

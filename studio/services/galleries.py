@@ -1,13 +1,14 @@
 """Galleries: list and filter items, import (file, pasted JSON or URL) and export AutoGen Studio gallery files,
-add the user's own items, copy a template into a new team, trust imported tool code.
+add the user's own items, copy a template into a new team, trust what an imported item executes.
 
-Seeding the built-in gallery is `studio.services.gallery`; the file format is `gallery_files`; tool trust is
-`tool_trust`. Imports are all or nothing and never store a key.
+Seeding the built-in gallery is `studio.services.gallery`; the file format is `gallery_files`; trust in what
+items execute is `trust`. Imports are all or nothing and never store a key.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from studio.store import galleries as store
 from studio.store import runs as runs_store
 from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
 
-from . import teams, tool_trust, url_fetch
+from . import teams, trust, url_fetch
 from .errors import (
     InvalidTeamError,
     NotFoundError,
@@ -89,7 +90,7 @@ def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: st
 
     All or nothing: `TeamImportError` lists every problem with its JSON path and saves nothing;
     `PayloadTooLargeError` over the body limit. Unsupported items are kept intact and marked; tool code
-    is not trusted until `trust_item`.
+    and what else it executes is not trusted until `trust_item`.
     """
     read = read_gallery_file(raw, max_bytes=teams.max_body_bytes())
     gallery = store.upsert_gallery(db, name=_unique_name(db, read.name), source=source,
@@ -98,12 +99,12 @@ def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: st
     keys: set[str] = set()
     items = []
     for item in read.items:
-        tool_trust.note_imported_code(db, item.component)
+        trust.note_imported(db, item.component)
         key = _unique_key(keys, f"{item.component_type}-{slug(item.label, 'item')}")
         items.append(store.add_template(
             db, gallery_id=gallery.id, key=key, component=item.component, label=item.label,
             description=item.description, tags=item.tags, component_type=item.component_type,
-            unsupported=item.unsupported, trusted=not tool_trust.blocked_tool_code(db, item.component)))
+            unsupported=item.unsupported, trusted=not trust.blocked(db, item.component)))
     return ImportedGallery(gallery, items, read.notices)
 
 
@@ -168,7 +169,7 @@ def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str 
         db, gallery_id=gallery.id, key=_unique_key(existing, f"{kind}-{slug(label, 'item')}"), component=item.component,
         label=label, description=description or item.description, tags=[str(t) for t in tags],
         component_type=kind, unsupported=item.unsupported,
-        trusted=not tool_trust.blocked_tool_code(db, item.component))
+        trusted=not trust.blocked(db, item.component))
 
 
 def use_template(db: Session, item_id: Any) -> Team:
@@ -176,13 +177,13 @@ def use_template(db: Session, item_id: Any) -> Team:
 
     Refuses (`ServiceError`) an item that is not a team, saying why. A team with components the engine cannot
     run is copied like any import keeps it (they stay as written, and its runs say why they refuse). A team
-    copied from an untrusted item keeps its tool code blocked until the item is trusted.
+    copied from an untrusted item keeps its code blocked until the item is trusted.
     """
     item = get_item(db, item_id)
     if item.component_type != "team":
         raise ServiceError(f"{item.label!r} is {_article(item.component_type)}, not a team: add it to a team "
                            "in the Builder instead.")
-    return teams.import_teams(db, use_template_component(item)).teams[0]
+    return teams.import_teams(db, use_template_component(item), from_outside=False).teams[0]
 
 
 def use_template_component(item: GalleryTemplate) -> dict[str, Any]:
@@ -237,22 +238,12 @@ def _without_names(component: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in component.items() if k not in ("label", "description")}
 
 
-def untrusted_tool_code(component: dict[str, Any], db: Session | None = None) -> list[tuple[str, str]]:
-    """(JSON path, source) of the FunctionTool code in `component` that needs the user's trust.
-
-    Without `db`, every tool's code (what an untrusted item asks the user to review); with `db`, only code
-    that came from an import and is not trusted yet.
-    """
-    if db is None:
-        return tool_trust.tool_code(component)
-    return tool_trust.blocked_tool_code(db, component)
-
-
-def trust_item(db: Session, item_id: Any) -> GalleryTemplate:
-    """Accept the item's tool code: it (and every team holding the same code) may run."""
+def trust_item(db: Session, item_id: Any, reviewed: Iterable[str]) -> GalleryTemplate:
+    """Trust what the user reviewed on the item's page (`reviewed`: the digests shown, `trust.trust_reviewed`):
+    it runs, in this item and in every team holding it. The item is trusted once nothing of it is blocked."""
     item = get_item(db, item_id)
-    tool_trust.trust_code(db, item.component)
-    item.trusted = True
+    trust.trust_reviewed(db, item.component, reviewed)
+    item.trusted = not trust.blocked(db, item.component)
     db.add(item)
     db.flush()
     return item
@@ -315,7 +306,6 @@ __all__ = [
     "item_team_type",
     "list_galleries",
     "trust_item",
-    "untrusted_tool_code",
     "use_template",
     "use_template_component",
 ]

@@ -23,7 +23,7 @@ from studio.settings import Settings
 from studio.store import galleries, preferences, session
 from studio.store.models import GalleryKind
 
-from . import tool_trust
+from . import trust
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def seed_gallery_once(engine: Engine, settings: Settings) -> int:
             galleries.add_template(db, gallery_id=gallery.id, key=key, component=without_tags(component),
                                    tags=template_tags(component), component_type=kind, trusted=True,
                                    demo=read_demo(settings, key) if kind == "team" else None)
-            tool_trust.trust_code(db, component)
+            trust.trust_all(db, component)
         preferences.set_setting(db, SEEDED_KEY, sorted(seeded | {key for key, _, _ in new}))
     logger.info("gallery: %d item(s) added", len(new))
     return len(new)

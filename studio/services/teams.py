@@ -22,7 +22,7 @@ from studio.http.names import slug
 from studio.store import teams as store
 from studio.store.models import Team, TeamVersion
 
-from . import credentials, tool_trust
+from . import credentials, trust
 from .errors import (
     InvalidTeamError,
     NotFoundError,
@@ -69,33 +69,40 @@ def validate(data: bytes | str | dict[str, Any]) -> list[Problem]:
 
 def validate_team(session: Session, data: bytes | str | dict[str, Any]) -> list[Problem]:
     """Every reason a run of this team would be refused here: its problems as a file (`validate`), then its
-    imported tool code that is not trusted yet (`tool_trust.trust_problems`)."""
+    imported code that is not trusted yet (`trust.trust_problems`)."""
     if isinstance(data, (bytes, bytearray, str)):
         try:
             data = parse_json(data)
         except TeamImportError as exc:
             return exc.problems
-    return validate(data) + tool_trust.trust_problems(session, data)
+    return validate(data) + trust.trust_problems(session, data)
 
 
 def import_teams(session: Session, raw: bytes | str | dict[str, Any] | list[Any], *,
-                 max_bytes: int | None = None) -> ImportResult:
+                 max_bytes: int | None = None, from_outside: bool = True) -> ImportResult:
     """Import every team in a file (see `team_files` for the shapes); all or nothing, except that teams with
     components the studio cannot run are kept (opaque nodes, named in the notices).
+
+    What the teams execute is noted as imported (`trust.note_imported`): it runs once the user trusted it.
+    `from_outside=False` is for what the user writes (`POST /api/teams` with a component, like a paste in the
+    Builder's JSON view) and for copies of what is in the studio already (a gallery item: its code was noted
+    when its gallery was imported, or it is the user's own).
 
     Raises `PayloadTooLargeError` over `max_bytes` (default: the settings' limit) and
     `TeamImportError` listing every problem, saving nothing, when any team is invalid.
     """
     documents = read_team_file(raw, max_bytes=max_body_bytes() if max_bytes is None else max_bytes)
+    for doc in documents if from_outside else ():
+        trust.note_imported(session, doc.component)
     teams = [store.create_team(session, component=doc.component, label=doc.label, description=doc.description)
              for doc in documents]
     return ImportResult(teams, [n for doc in documents for n in doc.notices])
 
 
 def import_team(session: Session, raw: bytes | str | dict[str, Any] | list[Any], *,
-                max_bytes: int | None = None) -> Team:
+                max_bytes: int | None = None, from_outside: bool = True) -> Team:
     """Import a team file and return its (first) team; a gallery file imports all of its teams."""
-    return import_teams(session, raw, max_bytes=max_bytes).teams[0]
+    return import_teams(session, raw, max_bytes=max_bytes, from_outside=from_outside).teams[0]
 
 
 def export_team(team: Team) -> dict[str, Any]:

@@ -53,7 +53,7 @@ from studio.components import Problem
 from studio.components.describe import describe_termination
 from studio.components.validation import unsupported_reason
 from studio.services import teams as team_service
-from studio.services import tool_trust
+from studio.services import trust
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
@@ -291,7 +291,7 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
         "form_errors": errors_by_path,
         "problems": [(p, node_at_path(component, p.path) if p.unsupported else node_for_path(component, p.path))
                      for p in problems],
-        "trust_url": tool_trust.review_url(builder.team.id) + f"?next=/builder/{builder.team.id}",
+        "trust_url": trust.review_url(builder.team.id) + f"?next=/builder/{builder.team.id}",
         "error_count": sum(p.severity == "error" for p in problems),
         "json_text": json_text if json_text is not None else team_service.pretty_json(component),
         "json_problems": json_problems or [],

@@ -113,6 +113,7 @@ def test_graph_team_draw_an_edge_and_apply_json(page: Page) -> None:
     node = canvas.locator('[data-agent-name="assistant_2"]')
     page.set_viewport_size({"width": 1280, "height": 1200})  # room below the second layer to drag into
     node.scroll_into_view_if_needed()
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)  # the edge's swap is in
     before = node.bounding_box()
     assert before
     page.mouse.move(before["x"] + 40, before["y"] + 90)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from studio.playground import RunManager, RunRefused
-from studio.services import galleries
+from studio.services import galleries, trust
 from studio.services.gallery import read_demo, without_tags
 from studio.settings import Settings
 from studio.store import create_session, create_team, session
@@ -49,7 +49,7 @@ async def test_a_team_with_imported_tool_code_is_refused_with_the_tools_path(
     with pytest.raises(RunRefused) as refused:
         await manager.start(session_id, "What is 2 + 2?")
     message = refused.value.message
-    assert message.startswith("This team has tool code from an imported gallery that you have not trusted yet")
+    assert message.startswith("This team runs imported code that you have not reviewed and trusted yet")
     paths = [p.path for p in refused.value.problems]
     assert paths and all(".tools[" in p or ".workbench" in p for p in paths)
     assert paths[0] in message
@@ -58,7 +58,7 @@ async def test_a_team_with_imported_tool_code_is_refused_with_the_tools_path(
 async def test_once_trusted_the_same_team_runs_its_demo(engine: Engine, manager: RunManager) -> None:
     item_id, session_id = imported_template(engine)
     with session(engine) as db:
-        galleries.trust_item(db, item_id)
+        galleries.trust_item(db, item_id, trust.digests(galleries.get_item(db, item_id).component))
     run = await run_demo(manager, session_id)
     assert run.status == "complete"
 

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from studio.components import MASK
-from studio.services import galleries, url_fetch
+from studio.services import galleries, trust, url_fetch
 from studio.services.errors import (
     GalleryFetchError,
     InvalidTeamError,
@@ -300,22 +300,21 @@ def test_imported_tool_code_is_untrusted_until_trusted(db: Session) -> None:
     imported = galleries.import_gallery(db, AGS)
     calculator = next(i for i in imported.items if i.label == "Calculator Tool")
     assert not calculator.trusted
-    code = galleries.untrusted_tool_code(calculator.component)
-    assert [path for path, _ in code] == [""] and "def calculator" in code[0][1]
-    assert galleries.untrusted_tool_code(calculator.component, db) == code
+    code = trust.executables(calculator.component)
+    assert [e.path for e in code] == [""] and "def calculator" in code[0].source_code
+    assert trust.blocked(db, calculator.component) == code
     termination = next(i for i in imported.items if i.component_type == "termination")
     assert termination.trusted  # no code, nothing to trust
-    assert galleries.trust_item(db, calculator.id).trusted
-    assert galleries.untrusted_tool_code(calculator.component, db) == []
+    assert not galleries.trust_item(db, calculator.id, ["a digest never shown"]).trusted
+    assert galleries.trust_item(db, calculator.id, [e.digest for e in code]).trusted
+    assert trust.blocked(db, calculator.component) == []
 
 
 def test_code_of_the_built_in_gallery_stays_trusted_when_imported_again(db: Session) -> None:
-    from studio.services import tool_trust
-
     tool = OURS["components"]["tools"][0]
-    tool_trust.trust_code(db, tool)  # what seeding does
+    trust.trust_all(db, tool)  # what seeding does
     imported = galleries.import_gallery(db, OURS)
-    assert galleries.untrusted_tool_code(tool, db) == []
+    assert trust.blocked(db, tool) == []
     assert next(i for i in imported.items if i.component == tool).trusted
 
 

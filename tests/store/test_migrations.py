@@ -46,7 +46,7 @@ TABLES = {
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0007_team_revision"
+    assert current_revision(blank_engine) == head_revision() == "0008_trust_digests"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()
@@ -199,6 +199,45 @@ def test_upgrade_to_revision_6_binds_a_key_without_base_url_to_openai_and_keeps_
     with Session(blank_engine) as db:
         kept = {(row.kind, row.endpoint): value for row, value in list_credentials(db)}
     assert kept == {("openai", "https://api.openai.com/v1"): "sk-old-1", ("azure", ""): "azure-old-2"}
+
+
+def test_upgrade_to_revision_8_carries_tool_trust_over_to_digests_that_cover_imports(blank_engine: Engine) -> None:
+    import hashlib
+
+    from studio.services import trust
+
+    def tool(source: str, imports: list) -> dict:
+        return {"provider": "autogen_core.tools.FunctionTool", "component_type": "tool",
+                "config": {"source_code": source, "name": "f", "description": "", "global_imports": imports}}
+
+    def old_hash(source: str) -> str:
+        return hashlib.sha256(source.strip().encode()).hexdigest()
+
+    imported, trusted, mine = tool("def f(): return 1", ["os"]), tool("def f(): return 2", []), tool("def f(): 3", [])
+    executor = {"provider": "autogen_ext.code_executors.local.LocalCommandLineCodeExecutor",
+                "component_type": "code_executor", "config": {"timeout": 60}}
+    migrate(blank_engine, "0007_team_revision")
+    meta = MetaData()
+    meta.reflect(blank_engine)
+    t = meta.tables
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with blank_engine.begin() as conn:
+        conn.execute(t["team"].insert(), {"id": 1, "label": "T", "description": "", "layout": {}, "revision": 1,
+                                          "created_at": now, "updated_at": now,
+                                          "component": {"tools": [imported, trusted, mine]}})
+        conn.execute(t["gallery"].insert(), {"id": 1, "name": "Elsewhere", "description": "", "source": "",
+                                             "created_at": now, "kind": "imported", "url": "", "meta": {}})
+        conn.execute(t["gallery_template"].insert(), {"id": 1, "gallery_id": 1, "key": "k", "label": "K",
+                                                      "description": "", "tags": [], "component": executor,
+                                                      "component_type": "code_executor", "trusted": False})
+        conn.execute(t["setting"].insert(), {"key": "tools.imported", "value": [old_hash("def f(): return 1"),
+                                                                                 old_hash("def f(): return 2")]})
+        conn.execute(t["setting"].insert(), {"key": "tools.trusted", "value": [old_hash("def f(): return 2")]})
+    migrate(blank_engine)
+    with Session(blank_engine) as db:
+        assert [e.runs.get("source_code") for e in trust.blocked(db, get_team(db, 1).component)] == [
+            "def f(): return 1"]
+        assert [e.kind for e in trust.blocked(db, executor)] == ["code executor"]
 
 
 def test_downgrade_to_base_removes_the_tables(engine: Engine) -> None:

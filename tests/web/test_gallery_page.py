@@ -156,7 +156,7 @@ def test_import_export_trust_and_delete_a_gallery(client: TestClient) -> None:
         shared = next(g for g in galleries.list_galleries(db) if g.name == "Shared")
         item = galleries.gallery_items(db, gallery_id=shared.id)[0]
     page = client.get("/gallery", params={"gallery": shared.id}).text
-    assert "tool code not trusted yet" in card_of(page, item.id)
+    assert "code not trusted yet" in card_of(page, item.id)
     assert "Export gallery" in page and "Delete gallery" in page
     preview = client.get(f"/gallery/items/{item.id}").text
     assert "Trust this code" in preview and "return text.upper() + &#39;&lt;b&gt;&#39;" in preview
@@ -165,9 +165,13 @@ def test_import_export_trust_and_delete_a_gallery(client: TestClient) -> None:
     assert exported.headers["content-disposition"] == 'attachment; filename="shared.json"'
     assert exported.json()["components"]["teams"][0]["config"] == TOOL_TEAM["config"]
 
-    client.post(f"/gallery/items/{item.id}/trust")
+    digests = re.findall(r'name="digest" value="([0-9a-f]+)"', preview)
+    assert digests
+    client.post(f"/gallery/items/{item.id}/trust", data={"digest": digests[1:]})  # not all it showed: still blocked
+    assert "Trust this code" in client.get(f"/gallery/items/{item.id}").text
+    client.post(f"/gallery/items/{item.id}/trust", data={"digest": digests})
     assert "Trust this code" not in client.get(f"/gallery/items/{item.id}").text
-    assert "tool code not trusted yet" not in client.get("/gallery", params={"gallery": shared.id}).text
+    assert "code not trusted yet" not in client.get("/gallery", params={"gallery": shared.id}).text
 
     asked = client.get(f"/gallery/{shared.id}/delete")  # without JavaScript: a page asks first
     assert "Delete the gallery “Shared”?" in asked.text and f'action="/gallery/{shared.id}/delete"' in asked.text

@@ -119,6 +119,12 @@ def test_a_team_with_unsupported_components_round_trips_and_every_run_refuses_it
 
     validated = client.get(f"/api/teams/{team['id']}/validate").json()
     assert validated["valid"] is False
+    command = "config.participants[1].config.workbench[0].config.server_params"  # the MCP server it would spawn
+    assert {(p["path"], p["kind"]) for p in validated["problems"] if p["severity"] == "error"} == {
+        (path, "unsupported") for path in OPAQUE} | {(command, "untrusted")}
+    review = client.get(f"/teams/{team['id']}/trust").text
+    client.post(f"/teams/{team['id']}/trust", data={"digest": re.findall(r'name="digest" value="(\w+)"', review)})
+    validated = client.get(f"/api/teams/{team['id']}/validate").json()  # trusted: what is left is what cannot run
     assert {(p["path"], p["kind"]) for p in validated["problems"] if p["severity"] == "error"} == {
         (path, "unsupported") for path in OPAQUE}
     posted = client.post("/api/validate", content=json.dumps(exported)).json()
@@ -155,8 +161,9 @@ def test_autogen_studios_default_gallery_round_trips_on_the_teams_page(client: T
     status, refused = run_refusal(client, web["id"])
     assert status == 422 and "config.participants[0]" in refused["playground"] and SURFER in refused["playground"]
     for team in imported:
-        if team is not web:  # the others run as they did
-            assert client.get(f"/api/teams/{team['id']}/validate").json()["valid"] is True, team["label"]
+        if team is not web:  # the others run as they did, once what they execute is trusted
+            problems = client.get(f"/api/teams/{team['id']}/validate").json()["problems"]
+            assert {p["kind"] for p in problems if p["severity"] == "error"} <= {"untrusted"}, team["label"]
 
 
 def test_other_errors_still_refuse_the_file_and_save_nothing(client: TestClient) -> None:

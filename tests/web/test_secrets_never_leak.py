@@ -22,7 +22,7 @@ from sqlalchemy import inspect, text
 
 from studio.services import credentials
 from studio.services.credentials import inject_credentials, load_credentials
-from studio.services.tool_trust import trust_code
+from studio.services.trust import trust_all
 from tests.services.helpers import (
     PLANTED_KEY,
     assistant,
@@ -249,7 +249,7 @@ def test_runs_recordings_and_every_error_path_never_show_a_planted_key(
     }
     ids = {name: client.post("/api/teams/import", json=team).json()["teams"][0]["id"] for name, team in teams.items()}
     with app_db(client) as db:
-        trust_code(db, teams["server"])
+        trust_all(db, teams["server"])
 
     echo = f"Incorrect API key provided: {SETTINGS_KEY} (and {VARIABLE_VALUE})"
     openai_server.fail(401, echo, retry_after_ms=None)  # run 1: the model's 401 echoes the keys

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from studio.services import galleries, teams, tool_trust
+from studio.services import galleries, teams, trust
+from studio.services.team_files import components_in
 
 from .teams_support import HTMX, app_db
 
@@ -28,7 +29,7 @@ def team_from_an_imported_gallery(client: TestClient, template: dict | None = No
 
 def blocked_paths(client: TestClient, team_id: int) -> list[str]:
     with app_db(client) as db:
-        return [p for p, _ in tool_trust.blocked_tool_code(db, teams.get_team(db, team_id).component)]
+        return [e.path for e in trust.blocked(db, teams.get_team(db, team_id).component)]
 
 
 def test_untrusted_code_is_a_problem_of_the_saved_team_with_its_review_page(client: TestClient) -> None:
@@ -53,15 +54,15 @@ def test_the_review_page_shows_exactly_the_code_that_runs_and_trusting_it_lets_t
         client: TestClient) -> None:
     team_id = team_from_an_imported_gallery(client)
     with app_db(client) as db:
-        code = tool_trust.blocked_tool_code(db, teams.get_team(db, team_id).component)
+        code = trust.blocked(db, teams.get_team(db, team_id).component)
     page = client.get(f"/teams/{team_id}/trust", params={"next": f"/builder/{team_id}"}).text
     shown = [html.unescape(s) for s in re.findall(r'<pre class="code" tabindex="0" aria-label="Tool code at [^"]+">'
                                                    r'(.*?)</pre>', page, re.S)]
-    assert shown == [source for _, source in code]
-    hashes = re.findall(r'name="hash" value="([0-9a-f]+)"', page)
-    assert sorted(hashes) == sorted({tool_trust.code_hash(s) for _, s in code})
+    assert shown == [e.source_code for e in code]
+    hashes = re.findall(r'name="digest" value="([0-9a-f]+)"', page)
+    assert sorted(hashes) == sorted(e.digest for e in code)
 
-    response = client.post(f"/teams/{team_id}/trust", data={"hash": hashes, "next": f"/builder/{team_id}"},
+    response = client.post(f"/teams/{team_id}/trust", data={"digest": hashes, "next": f"/builder/{team_id}"},
                            follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, f"/builder/{team_id}")
     assert blocked_paths(client, team_id) == []
@@ -72,15 +73,15 @@ def test_the_review_page_shows_exactly_the_code_that_runs_and_trusting_it_lets_t
 def test_trusting_trusts_only_the_code_shown(client: TestClient) -> None:
     team_id = team_from_an_imported_gallery(client)
     page = client.get(f"/teams/{team_id}/trust").text
-    shown = re.findall(r'name="hash" value="([0-9a-f]+)"', page)
+    shown = re.findall(r'name="digest" value="([0-9a-f]+)"', page)
     other = copy.deepcopy(TEMPLATE)  # a second import with different code, into the same team's place
     other["label"] = "Other tools"
-    for _, envelope in tool_trust.components_in(other):
+    for _, envelope in components_in(other):
         if "source_code" in envelope["config"]:
             envelope["config"]["source_code"] += "\n# changed\n"
     second = team_from_an_imported_gallery(client, other)
-    response = client.post(f"/teams/{second}/trust", data={"hash": shown}, follow_redirects=False)
+    response = client.post(f"/teams/{second}/trust", data={"digest": shown}, follow_redirects=False)
     assert response.headers["location"] == f"/teams/{second}/trust"  # not what it shows: still blocked
     assert blocked_paths(client, second) != []
-    client.post(f"/teams/{team_id}/trust", data={"hash": shown}, headers=HTMX)
+    client.post(f"/teams/{team_id}/trust", data={"digest": shown}, headers=HTMX)
     assert blocked_paths(client, team_id) == []

@@ -1,6 +1,7 @@
 """Saved teams served the way `studio serve` serves files, under `/api/serve`: runs as JSON or SSE and an
-OpenAI-compatible `/api/serve/v1/chat/completions`. A team's name here is its id; the keys saved in
-Settings are added at run time, as in the Playground."""
+OpenAI-compatible `/api/serve/v1/chat/completions`. A team's name here is its id; a run passes the same gate
+as in the Playground (`studio.services.admission`): a team running imported code not trusted yet is refused
+(403), and only an admitted team gets the keys saved in Settings."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlmodel import Session
 
-from studio.serve import RunLimits, ServedTeam, TeamRunner
+from studio.serve import RunLimits, ServedTeam, TeamRefused, TeamRunner
 from studio.serve.routes import serve_router
 from studio.services import credentials
+from studio.services.admission import NotTrusted, admit
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError
 from studio.store import list_teams
@@ -30,7 +32,11 @@ class SavedTeams:
             team = team_service.get_team(self.db, name if name.isdigit() else "")  # "+1", " 1": not a name
         except NotFoundError:
             return None
-        component = credentials.inject_credentials(team.component, credentials.load_credentials(self.db))
+        try:
+            creds = admit(self.db, team.component, team_id=team.id)
+        except NotTrusted as error:
+            raise TeamRefused(str(error), error.problems) from None
+        component = credentials.inject_credentials(team.component, creds)
         return ServedTeam(str(team.id), component, team.label, team.description)
 
     def __iter__(self) -> Iterator[ServedTeam]:

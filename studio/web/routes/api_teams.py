@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from studio.components import UNTRUSTED, Problem
 from studio.services import teams as service
-from studio.services import tool_trust
+from studio.services import trust
 from studio.services.errors import (
     MAX_ROW_ID,
     InvalidTeamError,
@@ -45,7 +45,7 @@ class ProblemOut(BaseModel):
 
     @classmethod
     def of(cls, problem: Problem, team_id: int | None = None) -> ProblemOut:
-        action = tool_trust.review_url(team_id) if problem.kind == UNTRUSTED and team_id is not None else None
+        action = trust.review_url(team_id) if problem.kind == UNTRUSTED and team_id is not None else None
         return cls(path=problem.path, message=problem.message, severity=problem.severity, kind=problem.kind,
                    action=action)
 
@@ -167,7 +167,7 @@ def create_team(db: DbSession, body: TeamCreate) -> TeamPublic:
         else:
             component = body.component | ({"label": body.label} if body.label else {})
             component |= {"description": body.description} if body.description is not None else {}
-            team = service.import_team(db, component)
+            team = service.import_team(db, component, from_outside=False)  # written by the user, as in the Builder
     except InvalidTeamError as exc:
         raise _invalid(exc) from None
     return _public(team)

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from studio.builder import BuilderSession
 from studio.builder.draft import component_at, kind_of
 from studio.services import probes
-from studio.services.credentials import load_credentials
+from studio.services.admission import NotTrusted, admit
 from studio.services.errors import NotFoundError
 from studio.services.tool_arguments import parse_arguments, tool_argument_fields
 
@@ -49,9 +49,13 @@ async def probe(request: Request, db: Db, team_id: int) -> Response:
     node = form.get("node", "")
     component = _component(db, team_id, node, required=True)
     kind = kind_of(component)
-    credentials = load_credentials(db)
-    db.commit()  # nothing more to read: don't hold a transaction open while the probe runs
     result: dict[str, Any] = {"kind": kind}
+    try:  # the gate every execution path passes
+        credentials = admit(db, component, team_id=team_id)
+    except NotTrusted as exc:
+        return render(request, "builder/_probe.html", {"probe": result | {"error": str(exc),
+                                                       "review_url": exc.review_url}, "team_id": team_id})
+    db.commit()  # nothing more to read: don't hold a transaction open while the probe runs
     if kind == "model":
         result["model"] = await probes.probe_model(component, form.get("prompt", ""), credentials=credentials)
     elif kind == "agent":

@@ -1,6 +1,6 @@
 """The Gallery page: cards of ready-made teams and components, filtered by gallery, team type, tag and
 search; a read-only preview; `Use template`, `Try demo`; import, export and delete galleries; trust
-imported tool code; `Add to gallery` from the builder.
+what an imported item runs; `Add to gallery` from the builder.
 
 The list answers htmx with only the cards partial; every action is a plain form that redirects
 (POST, redirect, GET), so the page works without JavaScript. Domain work is `studio.services.galleries`.
@@ -21,7 +21,7 @@ from studio.builder.draft import component_at
 from studio.components import Problem
 from studio.http.names import slug
 from studio.playground import RunRefused
-from studio.services import galleries
+from studio.services import galleries, trust
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, ServiceError
 from studio.store.models import GalleryTemplate
@@ -59,7 +59,7 @@ def index(request: Request, db: Db, gallery: int | None = None, kind: str = "tea
     items = galleries.gallery_items(
         db, gallery_id=current.id if current else None, component_type=None if kind == "all" else kind,
         team_type=team_type or None, tag=tag or None, q=q or None)
-    cards = [view.card(item, needs_trust=bool(galleries.untrusted_tool_code(item.component, db))) for item in items]
+    cards = [view.card(item, needs_trust=bool(trust.blocked(db, item.component))) for item in items]
     context = {"galleries": chosen, "current": current, "cards": cards, "choices": view.filter_choices(in_gallery),
                "kind": kind, "kinds": ITEM_KINDS, "team_type": team_type, "tag": tag, "q": q}
     return render(request, "gallery/index.html", context, partial="gallery/_cards.html")
@@ -70,10 +70,10 @@ def index(request: Request, db: Db, gallery: int | None = None, kind: str = "tea
 
 @router.get("/gallery/items/{item_id}", name="gallery_item")
 def item_page(request: Request, db: Db, item_id: int) -> Response:
-    """The preview: the team's graph, read-only, its JSON, and its imported tool code if any."""
+    """The preview: the team's graph, read-only, its JSON, and what it runs that is not trusted yet, if any."""
     item = item_or_404(db, item_id)
-    code = galleries.untrusted_tool_code(item.component, db)
-    context = {"item": item, "card": view.card(item, needs_trust=bool(code)), "code": code,
+    blocked = trust.blocked(db, item.component)
+    context = {"item": item, "card": view.card(item, needs_trust=bool(blocked)), "executables": blocked,
                **view.preview(item)}
     return render(request, "gallery/item.html", context)
 
@@ -112,10 +112,14 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
 
 
 @router.post("/gallery/items/{item_id}/trust", name="gallery_trust")
-def trust(request: Request, db: Db, item_id: int) -> Response:
-    """`Trust this code`: the item's imported tool code may run (in this item and teams made from it)."""
-    item = galleries.trust_item(db, item_or_404(db, item_id).id)
-    flash(request, f"You trusted the tool code of “{item.label}”: teams using it can run.", "success")
+async def trust_item(request: Request, db: Db, item_id: int) -> Response:
+    """`Trust this code`: what the item's page showed (its digests) may run, in this item and teams made from it."""
+    form = await request.form()
+    item = galleries.trust_item(db, item_or_404(db, item_id).id, [str(d) for d in form.getlist("digest")])
+    if item.trusted:
+        flash(request, f"You trusted the imported code of “{item.label}”: teams using it can run.", "success")
+    else:
+        flash(request, "What the item runs changed since the page was shown: review it again.", "warning")
     return redirect(request, f"/gallery/items/{item_id}")
 
 

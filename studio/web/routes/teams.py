@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from studio.components import Problem
 from studio.services import teams as service
-from studio.services import tool_trust
+from studio.services import trust as trust_service
 from studio.services.errors import (
     MAX_ROW_ID,
     InvalidTeamError,
@@ -210,31 +210,31 @@ def delete(request: Request, db: Db, team_id: int) -> Response:
     return redirect(request, "/teams")
 
 
-# --- trusting imported tool code ------------------------------------------------------------------
+# --- trusting what an imported team runs -----------------------------------------------------------
 
 
 @router.get("/teams/{team_id}/trust", name="team_trust")
 def trust_form(request: Request, db: Db, team_id: int, next: str = "") -> Response:
-    """The team's imported tool code that is not trusted yet, exactly as it will run, and `Trust this code`."""
+    """What the team runs that came by import and is not trusted yet, exactly as it will run, and `Trust this
+    code`."""
     team = team_or_404(db, team_id)
-    code = tool_trust.blocked_tool_code(db, team.component)
     back = _local(next) if next else f"/teams/{team.id}"
-    context = {"team": team, "code": code, "hashes": sorted({tool_trust.code_hash(s) for _, s in code}),
+    context = {"team": team, "executables": trust_service.blocked(db, team.component),
                "back": back, "back_label": "the Builder" if back.startswith("/builder/") else f"“{team.label}”"}
     return render(request, "teams/trust.html", context)
 
 
 @router.post("/teams/{team_id}/trust", name="trust_team_code")
 async def trust(request: Request, db: Db, team_id: int) -> Response:
-    """Trust the code the review page showed (its hashes): code changed since then stays blocked."""
+    """Trust what the review page showed (its digests): what changed since then stays blocked."""
     team = team_or_404(db, team_id)
     form = await request.form()
-    trusted = tool_trust.trust_hashes(db, team.component, [str(h) for h in form.getlist("hash")])
-    left = len(tool_trust.blocked_tool_code(db, team.component))
+    trusted = trust_service.trust_reviewed(db, team.component, [str(d) for d in form.getlist("digest")])
+    left = len(trust_service.blocked(db, team.component))
     if trusted and not left:
-        flash(request, f"You trusted the tool code of “{team.label}”: it can run.", "success")
+        flash(request, f"You trusted the imported code of “{team.label}”: it can run.", "success")
     elif left:
-        flash(request, "The team's tool code changed since the page was shown: review it again.", "warning")
+        flash(request, "What the team runs changed since the page was shown: review it again.", "warning")
     return redirect(request, _local(str(form.get("next") or f"/teams/{team.id}")) if not left
                     else f"/teams/{team.id}/trust")
 

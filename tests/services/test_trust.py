@@ -1,0 +1,66 @@
+"""What counts as executable, and how its digest follows exactly what runs (`studio.services.trust`)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlmodel import Session
+
+from studio.services import trust
+from tests.components.builders import CODE_AGENT, env, team, tool
+
+ROUND_ROBIN = "autogen_agentchat.teams.RoundRobinGroupChat"
+MCP = "autogen_ext.tools.mcp.McpWorkbench"
+
+
+def mcp_agent() -> dict[str, Any]:
+    params = {"type": "StdioServerParams", "command": "uvx", "args": ["mcp-server-fetch"], "env": {"A": "1"}}
+    workbench = env(MCP, server_params=params)
+    return env("autogen_agentchat.agents.AssistantAgent", name="fetcher", workbench=[workbench],
+               tools=[tool("add")])
+
+
+def test_every_kind_is_found_once_at_its_path() -> None:
+    coder = env(CODE_AGENT, name="coder", code_executor={
+        "provider": "autogen_ext.code_executors.docker.DockerCommandLineCodeExecutor",  # opaque here: still runs code
+        "component_type": "code_executor", "config": {"image": "python:3"}})
+    found = trust.executables(team(ROUND_ROBIN, mcp_agent(), coder))
+    assert [(e.path, e.kind) for e in found] == [
+        ("config.participants[0].config.workbench[0].config.server_params", "command"),
+        ("config.participants[0].config.tools[0]", "tool code"),
+        ("config.participants[1].config.code_executor", "code executor"),
+    ]
+    assert found[0].details == {"command": "uvx", "args": ["mcp-server-fetch"], "env": {"A": "1"}, "cwd": None}
+
+
+def test_the_digest_covers_imports_variables_and_arguments_but_not_surrounding_blank_space() -> None:
+    base = tool("add")
+
+    def digest(change: Any) -> str:
+        changed = copy.deepcopy(base)
+        change(changed["config"])
+        return trust.executables(changed)[0].digest
+
+    same = trust.executables(base)[0].digest
+    assert digest(lambda c: c.update(source_code="\n" + c["source_code"] + "\n\n")) == same
+    assert digest(lambda c: c.update(name="other name")) == same  # what runs is unchanged
+    assert digest(lambda c: c.update(global_imports=["os"])) != same
+    assert digest(lambda c: c.update(variables=["SERPAPI_KEY"])) != same
+    command = trust.executables(mcp_agent())[0]
+    other = mcp_agent()
+    other["config"]["workbench"][0]["config"]["server_params"]["args"].append("--evil")
+    assert trust.executables(other)[0].digest != command.digest
+
+
+def test_only_imported_untrusted_code_is_blocked_and_trusting_takes_only_what_was_shown(db: Session) -> None:
+    typed = team(ROUND_ROBIN, env("autogen_agentchat.agents.AssistantAgent", name="a", tools=[tool("mine")]))
+    arrived = team(ROUND_ROBIN, mcp_agent())
+    trust.note_imported(db, arrived)
+    assert trust.blocked(db, typed) == []
+    blocked = trust.blocked(db, arrived)
+    assert [e.kind for e in blocked] == ["command", "tool code"]
+    assert trust.trust_reviewed(db, arrived, [blocked[0].digest, "never shown"]) == 1
+    assert [e.kind for e in trust.blocked(db, arrived)] == ["tool code"]
+    trust.note_imported(db, arrived)  # imported again: what is trusted stays trusted
+    assert [e.kind for e in trust.blocked(db, arrived)] == ["tool code"]

@@ -1,0 +1,180 @@
+"""One gate, every execution path: an imported team whose code (tool source, its global imports, a code
+executor) is not trusted is refused by the Playground, `/api/serve` (runs and chat completions) and the
+Builder's Test buttons alike, and nothing of it starts in the sandbox; once trusted on its review page, it
+runs on each of them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from studio.runtime import isolation
+from tests.components.builders import CODE_AGENT, env
+
+from studio.store import get_run
+
+from .teams_support import HTMX, app_db
+
+INFO = {"vision": False, "function_calling": True, "json_output": False, "family": "unknown",
+        "structured_output": False}
+CALL_ADD = {"finish_reason": "function_calls", "content": [{"id": "c1", "name": "add", "arguments": '{"a": 1, "b": 2}'}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1}, "cached": False}
+CODE_REPLY = "```python\nprint(1 + 2)\n```"
+
+
+def _model(*replies: Any) -> dict[str, Any]:
+    return {"provider": "autogen_ext.models.replay.ReplayChatCompletionClient", "component_type": "model",
+            "config": {"chat_completions": list(replies) * 4, "model_info": INFO}}
+
+
+def tool_team(global_imports: list[Any] | None = None) -> dict[str, Any]:
+    tool = {"provider": "autogen_core.tools.FunctionTool", "component_type": "tool",
+            "config": {"name": "add", "description": "Add two numbers.", "global_imports": global_imports or [],
+                       "has_cancellation_support": False,
+                       "source_code": "def add(a: int, b: int) -> int:\n    return a + b\n"}}
+    agent = {"provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
+             "config": {"name": "helper", "model_client": _model(CALL_ADD, "3."), "tools": [tool]}}
+    return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team", "label": "Adds",
+            "config": {"participants": [agent], "max_turns": 1}}
+
+
+def executor_team() -> dict[str, Any]:
+    coder = env(CODE_AGENT, name="helper", model_client=_model(CODE_REPLY),
+                code_executor=env("autogen_ext.code_executors.local.LocalCommandLineCodeExecutor", timeout=30))
+    return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
+            "label": "Runs code", "config": {"participants": [coder], "max_turns": 1}}
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the sandbox was asked to start (every tool worker and code block starts through `isolation`)."""
+    calls: list[str] = []
+    for name in ("start", "run"):
+        real = getattr(isolation, name)
+
+        def record(*args: Any, _real: Callable[..., Any] = real, _name: str = name, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(isolation, name, record)
+    return calls
+
+
+def imported(client: TestClient, component: dict[str, Any]) -> int:
+    answer = client.post("/api/teams/import", json=component)
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["teams"][0]["id"])
+
+
+def trust_on_review_page(client: TestClient, team_id: int) -> None:
+    page = client.get(f"/teams/{team_id}/trust").text
+    digests = re.findall(r'name="digest" value="(\w+)"', page)
+    assert digests
+    client.post(f"/teams/{team_id}/trust", data={"digest": digests})
+    assert "nothing-to-trust" in client.get(f"/teams/{team_id}/trust").text
+
+
+# Each path: (run it, did it refuse as untrusted?, did it run?)
+def playground(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    opened = client.post(f"/playground/teams/{team_id}/session", follow_redirects=False)
+    session_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    answer = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+    if answer.status_code != 200:
+        return "not reviewed and trusted yet" in answer.text, False
+    run_id = int(re.findall(r'data-run-id="(\d+)"', answer.text)[0])
+    with client.stream("GET", f"/playground/runs/{run_id}/events") as events:
+        assert "event: end" in "".join(events.iter_text())
+    with app_db(client) as db:
+        run = get_run(db, run_id)
+        return False, run is not None and run.status == "complete"
+
+
+def serve_run(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    answer = client.post(f"/api/serve/teams/{team_id}/runs", json={"task": "Go"})
+    if answer.status_code == 403:
+        return {p["kind"] for p in answer.json()["detail"]["problems"]} == {"untrusted"}, False
+    return False, answer.status_code == 200
+
+
+def chat_completion(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    answer = client.post("/api/serve/v1/chat/completions",
+                         json={"model": str(team_id), "messages": [{"role": "user", "content": "Go"}]})
+    if answer.status_code == 403:
+        return answer.json()["error"]["code"] == "team_not_trusted", False
+    return False, answer.status_code == 200
+
+
+def agent_probe(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    client.get(f"/builder/{team_id}")
+    answer = client.post(f"/builder/{team_id}/probe", data={"node": "agent:helper", "task": "Go"}, headers=HTMX).text
+    refused = "not reviewed and trusted yet" in answer and f'href="/teams/{team_id}/trust?next=/builder/{team_id}"' in answer
+    return refused, 'data-probe-status="ok"' in answer
+
+
+def tool_probe(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    client.get(f"/builder/{team_id}")
+    answer = client.post(f"/builder/{team_id}/probe", data={"node": "agent:helper/tool:add", "arg.a": "1", "arg.b": "2"},
+                         headers=HTMX).text
+    return "not reviewed and trusted yet" in answer, 'data-probe-status="ok"' in answer
+
+
+PATHS = {"playground": playground, "serve run": serve_run, "chat completion": chat_completion,
+         "agent probe": agent_probe, "tool probe": tool_probe}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_imported_tool_code_is_refused_on_every_path_until_trusted(client: TestClient, started: list[str],
+                                                                   path: str) -> None:
+    team_id = imported(client, tool_team())
+    assert PATHS[path](client, team_id) == (True, False)
+    assert started == []  # nothing of it started in the sandbox
+    trust_on_review_page(client, team_id)
+    assert PATHS[path](client, team_id) == (False, True)
+    if isolation.status().available:
+        assert started  # its tool ran, in the sandbox
+
+
+@pytest.mark.parametrize("path", ["playground", "serve run", "agent probe"])
+def test_a_code_executor_of_an_imported_team_is_refused_until_trusted(client: TestClient, started: list[str],
+                                                                      path: str) -> None:
+    team_id = imported(client, executor_team())
+    assert PATHS[path](client, team_id) == (True, False)
+    assert started == []
+    trust_on_review_page(client, team_id)
+    refused, _ = PATHS[path](client, team_id)
+    assert not refused
+
+
+def test_a_global_import_added_to_trusted_code_makes_it_new_code(client: TestClient, started: list[str]) -> None:
+    trusted = imported(client, tool_team())
+    trust_on_review_page(client, trusted)
+    same_source = imported(client, tool_team(global_imports=["os"]))
+    assert serve_run(client, same_source) == (True, False)
+    page = client.get(f"/teams/{same_source}/trust").text
+    assert "Imported before the code runs" in page and '"os"' in page
+    assert serve_run(client, trusted) == (False, True)
+
+
+def test_code_typed_in_the_builder_is_the_users_and_runs(client: TestClient, started: list[str]) -> None:
+    answer = client.post("/teams", data={"label": "Mine"}, follow_redirects=False)
+    team_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    component = copy.deepcopy(tool_team())
+    applied = client.post(f"/builder/{team_id}/json", data={"component_json": json.dumps(component)}, headers=HTMX)
+    assert "Applied the JSON." in applied.text
+    assert tool_probe(client, team_id) == (False, True)
+
+
+def test_only_the_gate_hands_out_keys_for_a_run() -> None:
+    """The saved keys reach a run only through `admission.admit`: no other module of the studio loads them,
+    except the Settings pages that list them and the default model's name."""
+    root = Path(__file__).resolve().parents[2] / "studio"
+    callers = {str(p.relative_to(root)) for p in root.rglob("*.py") if "load_credentials(" in p.read_text()}
+    assert callers == {"services/credentials.py", "services/admission.py", "services/teams.py",
+                       "web/routes/settings.py", "web/routes/api_settings.py"}
