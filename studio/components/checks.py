@@ -169,35 +169,13 @@ def check_graph_flow(team: Node, report: Report) -> None:
         report(at(), "no start node: every node has an incoming edge; set default_start_node", "error")
     if all(node.edges for node in nodes.values()):
         report(at(), "no end node: every node has an outgoing edge, so the flow never completes", "error")
-    cycles = _cycles(graph)
+    cycles = graph.cycles()
     for cycle in cycles:
         if all(edge.condition is None for name in cycle for edge in nodes[name].edges):
             report(at(), f"cycle without an exit condition: {' -> '.join([*cycle, cycle[0]])}", "error")
     if cycles and team.raw_config.get("termination_condition") is None and team.raw_config.get("max_turns") is None:
         report(team.at("termination_condition"), "the graph has a cycle: set a termination condition or max_turns",
                "error")
-
-
-def _cycles(graph: DiGraph) -> list[list[str]]:
-    """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
-    found: list[list[str]] = []
-    done: set[str] = set()
-    path: list[str] = []
-
-    def visit(name: str) -> None:
-        path.append(name)
-        for edge in graph.nodes[name].edges:
-            if edge.target in path:
-                found.append(path[path.index(edge.target):])
-            elif edge.target in graph.nodes and edge.target not in done:
-                visit(edge.target)
-        path.pop()
-        done.add(name)
-
-    for name in graph.nodes:
-        if name not in done:
-            visit(name)
-    return found
 
 
 def check_assistant(agent: Node, report: Report) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.components import get_spec, providers, suggest
+from studio.components import ProviderSpec, get_spec, providers, suggest
 from studio.runtime.config import ConfigModel
 
 from .builders import FIXTURES, ROUND_ROBIN, problems
@@ -19,8 +19,14 @@ def test_every_provider_has_a_type_a_config_model_and_a_unique_name() -> None:
                                        "chat_completion_context", "code_executor"}
         assert issubclass(spec.config, ConfigModel)
         assert (spec.runtime is None) == (spec.unsupported is not None)
-        if spec.runtime is not None:
-            assert spec.config is spec.runtime.component_config_schema
+
+
+def test_a_spec_has_a_runtime_class_or_a_config_model_and_why_it_cannot_run() -> None:
+    with pytest.raises(ValueError, match="give a runtime class"):
+        ProviderSpec("x.Unknown", "team")
+    with pytest.raises(ValueError, match="give a runtime class"):
+        ProviderSpec("x.Unknown", "team", config=ConfigModel)
+    assert ProviderSpec("x.Unknown", "team", config=ConfigModel, unsupported="no runtime").config is ConfigModel
 
 
 def test_every_provider_has_an_autogen_fixture() -> None:

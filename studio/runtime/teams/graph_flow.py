@@ -101,16 +101,17 @@ class DiGraph(BaseModel):
         return problems
 
     def has_cycles(self) -> bool:
-        return bool(self._cycles())
+        return bool(self.cycles())
 
     def _unconditional_cycles(self) -> list[str]:
         return [
             f"Cycle detected without exit condition: {' -> '.join([*cycle, cycle[0]])}"
-            for cycle in self._cycles()
+            for cycle in self.cycles()
             if all(edge.condition is None for name in cycle for edge in self.nodes[name].edges)
         ]
 
-    def _cycles(self) -> list[list[str]]:
+    def cycles(self) -> list[list[str]]:
+        """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
         cycles: list[list[str]] = []
         visited: set[str] = set()
         path: list[str] = []
