@@ -127,13 +127,21 @@ def slots_of(model: type[BaseModel]) -> tuple[Slot, ...]:
 
 def tagged(choose: Callable[[Any], str], **members: Any) -> Any:
     """A union whose branch `choose(value)` names, so errors come from that branch only."""
+    return _tagged(lambda value: TAG_PREFIX + choose(value), members)
+
+
+def _tagged(tag: Callable[[Any], str], members: dict[str, Any]) -> Any:
     branches = tuple(Annotated[kind, Tag(TAG_PREFIX + name)] for name, kind in members.items())
-    return Annotated[Union[branches], Discriminator(lambda value: TAG_PREFIX + choose(value))]  # noqa: UP007
+    return Annotated[Union[branches], Discriminator(tag)]  # noqa: UP007
+
+
+def _text_or_other(value: Any) -> str:
+    return TAG_PREFIX + "text" if isinstance(value, str) else TAG_PREFIX + "other"
 
 
 def text_or(other: Any) -> Any:
-    """`str | other`, tagged."""
-    return tagged(lambda v: "text" if isinstance(v, str) else "other", text=str, other=other)
+    """`str | other`, tagged (one call per value: message contents are validated on every model call)."""
+    return _tagged(_text_or_other, {"text": str, "other": other})
 
 
 Built = Mapping[str, Any]

@@ -16,15 +16,14 @@ from .models.types import (
     UserMessage,
 )
 
-UNBOUNDED_CONTEXT: Component = {"provider": "autogen_core.model_context.UnboundedChatCompletionContext", "config": {}}
-"""The model context an agent or a selector gets when none is set (the runtime's default, and AutoGen's)."""
-
+_UNBOUNDED: Component = {"provider": "autogen_core.model_context.UnboundedChatCompletionContext", "config": {}}
 _INITIAL_MESSAGES = "Messages the context starts with, as a JSON list."
 
 
 def context_slot() -> Any:
-    """The `model_context` field of an agent or a selector: a context component, unbounded when unset."""
-    return slot("chat_completion_context", default=UNBOUNDED_CONTEXT, description="How much of the conversation "
+    """The `model_context` field of an agent or a selector: a context component, unbounded when unset (the
+    runtime's default, and AutoGen's)."""
+    return slot("chat_completion_context", default=_UNBOUNDED, description="How much of the conversation "
                 "the agent sends to its model, e.g. only the last N messages. Empty: everything.")
 
 
@@ -125,9 +124,12 @@ def _without_leading_tool_result(messages: list[LLMMessage]) -> list[LLMMessage]
 
 
 __all__ = [
-    "UNBOUNDED_CONTEXT",
-    "ChatCompletionContext",
-    "UnboundedChatCompletionContext",
     "BufferedChatCompletionContext",
+    "BufferedContextConfig",
+    "ChatCompletionContext",
     "HeadAndTailChatCompletionContext",
+    "HeadAndTailContextConfig",
+    "UnboundedChatCompletionContext",
+    "UnboundedContextConfig",
+    "context_slot",
 ]

@@ -16,12 +16,12 @@ from ..messages import (
     TextMessage,
 )
 
+# The descriptions (the Builder's help texts) of the config fields agents share.
 NAME_HELP = ("A unique name in the team, a Python identifier (letters, digits, underscores). Handoffs, graph edges "
              "and terminations refer to agents by this name.")
 DESCRIPTION_HELP = ("What this agent is good at. Other agents and a selector's model read it to decide who should "
                     "speak next.")
 STREAM_HELP = "Stream the model's reply token by token into the trace."
-"""The descriptions of the config fields agents share."""
 
 
 class BaseChatAgent(Configurable, ABC):

@@ -35,17 +35,18 @@ from ..messages import (
 AnyMessage = BaseAgentEvent | BaseChatMessage
 CANCELLED_REASON = "Run cancelled."
 
+# The descriptions (the Builder's help texts) of the config fields teams share.
 NAME_HELP = "The team's name, used when this team is a participant of another team."
 DESCRIPTION_HELP = "What the team does; shown to an outer team that picks speakers."
 PARTICIPANTS_HELP = ("The agents (or nested teams) in this team, in speaking order for round robin. Select one to "
                      "edit it; drag agents from the library to add more.")
 EVENTS_HELP = "Also send the team's internal events (such as speaker selection) to the trace."
-"""The descriptions of the config fields teams share."""
 
 
 class TeamConfig(ConfigModel):
     """Fields every team has. The runtime names a team after its class when `name` is unset, and each
-    runnable team's config says so (`filled`), so the canonical form writes the name it runs under."""
+    runnable team's config says so (`filled`), so the canonical form writes the name it runs under: that is
+    why a team's config follows its class, and is set as its `component_config_schema` after it."""
 
     name: str | None = Field(None, description=NAME_HELP)
     description: str | None = Field(None, description=DESCRIPTION_HELP)
