@@ -1,4 +1,4 @@
-"""The properties panel's forms: one `FormField` per config field of a component's provider schema,
+"""The properties panel's forms: one `FormField` per config field of a component's config model,
 and `parse_form` to turn what a browser submits back into a typed component.
 
 Pure domain code: the web layer renders a `Form` with Jinja and posts it back. Every input is named by

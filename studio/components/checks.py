@@ -187,7 +187,7 @@ def check_assistant(agent: Node, report: Report) -> None:
     seen: set[str] = set()
     for j, target, name in _handoffs(agent):
         item = raw["handoffs"][j]
-        if not name.isidentifier() and not (isinstance(item, dict) and item.get("name")):  # a name: the schema
+        if not name.isidentifier() and not (isinstance(item, dict) and item.get("name")):  # a name: the model
             report(agent.at("handoffs", j, "target"), f"the handoff to {target!r} is named {name!r}, which is not "
                    "a valid identifier: give it a name, or hand off to a valid agent name", "error")
         if name in seen:

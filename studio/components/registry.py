@@ -44,7 +44,7 @@ class ProviderSpec:
         return self.provider.rsplit(".", 1)[-1]
 
     def config_for(self, component_version: int | None) -> type[ConfigModel] | None:
-        """The schema of a config written at `component_version` (None if unknown and older)."""
+        """The config model of a config written at `component_version` (None if unknown and older)."""
         if component_version is None or component_version >= self.version:
             return self.config
         return self.past_configs.get(component_version)
