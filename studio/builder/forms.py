@@ -1,4 +1,4 @@
-"""The properties panel's forms: one `FormField` per config field of a component's provider schema,
+"""The properties panel's forms: one `FormField` per config field of a component's config model,
 and `parse_form` to turn what a browser submits back into a typed component.
 
 Pure domain code: the web layer renders a `Form` with Jinja and posts it back. Every input is named by
@@ -16,18 +16,18 @@ import types
 from collections.abc import Collection, Sequence
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from studio.components import MASK, Problem, get_spec, validate_component
-from studio.components.schemas.agents import HandoffConfig
-from studio.components.schemas.common import ConfigModel, ModelInfoConfig, slots_of
-from studio.components.schemas.teams import DiGraphEdgeConfig
+from studio.components import MASK, ComponentModel, Problem, get_spec, validate_component
 from studio.components.validation import pydantic_problems
+from studio.runtime.agents.handoff import Handoff
+from studio.runtime.config import slots_of
+from studio.runtime.models.types import ModelInfoConfig
+from studio.runtime.teams.graph_flow import DiGraphEdge
 
 from ._form_input import CHECKED, CLEAR, TRI_STATE, Submitted, inputs, read_fields
-from .field_help import ENVELOPE, HANDOFF_HELP, LABELS, help_for
 
 __all__ = ["CHECKED", "CLEAR", "ComponentRef", "Form", "FormField", "Kind", "edge_form", "form_for",
            "parse_edge_form", "parse_form"]
@@ -41,7 +41,23 @@ FIRST = ("name", "model", "base_url", "api_key", "azure_endpoint", "azure_deploy
          "model_info", "temperature", "max_tokens", "description", "system_message", "model_client", "workbench",
          "tools", "handoffs", "participants", "termination_condition", "max_turns", "graph", "text", "source_code",
          "target", "condition")
-"""Fields shown first, in this order; then the other required fields, then the rest in schema order."""
+"""Fields shown first, in this order; then the other required fields, then the rest in model order."""
+LABELS: dict[str, str] = {
+    "api_key": "API key",
+    "base_url": "Base URL",
+    "azure_ad_token": "Azure AD token",
+    "azure_ad_token_provider": "Azure AD token provider",
+    "json_output": "JSON output",
+    "top_p": "Top p",
+    "n": "Number of replies (n)",
+    "max_total_token": "Max total tokens",
+    "max_prompt_token": "Max prompt tokens",
+    "max_completion_token": "Max completion tokens",
+    "workbench": "Workbenches",
+    "input_func": "Input function",
+}
+"""Labels that `name.replace("_", " ").capitalize()` gets wrong. The help texts are the config models'
+field descriptions."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -152,8 +168,8 @@ def form_for(component: dict[str, Any]) -> Form:
     """The form for a component envelope; an unknown provider gets its whole config as JSON."""
     provider = str(component.get("provider", ""))
     config = _config(component)
-    envelope = [_text("label", "label", "Label", ENVELOPE["label"], component.get("label")),
-                _text("description", "description", "Component description", ENVELOPE["description"],
+    envelope = [_text("label", "label", "Label", _help(ComponentModel, "label"), component.get("label")),
+                _text("description", "description", "Component description", _help(ComponentModel, "description"),
                       component.get("description"), kind="textarea")]
     spec = get_spec(provider)
     model = _model_of(component)
@@ -161,7 +177,7 @@ def form_for(component: dict[str, Any]) -> Form:
         raw = FormField("config", "config", "Config", "json", "The component's configuration, as JSON.",
                         required=True, value=_json_text(config))
         return Form(provider, component.get("component_type"), _title(component, provider), (*envelope, raw))
-    fields = _fields(model, config, "config.", spec.name, spec.component_type)
+    fields = _fields(model, config, "config.", spec.name)
     return Form(spec.provider, spec.component_type, _title(component, spec.name), (*envelope, *fields))
 
 
@@ -194,7 +210,7 @@ def parse_form(component: dict[str, Any], submitted: Submitted) -> tuple[dict[st
 def edge_form(edge: dict[str, Any], participants: Sequence[str] = ()) -> Form:
     """The form of a GraphFlow edge (`graph.nodes[source].edges[i]`); paths are the edge's own keys, as
     the `set_field` action on an edge node expects them. With `participants`, the target is a select."""
-    fields = _fields(DiGraphEdgeConfig, edge, "", "DiGraphEdge", "edge")
+    fields = _fields(DiGraphEdge, edge, "", "DiGraphEdge")
     if participants:
         choices = tuple((name, name) for name in dict.fromkeys([*participants, str(edge.get("target", ""))]))
         fields = [dataclasses.replace(f, kind="select", choices=choices) if f.name == "target" else f
@@ -211,20 +227,20 @@ def parse_edge_form(edge: dict[str, Any], submitted: Submitted,
     if problems:
         return result, problems
     for key, value in changes.items():
-        if value is None and DiGraphEdgeConfig.model_fields[key].default is not None:
+        if value is None and DiGraphEdge.model_fields[key].default is not None:
             result.pop(key, None)  # e.g. an empty activation group falls back to the target
         else:
             result[key] = value
     try:
-        DiGraphEdgeConfig.model_validate(result)
+        DiGraphEdge.model_validate(result)
     except ValidationError as exc:
         problems = pydantic_problems(exc, "")
     return result, problems
 
 
-def _fields(model: type[ConfigModel], config: dict[str, Any], prefix: str, owner: str,
-            component_type: str | None) -> list[FormField]:
-    """The fields of a config schema, the most used first, filled from `config` (or the defaults)."""
+def _fields(model: type[BaseModel], config: dict[str, Any], prefix: str, owner: str) -> list[FormField]:
+    """The fields of a config model, the most used first, filled from `config` (or the defaults); each field's
+    help is its description."""
     slots = {s.field: s for s in slots_of(model)}
     fields = []
     for name, info in model.model_fields.items():
@@ -234,8 +250,7 @@ def _fields(model: type[ConfigModel], config: dict[str, Any], prefix: str, owner
         default = _default(info)
         value = config.get(name) if present else default
         path = prefix + name
-        text = help_for(owner, component_type, name) or info.description \
-            or f"The {_label(name).lower()} setting of {owner}."
+        text = info.description or f"The {_label(name).lower()} setting of {owner}."
         base = {"name": name, "path": path, "label": _label(name), "help": text,
                 "required": info.is_required(),
                 "is_default": not present or (not info.is_required() and value == default)}
@@ -255,7 +270,7 @@ def _config(component: dict[str, Any]) -> dict[str, Any]:
 
 # ---- building fields -------------------------------------------------------------------------------
 
-def _model_of(component: dict[str, Any]) -> type[ConfigModel] | None:
+def _model_of(component: dict[str, Any]) -> type[BaseModel] | None:
     spec = get_spec(str(component.get("provider", "")))
     version = component.get("component_version")
     version = version if isinstance(version, int) and not isinstance(version, bool) and version > 0 else None
@@ -270,7 +285,7 @@ def _field(base: dict[str, Any], info: FieldInfo, value: Any) -> FormField:
         return FormField(**base, kind="secret", is_set=bool(value))
     if annotation is ModelInfoConfig:
         return _model_info(base, value)
-    if _is_list_of(annotation, HandoffConfig):
+    if _is_list_of(annotation, Handoff):
         return _handoffs(base, value)
     if annotation is bool:
         if optional:
@@ -299,10 +314,9 @@ def _model_info(base: dict[str, Any], value: Any) -> FormField:
     path = base["path"]
     sub = []
     for name in ("vision", "function_calling", "json_output", "structured_output"):
-        sub.append(FormField(name, f"{path}.{name}", _label(name), "checkbox", help_for("", None, name) or "",
+        sub.append(FormField(name, f"{path}.{name}", _label(name), "checkbox", _help(ModelInfoConfig, name),
                              value=bool(info.get(name, False))))
-    sub.append(_text("family", f"{path}.family", "Family", help_for("", None, "family") or "",
-                     info.get("family")))
+    sub.append(_text("family", f"{path}.family", "Family", _help(ModelInfoConfig, "family"), info.get("family")))
     return FormField(**base, kind="group", fields=tuple(sub))
 
 
@@ -312,7 +326,7 @@ def _handoffs(base: dict[str, Any], value: Any) -> FormField:
     for i, item in enumerate([*items, {}]):
         data = {"target": item} if isinstance(item, str) else item if isinstance(item, dict) else {}
         rows.append(tuple(
-            _text(key, f"{base['path']}[{i}].{key}", _label(key), HANDOFF_HELP[key], data.get(key),
+            _text(key, f"{base['path']}[{i}].{key}", _label(key), _help(Handoff, key), data.get(key),
                   kind="textarea" if key == "message" else "text")
             for key in ("target", "name", "description", "message")))
     return FormField(**base, kind="rows", rows=tuple(rows))
@@ -346,11 +360,15 @@ def _label(name: str) -> str:
     return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
+def _help(model: type[BaseModel], name: str) -> str:
+    return model.model_fields[name].description or ""
+
+
 def _default(info: FieldInfo) -> Any:
     default = info.get_default(call_default_factory=True)
     if default is PydanticUndefined:
         return None
-    return default.model_dump(mode="json") if isinstance(default, ConfigModel) else default
+    return default.model_dump(mode="json") if isinstance(default, BaseModel) else default
 
 
 def _strip_none(annotation: Any) -> Any:

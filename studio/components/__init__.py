@@ -1,6 +1,6 @@
-"""The declarative component format (AutoGen's): envelope, provider registry, config schemas,
-validation with JSON paths, the canonical form every export writes, and load/dump to and from
-`studio.runtime` objects."""
+"""The declarative component format (AutoGen's): envelope, provider registry, validation with JSON
+paths, secrets masked in files, the canonical form every export writes, and load/dump to and from
+`studio.runtime` objects. Each provider's config model is the runtime's, beside the class it configures."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ from .errors import (
 )
 from .loader import dump_component, load_component, validate_component
 from .registry import ProviderSpec, get_spec, providers, suggest
+from .secrets import SECRET_FIELDS, SECRET_HEADERS, mask_config
 
 __all__ = [
     "MASK",
+    "SECRET_FIELDS",
+    "SECRET_HEADERS",
     "UNSUPPORTED",
     "UNTRUSTED",
     "blocking",
@@ -37,6 +40,7 @@ __all__ = [
     "dump_component",
     "get_spec",
     "load_component",
+    "mask_config",
     "providers",
     "suggest",
     "validate_component",

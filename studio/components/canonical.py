@@ -1,8 +1,8 @@
 """The canonical form of a component document: what every export writes and what the builder keeps.
 
-Schema-driven and pure: each component's config is read with its provider's schema (the one for its
-`component_version`) and written back with every default filled in (`ConfigModel.to_json`, then the
-provider's `canonical_config`), each nested component in turn; the envelope gets the canonical provider,
+Model-driven and pure: each component's config is read with its provider's config model (the one for its
+`component_version`) and written back with every default filled in, as the runtime would dump it
+(`ConfigModel.canonical_json`), each nested component in turn; the envelope gets the canonical provider,
 component type and versions, and the label AutoGen gives (the class name) when it has none. Nothing is
 built: no runtime object, no tool code parsed, no work directory made, so it is cheap enough to run after
 every builder action.
@@ -19,14 +19,13 @@ them (`studio.services.team_files.mask_secrets`).
 from __future__ import annotations
 
 import copy
-import types
-from functools import cache
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, ValidationError
+
+from studio.runtime.config import SECRET_FIELDS, slots_of
 
 from .registry import get_spec
-from .schemas.common import slots_of
 
 
 def canonical_form(document: Any) -> Any:
@@ -59,14 +58,12 @@ def _canonical(raw: dict[str, Any]) -> dict[str, Any] | None:
         validated = model.model_validate(config)
     except ValidationError:
         return None
-    data = validated.to_json()
-    for name in secret_fields(model):  # the schema masks them when it writes; the canonical form does not
+    data = validated.canonical_json()
+    if data is None:
+        return None
+    for name in SECRET_FIELDS:  # the model masks them when it writes; the canonical form does not
         if isinstance(config.get(name), str) and name in data:
             data[name] = config[name]
-    if spec.canonical_config is not None:
-        data = spec.canonical_config(data, validated)
-        if data is None:
-            return None
     for slot in slots_of(spec.config):
         value = data.get(slot.field)
         if slot.many and isinstance(value, list):
@@ -83,17 +80,6 @@ def _canonical(raw: dict[str, Any]) -> dict[str, Any] | None:
     return envelope
 
 
-@cache
-def secret_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a config schema that hold a secret (`SecretStr`)."""
-    def secret(annotation: Any) -> bool:
-        if get_origin(annotation) in (Union, types.UnionType):
-            return any(secret(a) for a in get_args(annotation))
-        return annotation is SecretStr
-
-    return tuple(name for name, field in model.model_fields.items() if secret(field.annotation))
-
-
 def is_default(provider: str, field: str, value: Any) -> bool:
     """Whether `value` is what the canonical form writes for `field` of `provider` when it is left out."""
     spec = get_spec(provider)
@@ -106,4 +92,4 @@ def is_default(provider: str, field: str, value: Any) -> bool:
     return value == canonical_form(default)
 
 
-__all__ = ["canonical_form", "is_default", "secret_fields"]
+__all__ = ["canonical_form", "is_default"]

@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
+from studio.runtime.agents.assistant import AssistantAgentConfigV1
+from studio.runtime.teams.graph_flow import DiGraph
+
 from .errors import UNSUPPORTED
-from .schemas.agents import AssistantAgentConfigV1
-from .schemas.teams import DiGraphConfig
 from .validation import Node, unsupported
 
 Report = Callable[..., None]
@@ -128,9 +129,9 @@ def check_swarm(team: Node, report: Report) -> None:
 def check_graph_flow(team: Node, report: Report) -> None:
     """Edges and nodes must name participants; the flow needs a start and an end; loops need exits."""
     try:
-        graph = DiGraphConfig.model_validate(team.raw_config.get("graph"))
+        graph = DiGraph.model_validate(team.raw_config.get("graph"))
     except ValidationError:
-        return  # reported by the schema
+        return  # reported by the config model
     nodes, at = graph.nodes, lambda *p: team.at("graph", *p)
     names: dict[str, int] = {}
     for i, _, name in _members(team):
@@ -168,35 +169,13 @@ def check_graph_flow(team: Node, report: Report) -> None:
         report(at(), "no start node: every node has an incoming edge; set default_start_node", "error")
     if all(node.edges for node in nodes.values()):
         report(at(), "no end node: every node has an outgoing edge, so the flow never completes", "error")
-    cycles = _cycles(graph)
+    cycles = graph.cycles()
     for cycle in cycles:
         if all(edge.condition is None for name in cycle for edge in nodes[name].edges):
             report(at(), f"cycle without an exit condition: {' -> '.join([*cycle, cycle[0]])}", "error")
     if cycles and team.raw_config.get("termination_condition") is None and team.raw_config.get("max_turns") is None:
         report(team.at("termination_condition"), "the graph has a cycle: set a termination condition or max_turns",
                "error")
-
-
-def _cycles(graph: DiGraphConfig) -> list[list[str]]:
-    """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
-    found: list[list[str]] = []
-    done: set[str] = set()
-    path: list[str] = []
-
-    def visit(name: str) -> None:
-        path.append(name)
-        for edge in graph.nodes[name].edges:
-            if edge.target in path:
-                found.append(path[path.index(edge.target):])
-            elif edge.target in graph.nodes and edge.target not in done:
-                visit(edge.target)
-        path.pop()
-        done.add(name)
-
-    for name in graph.nodes:
-        if name not in done:
-            visit(name)
-    return found
 
 
 def check_assistant(agent: Node, report: Report) -> None:
@@ -208,7 +187,7 @@ def check_assistant(agent: Node, report: Report) -> None:
     seen: set[str] = set()
     for j, target, name in _handoffs(agent):
         item = raw["handoffs"][j]
-        if not name.isidentifier() and not (isinstance(item, dict) and item.get("name")):  # a name: the schema
+        if not name.isidentifier() and not (isinstance(item, dict) and item.get("name")):  # a name: the model
             report(agent.at("handoffs", j, "target"), f"the handoff to {target!r} is named {name!r}, which is not "
                    "a valid identifier: give it a name, or hand off to a valid agent name", "error")
         if name in seen:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 MASK = "**********"
 """What AutoGen (and the studio) write in place of a secret such as `api_key`."""
@@ -23,8 +23,11 @@ class ComponentModel(BaseModel):
     component_type: str | None = None
     version: int | None = None
     component_version: int | None = None
-    description: str | None = None
-    label: str | None = None
+    description: str | None = Field(None, description="A note about this component for people reading the file. "
+                                    "Agents and teams have their own description field below, which the other "
+                                    "agents do see.")
+    label: str | None = Field(None, description="A display name for this component in the studio and in exported "
+                              "files. It does not change how the component behaves.")
     config: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:

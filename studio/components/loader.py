@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ComponentValidationError, Problem, UnsupportedComponentError
-from .providers.base import recall, remember
 from .registry import spec_for
-from .validation import Node, join, pydantic_problems, validate_tree
+from .secrets import mask_config, without_masks
+from .validation import Node, pydantic_problems, validate_tree
 
 Source = dict[str, Any] | str | Path | bytes
 
@@ -66,24 +67,19 @@ def load_component(data: Source, *, kind: str | None = None) -> Any:
 def _build(node: Node) -> Any:
     spec = node.spec
     assert spec is not None and node.config is not None  # guaranteed when validation found no error
-    if spec.factory is None:
+    if spec.runtime is None:
         raise UnsupportedComponentError(node.path, spec.provider, spec.unsupported or "cannot be loaded")
     built = {
         name: [_build(c) for c in value if c is not None] if isinstance(value, list)
         else _build(value) if value is not None else None
         for name, value in node.children.items()
     }
+    config, masked = without_masks(node.config)
     try:
-        obj = spec.factory(node.config, built)
-    except UnsupportedComponentError as exc:
-        raise UnsupportedComponentError(join(node.path, *exc.path.split(".")) if exc.path else node.path,
-                                        exc.provider, exc.reason) from exc
-    except ImportError as exc:
-        raise UnsupportedComponentError(node.path, spec.provider, f"cannot be loaded: the studio runtime lacks it "
-                                        f"({exc})") from exc
+        obj = spec.runtime._from_config(config, built)
     except (ValueError, TypeError) as exc:
         raise ComponentValidationError([Problem(node.path, f"{spec.name}: {exc}")]) from exc
-    remember(obj, label=node.label, description=node.description)
+    remember(obj, label=node.label, description=node.description, masked=masked or None)
     return obj
 
 
@@ -94,9 +90,9 @@ def dump_component(obj: Any) -> dict[str, Any]:
     description the object was loaded with (the label defaults to the class name).
     """
     spec = spec_for(obj)
-    if spec is None or spec.dumper is None:
+    if spec is None:
         raise TypeError(f"cannot dump {type(obj).__name__}: it is not a studio component")
-    raw = spec.dumper(obj, _dump_child)
+    raw = mask_config(obj._to_config(_dump_child), recall(obj, "masked", ()))
     try:
         config = spec.config.model_validate(raw).to_json()
     except ValidationError as exc:
@@ -117,3 +113,28 @@ def dump_component(obj: Any) -> dict[str, Any]:
 
 def _dump_child(obj: Any) -> dict[str, Any] | None:
     return None if obj is None else dump_component(obj)
+
+
+_notes: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def remember(obj: Any, **notes: Any) -> None:
+    """Keep file-only facts (label, description, masked secrets) on a runtime object for its dump."""
+    for key, value in notes.items():
+        try:
+            setattr(obj, f"_component_{key}", value)
+        except (AttributeError, TypeError):
+            try:
+                _notes.setdefault(obj, {})[key] = value
+            except TypeError:
+                pass
+
+
+def recall(obj: Any, key: str, default: Any = None) -> Any:
+    value = getattr(obj, f"_component_{key}", None)
+    if value is None:
+        try:
+            value = _notes.get(obj, {}).get(key)
+        except TypeError:
+            value = None
+    return default if value is None else value

@@ -1,41 +1,30 @@
 """The provider registry: every component the studio knows, found by provider name or alias.
 
-Each `ProviderSpec` ties a canonical AutoGen provider path to its component type, config schema
-(per version), a factory (config -> runtime object) and a dumper (runtime object -> config).
-The table is built on first use, so `import studio.components` stays cheap.
+Each `ProviderSpec` ties a canonical AutoGen provider path to its component type and the runtime class that
+builds it from its config model (`component_config_schema`, `_from_config`) and dumps it back
+(`_to_config`); the table (`specs.py`) imports those classes. It is built on first use, so
+`import studio.components` stays cheap.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .schemas.common import ConfigModel
-
-Factory = Callable[[Any, dict[str, Any]], Any]
-"""`factory(config, built)`: `config` is the validated config; `built` maps each nested-component
-field to its runtime object (or list of them, or None)."""
-
-Dumper = Callable[[Any, Callable[[Any], dict[str, Any] | None]], dict[str, Any]]
-"""`dumper(obj, dump)`: the config of `obj` as plain data; `dump(child)` gives a nested envelope."""
-
-Canonicaliser = Callable[[dict[str, Any], Any], dict[str, Any] | None]
-"""`canonical_config(data, config)`: `data` (the schema's JSON of the validated `config`, at the file's
-version) rewritten as the runtime would dump it at the current version, or None when it cannot be."""
+from studio.runtime.config import ConfigModel, Configurable
 
 
 @dataclass(frozen=True)
 class ProviderSpec:
     provider: str
     component_type: str
-    config: type[ConfigModel]
-    factory: Factory | None = None
-    dumper: Dumper | None = None
-    runtime: str | None = None
-    """The studio runtime class (dotted path) this provider builds; dumping finds specs by it."""
+    runtime: type[Configurable] | None = None
+    """The runtime class this provider builds and dumps; None for one the studio validates but cannot run."""
+    config: type[ConfigModel] = None  # type: ignore[assignment]
+    """Its config model (at `version`): the runtime class's `component_config_schema`, given only without one."""
     version: int = 1
     past_configs: Mapping[int, type[ConfigModel]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
@@ -43,15 +32,19 @@ class ProviderSpec:
     """Other `component_type` values seen in the wild for this provider, accepted silently."""
     unsupported: str | None = None
     """Why the runtime cannot build it; such components validate (with a warning) but do not load."""
-    canonical_config: Canonicaliser | None = None
-    """What the canonical form does beyond filling defaults (see `studio.components.canonical`)."""
+
+    def __post_init__(self) -> None:
+        if self.runtime is not None:
+            object.__setattr__(self, "config", self.runtime.component_config_schema)
+        if self.config is None or (self.runtime is None) != (self.unsupported is not None):
+            raise ValueError(f"{self.provider}: give a runtime class, or a config model and why it cannot run")
 
     @property
     def name(self) -> str:
         return self.provider.rsplit(".", 1)[-1]
 
     def config_for(self, component_version: int | None) -> type[ConfigModel] | None:
-        """The schema of a config written at `component_version` (None if unknown and older)."""
+        """The config model of a config written at `component_version` (None if unknown and older)."""
         if component_version is None or component_version >= self.version:
             return self.config
         return self.past_configs.get(component_version)
@@ -88,16 +81,16 @@ class _Table:
     """Canonical paths, aliases and bare class names."""
     by_package_class: dict[tuple[str, str], ProviderSpec]
     """(top-level package, class name): resolves internal paths such as `autogen_agentchat.teams._x.Y`."""
-    by_runtime_class: dict[str, ProviderSpec]
+    by_runtime_class: dict[type, ProviderSpec]
     candidates: dict[str, str]
     """Lower-cased names for "did you mean", mapped to the spelling to suggest."""
 
 
 @cache
 def _table() -> _Table:
-    from .providers import all_specs
+    from .specs import SPECS
 
-    specs = all_specs()
+    specs = SPECS
     by_name: dict[str, ProviderSpec] = {}
     for spec in specs:
         for name in (spec.provider, spec.name, *spec.aliases):
@@ -106,7 +99,7 @@ def _table() -> _Table:
         if provider in by_name:
             by_name.setdefault(alias, by_name[provider])
     by_package_class = {(s.provider.split(".", 1)[0], s.name): s for s in specs}
-    by_runtime = {s.runtime.rsplit(".", 1)[-1]: s for s in specs if s.runtime}
+    by_runtime = {s.runtime: s for s in specs if s.runtime}
     candidates = {name.lower(): name for name in by_name}
     return _Table(tuple(specs), by_name, by_package_class, by_runtime, candidates)
 
@@ -140,10 +133,6 @@ def suggest(provider: str) -> str | None:
 
 
 def spec_for(obj: Any) -> ProviderSpec | None:
-    """The spec that dumps a runtime object: found by its class (or a base class) name."""
+    """The spec that dumps a runtime object: found by its class (or a base class)."""
     by_runtime = _table().by_runtime_class
-    for cls in type(obj).__mro__:
-        spec = by_runtime.get(cls.__name__)
-        if spec is not None and cls.__module__.startswith("studio."):
-            return spec
-    return None
+    return next((by_runtime[cls] for cls in type(obj).__mro__ if cls in by_runtime), None)

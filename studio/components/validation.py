@@ -1,8 +1,8 @@
 """Structural validation: every problem at once, each at its JSON path.
 
 `validate_tree` checks the envelope, resolves the provider, checks the config against that
-provider's schema (the one for the file's `component_version`), then recurses into nested
-components, each checked against its own schema. It returns a `Node` tree that the semantic
+provider's config model (the one for the file's `component_version`), then recurses into nested
+components, each checked against its own model. It returns a `Node` tree that the semantic
 checks (`checks.py`) and the loader reuse, so a file is validated once per load.
 """
 
@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from studio.runtime.config import TAG_PREFIX, ConfigModel, autogen_required_fields, slots_of
+
 from .envelope import ComponentModel
 from .errors import UNSUPPORTED, Kind, Problem, Severity
 from .registry import (
@@ -24,7 +26,6 @@ from .registry import (
     get_spec,
     suggest,
 )
-from .schemas.common import TAG_PREFIX, ConfigModel, autogen_required_fields, slots_of
 
 
 @dataclass(eq=False)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.components import load_component
-from studio.components.providers.base import runtime_class
 from studio.components.registry import get_spec
 from studio.runtime.cancellation import CancellationToken
 from studio.services.teams import export_component, pretty_json
@@ -159,4 +158,4 @@ def _team_name(team: dict[str, Any]) -> str:
     if name:
         return str(name)
     spec = get_spec(str(team.get("provider", "")))
-    return runtime_class(spec.runtime).DEFAULT_NAME if spec and spec.runtime else ""
+    return getattr(spec.runtime, "DEFAULT_NAME", "") if spec else ""

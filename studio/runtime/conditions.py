@@ -11,7 +11,11 @@ import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Self
 
+from pydantic import Field
+
+from .config import Built, Component, ConfigModel, Configurable, filled, slot
 from .messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -28,7 +32,7 @@ class TerminatedException(RuntimeError):
     """A condition that already fired was asked again without a reset."""
 
 
-class TerminationCondition(ABC):
+class TerminationCondition(Configurable, ABC):
     @property
     @abstractmethod
     def terminated(self) -> bool: ...
@@ -76,8 +80,17 @@ class _OnceCondition(TerminationCondition):
         self._terminated = False
 
 
+class MaxMessageTerminationConfig(ConfigModel):
+    max_messages: int = Field(ge=1, description="Stop after this many messages in the conversation (the task "
+                              "counts as one).")
+    include_agent_event: bool = Field(False, description="Also count agent events (tool calls, thoughts) as "
+                                      "messages.")
+
+
 class MaxMessageTermination(TerminationCondition):
     """Stops after `max_messages` chat messages (events too with `include_agent_event`), the task included."""
+
+    component_config_schema = MaxMessageTerminationConfig
 
     def __init__(self, max_messages: int, include_agent_event: bool = False) -> None:
         self.max_messages = max_messages
@@ -101,8 +114,14 @@ class MaxMessageTermination(TerminationCondition):
         self._count = 0
 
 
+class TextMentionTerminationConfig(ConfigModel):
+    text: str = Field(description="Stop when a message contains this text, e.g. TERMINATE or APPROVE.")
+
+
 class TextMentionTermination(_OnceCondition):
     """Stops when a message or event (from `sources`, if given) contains `text`."""
+
+    component_config_schema = TextMentionTerminationConfig
 
     def __init__(self, text: str, sources: Sequence[str] | None = None) -> None:
         self.text = text
@@ -114,15 +133,35 @@ class TextMentionTermination(_OnceCondition):
         return f"Text '{self.text}' mentioned" if self.text in message.to_text() else None
 
 
+class StopMessageTerminationConfig(ConfigModel):
+    pass
+
+
 class StopMessageTermination(_OnceCondition):
     """Stops when an agent sends a `StopMessage`."""
+
+    component_config_schema = StopMessageTerminationConfig
 
     def _reason(self, message: BaseAgentEvent | BaseChatMessage) -> str | None:
         return "Stop message received" if isinstance(message, StopMessage) else None
 
 
+class TokenUsageTerminationConfig(ConfigModel):
+    """AutoGen 0.7.5 requires all three keys (null allowed) yet drops nulls when it dumps, so it cannot
+    load its own dump with a limit unset. The studio accepts missing keys and writes explicit nulls."""
+
+    max_total_token: int | None = filled(None, autogen_required=True, description="Stop once prompt and "
+                                         "completion tokens together reach this number. Empty: no limit.")
+    max_prompt_token: int | None = filled(None, autogen_required=True, description="Stop once prompt tokens "
+                                          "reach this number. Empty: no limit.")
+    max_completion_token: int | None = filled(None, autogen_required=True, description="Stop once completion "
+                                              "tokens reach this number. Empty: no limit.")
+
+
 class TokenUsageTermination(TerminationCondition):
     """Stops once the tokens reported on messages reach any of the limits."""
+
+    component_config_schema = TokenUsageTerminationConfig
 
     def __init__(
         self,
@@ -167,8 +206,15 @@ class TokenUsageTermination(TerminationCondition):
         self._prompt = self._completion = 0
 
 
+class HandoffTerminationConfig(ConfigModel):
+    target: str = Field(description="Stop when an agent hands off to this target, usually \"user\", so a person "
+                        "can answer before the team goes on.")
+
+
 class HandoffTermination(_OnceCondition):
     """Stops when an agent hands off to `target` (typically "user", to ask a person)."""
+
+    component_config_schema = HandoffTerminationConfig
 
     def __init__(self, target: str) -> None:
         self.target = target
@@ -179,8 +225,14 @@ class HandoffTermination(_OnceCondition):
         return None
 
 
+class TimeoutTerminationConfig(ConfigModel):
+    timeout_seconds: float = Field(ge=0, description="Stop when the run has lasted this many seconds.")
+
+
 class TimeoutTermination(TerminationCondition):
     """Stops at the first turn that ends `timeout_seconds` after the start (or the last reset)."""
+
+    component_config_schema = TimeoutTerminationConfig
 
     def __init__(self, timeout_seconds: float) -> None:
         self.timeout_seconds = timeout_seconds
@@ -204,8 +256,14 @@ class TimeoutTermination(TerminationCondition):
         self._terminated = False
 
 
+class ExternalTerminationConfig(ConfigModel):
+    pass
+
+
 class ExternalTermination(TerminationCondition):
     """Stops at the end of the current turn after `set()` is called from outside (a Stop button)."""
+
+    component_config_schema = ExternalTerminationConfig
 
     def __init__(self) -> None:
         self._terminated = False
@@ -228,8 +286,14 @@ class ExternalTermination(TerminationCondition):
         self._terminated = self._requested = False
 
 
+class SourceMatchTerminationConfig(ConfigModel):
+    sources: list[str] = Field(description="Stop as soon as any of these agents has spoken, one name per line.")
+
+
 class SourceMatchTermination(_OnceCondition):
     """Stops as soon as one of `sources` has produced a message or event."""
+
+    component_config_schema = SourceMatchTerminationConfig
 
     def __init__(self, sources: Sequence[str]) -> None:
         self.sources = list(sources)
@@ -238,8 +302,15 @@ class SourceMatchTermination(_OnceCondition):
         return f"'{message.source}' answered" if message.source in self.sources else None
 
 
+class TextMessageTerminationConfig(ConfigModel):
+    source: str | None = Field(None, description="Stop when this agent sends a plain text message. Empty: stop "
+                               "on a text message from any agent.")
+
+
 class TextMessageTermination(_OnceCondition):
     """Stops on the first `TextMessage` (from `source`, if given): an agent answered in plain text."""
+
+    component_config_schema = TextMessageTerminationConfig
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source
@@ -250,8 +321,14 @@ class TextMessageTermination(_OnceCondition):
         return None
 
 
+class FunctionCallTerminationConfig(ConfigModel):
+    function_name: str = Field(description="Stop when a tool with this name has been executed.")
+
+
 class FunctionCallTermination(_OnceCondition):
     """Stops once a tool named `function_name` has been executed."""
+
+    component_config_schema = FunctionCallTerminationConfig
 
     def __init__(self, function_name: str) -> None:
         self.function_name = function_name
@@ -264,11 +341,26 @@ class FunctionCallTermination(_OnceCondition):
         return None
 
 
-class OrTerminationCondition(TerminationCondition):
-    """Stops when any of its conditions fires; the stop reason joins every one that fired this turn."""
+class CompositeTerminationConfig(ConfigModel):
+    """`OrTerminationCondition` / `AndTerminationCondition`: nestable."""
+
+    conditions: list[Component] = slot("termination", many=True, default=..., description="The conditions "
+                                       "combined: OR stops when any of them is met, AND when all are.")
+
+
+class _Composite(TerminationCondition):
+    component_config_schema = CompositeTerminationConfig
 
     def __init__(self, *conditions: TerminationCondition) -> None:
         self.conditions = list(conditions)
+
+    @classmethod
+    def _from_config(cls, config: CompositeTerminationConfig, built: Built) -> Self:
+        return cls(*built["conditions"])
+
+
+class OrTerminationCondition(_Composite):
+    """Stops when any of its conditions fires; the stop reason joins every one that fired this turn."""
 
     @property
     def terminated(self) -> bool:
@@ -283,11 +375,11 @@ class OrTerminationCondition(TerminationCondition):
             await condition.reset()
 
 
-class AndTerminationCondition(TerminationCondition):
+class AndTerminationCondition(_Composite):
     """Stops once every condition has fired, not necessarily in the same turn."""
 
     def __init__(self, *conditions: TerminationCondition) -> None:
-        self.conditions = list(conditions)
+        super().__init__(*conditions)
         self._fired: list[StopMessage] = []
 
     @property
@@ -329,4 +421,15 @@ __all__ = [
     "FunctionCallTermination",
     "OrTerminationCondition",
     "AndTerminationCondition",
+    "CompositeTerminationConfig",
+    "ExternalTerminationConfig",
+    "FunctionCallTerminationConfig",
+    "HandoffTerminationConfig",
+    "MaxMessageTerminationConfig",
+    "SourceMatchTerminationConfig",
+    "StopMessageTerminationConfig",
+    "TextMentionTerminationConfig",
+    "TextMessageTerminationConfig",
+    "TimeoutTerminationConfig",
+    "TokenUsageTerminationConfig",
 ]

@@ -5,15 +5,29 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from pydantic import Field
+
+from .config import Component, ConfigModel, Configurable, slot
 from .models.types import (
     AssistantMessage,
     FunctionExecutionResultMessage,
     LLMMessage,
+    TaggedLLMMessage,
     UserMessage,
 )
 
+_UNBOUNDED: Component = {"provider": "autogen_core.model_context.UnboundedChatCompletionContext", "config": {}}
+_INITIAL_MESSAGES = "Messages the context starts with, as a JSON list."
 
-class ChatCompletionContext(ABC):
+
+def context_slot() -> Any:
+    """The `model_context` field of an agent or a selector: a context component, unbounded when unset (the
+    runtime's default, and AutoGen's)."""
+    return slot("chat_completion_context", default=_UNBOUNDED, description="How much of the conversation "
+                "the agent sends to its model, e.g. only the last N messages. Empty: everything.")
+
+
+class ChatCompletionContext(Configurable, ABC):
     def __init__(self, initial_messages: list[LLMMessage] | None = None) -> None:
         self.initial_messages = initial_messages
         self._messages: list[LLMMessage] = []
@@ -41,15 +55,28 @@ class ChatCompletionContext(ABC):
         return {"messages": [m.model_dump(mode="json") for m in self._messages]}
 
 
+class UnboundedContextConfig(ConfigModel):
+    initial_messages: list[TaggedLLMMessage] | None = Field(None, description=_INITIAL_MESSAGES)
+
+
 class UnboundedChatCompletionContext(ChatCompletionContext):
     """Sends the whole conversation."""
+
+    component_config_schema = UnboundedContextConfig
 
     async def get_messages(self) -> list[LLMMessage]:
         return self._messages
 
 
+class BufferedContextConfig(ConfigModel):
+    buffer_size: int = Field(ge=1, description="Send only the last this-many messages to the model.")
+    initial_messages: list[TaggedLLMMessage] | None = Field(None, description=_INITIAL_MESSAGES)
+
+
 class BufferedChatCompletionContext(ChatCompletionContext):
     """Sends only the last `buffer_size` messages (never starting with an orphaned tool result)."""
+
+    component_config_schema = BufferedContextConfig
 
     def __init__(self, buffer_size: int, initial_messages: list[LLMMessage] | None = None) -> None:
         if buffer_size <= 0:
@@ -61,8 +88,16 @@ class BufferedChatCompletionContext(ChatCompletionContext):
         return _without_leading_tool_result(self._messages[-self.buffer_size :])
 
 
+class HeadAndTailContextConfig(ConfigModel):
+    head_size: int = Field(ge=0, description="Keep this many messages from the start of the conversation.")
+    tail_size: int = Field(ge=0, description="Keep this many of the latest messages.")
+    initial_messages: list[TaggedLLMMessage] | None = Field(None, description=_INITIAL_MESSAGES)
+
+
 class HeadAndTailChatCompletionContext(ChatCompletionContext):
     """Sends the first `head_size` and last `tail_size` messages, with a note of how many were skipped."""
+
+    component_config_schema = HeadAndTailContextConfig
 
     def __init__(self, head_size: int, tail_size: int, initial_messages: list[LLMMessage] | None = None) -> None:
         if head_size <= 0 or tail_size <= 0:
@@ -89,8 +124,12 @@ def _without_leading_tool_result(messages: list[LLMMessage]) -> list[LLMMessage]
 
 
 __all__ = [
-    "ChatCompletionContext",
-    "UnboundedChatCompletionContext",
     "BufferedChatCompletionContext",
+    "BufferedContextConfig",
+    "ChatCompletionContext",
     "HeadAndTailChatCompletionContext",
+    "HeadAndTailContextConfig",
+    "UnboundedChatCompletionContext",
+    "UnboundedContextConfig",
+    "context_slot",
 ]

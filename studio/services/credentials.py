@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
-from studio.components import MASK, get_spec
+from studio.components import MASK, SECRET_FIELDS, get_spec
 from studio.runtime.models.endpoints import (
     AZURE_CLIENT,
     KINDS,
@@ -275,7 +275,7 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
     """
     result = copy.deepcopy(component)
     for canonical, config in model_clients(result):
-        if config.get("api_key") not in (None, "", MASK) or config.get("azure_ad_token") not in (None, "", MASK):
+        if any(config.get(name) not in (None, "", MASK) for name in SECRET_FIELDS):
             continue
         key = creds.saved_key_for(canonical, client_endpoint(canonical, config, creds.environ))
         if key is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from studio.components import (
+    SECRET_FIELDS,
     ComponentValidationError,
     UnsupportedComponentError,
     load_component,
@@ -164,7 +165,7 @@ def _secrets(component: Any, credentials: Credentials | None) -> list[str]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("api_key", "azure_ad_token") and isinstance(value, str) and len(value) > 6:
+                if key in SECRET_FIELDS and isinstance(value, str) and len(value) > 6:
                     found.append(value)
                 walk(value)
         elif isinstance(node, list):

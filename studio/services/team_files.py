@@ -23,6 +23,8 @@ from typing import Any
 
 from studio.components import (
     MASK,
+    SECRET_FIELDS,
+    SECRET_HEADERS,
     ComponentValidationError,
     Problem,
     UnsupportedComponentError,
@@ -30,6 +32,7 @@ from studio.components import (
     canonical_form,
     get_spec,
     load_component,
+    mask_config,
     validate_component,
 )
 
@@ -38,8 +41,6 @@ from studio.http.json_input import join_path
 
 from .errors import PayloadTooLargeError, TeamImportError
 
-SECRET_FIELDS = ("api_key", "azure_ad_token")
-SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
 KEY_NOT_STORED = "key not stored: keys are kept in Settings and added at run time"
 SHAPES_HINT = (
     "expected an AutoGen team component ({provider, config}), an AutoGen Studio team export "
@@ -144,22 +145,12 @@ def mask_secrets(document: Any) -> Any:
     """A copy of a document with every component's key (and secret header) replaced by the mask."""
     document = copy.deepcopy(document)
     for _, envelope in components_in(document):
-        config = envelope["config"]
-        for name in SECRET_FIELDS:
-            if config.get(name):
-                config[name] = MASK
-        headers = config.get("default_headers")
-        if isinstance(headers, dict):
-            for key in headers:
-                if key.lower() in SECRET_HEADERS:
-                    headers[key] = MASK
+        mask_config(envelope["config"])
     return document
 
 
-_SECRET_TEXT = re.compile(
-    r'("(?:api_key|azure_ad_token|authorization|api-key|x-api-key|proxy-authorization)"\s*:\s*)"(?:[^"\\\n]|\\.)*"?',
-    re.IGNORECASE,
-)
+_SECRET_NAMES = "|".join(re.escape(name) for name in (*SECRET_FIELDS, *sorted(SECRET_HEADERS)))
+_SECRET_TEXT = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"(?:[^"\\\n]|\\.)*"?', re.IGNORECASE)
 
 
 def redact_text(text: str) -> str:

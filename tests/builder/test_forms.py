@@ -1,4 +1,4 @@
-"""The properties panel's forms: every config field of every provider, their kinds, and
+"""The properties panel's forms: every config field of every provider, their kinds and help, and
 `parse_form` turning browser submissions back into typed components without touching the input."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import pytest
 
 from studio.builder.forms import (
     CHECKED,
+    Form,
+    FormField,
     edge_form,
     form_for,
     parse_edge_form,
@@ -20,10 +22,39 @@ from studio.builder.forms import (
 )
 from studio.builder.library import builtin_items
 from studio.components import MASK, get_spec, providers
-from studio.components.schemas.common import slots_of
+from studio.runtime.config import slots_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "autogen"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json"))
+CONFIG_FIELDS_OF_DOC = {
+    # every field component-format.md names, by provider class
+    "RoundRobinGroupChat": "participants termination_condition max_turns name description emit_team_events",
+    "SelectorGroupChat": "model_client selector_prompt allow_repeated_speaker max_selector_attempts "
+                         "model_client_streaming",
+    "GraphFlow": "graph",
+    "MagenticOneGroupChat": "max_stalls final_answer_prompt",
+    "AssistantAgent": "name description system_message model_client workbench handoffs model_context "
+                      "model_client_stream reflect_on_tool_use tool_call_summary_format max_tool_iterations "
+                      "metadata",
+    "CodeExecutorAgent": "code_executor model_client system_message supported_languages",
+    "LocalCommandLineCodeExecutor": "timeout work_dir cleanup_temp_files",
+    "OpenAIChatCompletionClient": "model api_key base_url model_info temperature max_tokens timeout "
+                                  "max_retries",
+    "AzureOpenAIChatCompletionClient": "azure_endpoint azure_deployment api_version",
+    "ReplayChatCompletionClient": "chat_completions model_info",
+    "FunctionTool": "name description source_code global_imports has_cancellation_support",
+    "BufferedChatCompletionContext": "buffer_size",
+    "HeadAndTailChatCompletionContext": "head_size tail_size",
+    "MaxMessageTermination": "max_messages include_agent_event",
+    "TextMentionTermination": "text",
+    "TokenUsageTermination": "max_total_token max_prompt_token max_completion_token",
+    "HandoffTermination": "target",
+    "TimeoutTermination": "timeout_seconds",
+    "SourceMatchTermination": "sources",
+    "TextMessageTermination": "source",
+    "FunctionCallTermination": "function_name",
+    "OrTerminationCondition": "conditions",
+}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -53,6 +84,10 @@ def every_component() -> list[Any]:
         for path, component in walk(item.component_copy()):
             found.append(pytest.param(component, id=f"{item.id}{path}"))
     return found
+
+
+def leaves(form: Form) -> list[FormField]:
+    return [leaf for f in form.fields for leaf in f.leaves()]
 
 
 def submit(component: dict[str, Any], **changes: str | list[str] | None) -> tuple[dict[str, Any], list[str]]:
@@ -90,6 +125,30 @@ def test_every_provider_has_a_form_with_every_config_field(spec: Any) -> None:
                 assert leaf.help.strip() and leaf.label, leaf.path
             assert field.required == (field.path != "label" and field.path != "description"
                                       and model.model_fields[field.name].is_required())
+
+
+@pytest.mark.parametrize("name", sorted(CONFIG_FIELDS_OF_DOC))
+def test_documented_fields_have_specific_help(name: str) -> None:
+    spec = get_spec(name)
+    assert spec is not None
+    form = form_for({"provider": spec.provider, "config": {}})
+    generic = f"setting of {spec.name}"
+    for field_name in CONFIG_FIELDS_OF_DOC[name].split():
+        field = form.field(f"config.{field_name}")
+        assert generic not in field.help, field.path
+
+
+@pytest.mark.parametrize("spec", providers(), ids=lambda s: s.name)
+def test_no_field_falls_back_to_generic_help(spec: Any) -> None:
+    for field in leaves(form_for({"provider": spec.provider, "config": {}})):
+        assert f"setting of {spec.name}" not in field.help, field.path
+
+
+def test_help_texts_are_short() -> None:
+    texts = {leaf.help for spec in providers() for leaf in leaves(form_for({"provider": spec.provider, "config": {}}))}
+    assert len(texts) > 100
+    for text in texts:
+        assert text.count(". ") <= 2 and len(text) < 240, text
 
 
 # --- kinds ----------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The fields marked `filled(..., autogen_required=True)` on Studio's config models are exactly those AutoGen
-0.7.5's own config classes require (no default) while Studio's schema gives a default: for every provider
+0.7.5's own config classes require (no default) while Studio's model gives a default: for every provider
 Studio knows that AutoGen has, and the nested models that are pydantic models on both sides."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ pytest.importorskip("autogen_agentchat", reason="differential tests need AutoGen
 from pydantic import BaseModel
 
 from studio.components import providers
-from studio.components.schemas import agents, models, teams
-from studio.components.schemas.common import autogen_required_fields
+from studio.runtime.agents import Handoff
+from studio.runtime.config import autogen_required_fields
+from studio.runtime.models import CreateResult
+from studio.runtime.teams import DiGraph, DiGraphEdge, DiGraphNode
 
 pytestmark = [pytest.mark.compat, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -40,11 +42,11 @@ def in_autogen(path: str) -> bool:
 
 
 PROVIDERS = [spec for spec in providers() if in_autogen(spec.provider)]
-NESTED = [(models.CreateResultConfig, "autogen_core.models.CreateResult"),
-          (agents.HandoffConfig, "autogen_agentchat.base.Handoff"),
-          (teams.DiGraphEdgeConfig, "autogen_agentchat.teams.DiGraphEdge"),
-          (teams.DiGraphNodeConfig, "autogen_agentchat.teams.DiGraphNode"),
-          (teams.DiGraphConfig, "autogen_agentchat.teams.DiGraph")]
+NESTED = [(CreateResult, "autogen_core.models.CreateResult"),
+          (Handoff, "autogen_agentchat.base.Handoff"),
+          (DiGraphEdge, "autogen_agentchat.teams.DiGraphEdge"),
+          (DiGraphNode, "autogen_agentchat.teams.DiGraphNode"),
+          (DiGraph, "autogen_agentchat.teams.DiGraph")]
 
 
 @pytest.mark.parametrize("spec", PROVIDERS, ids=lambda s: s.name)

@@ -30,7 +30,7 @@ from .builders import (
     tool,
 )
 
-RUNNABLE = sorted(s.provider for s in providers() if s.factory is not None)
+RUNNABLE = sorted(s.provider for s in providers() if s.runtime is not None)
 
 
 def _autogen_python() -> Path | None:

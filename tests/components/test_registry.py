@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from studio.components import get_spec, providers, suggest
-from studio.components.schemas.common import ConfigModel
+from studio.components import ProviderSpec, get_spec, providers, suggest
+from studio.runtime.config import ConfigModel
 
 from .builders import FIXTURES, ROUND_ROBIN, problems
 
 
-def test_every_provider_has_a_type_a_schema_and_a_unique_name() -> None:
+def test_every_provider_has_a_type_a_config_model_and_a_unique_name() -> None:
     specs = providers()
     assert len({s.provider for s in specs}) == len(specs) == 30
     assert len({s.name for s in specs}) == len(specs)
@@ -18,7 +18,15 @@ def test_every_provider_has_a_type_a_schema_and_a_unique_name() -> None:
         assert spec.component_type in {"team", "agent", "model", "tool", "workbench", "termination",
                                        "chat_completion_context", "code_executor"}
         assert issubclass(spec.config, ConfigModel)
-        assert (spec.factory is None) == (spec.unsupported is not None) == (spec.dumper is None)
+        assert (spec.runtime is None) == (spec.unsupported is not None)
+
+
+def test_a_spec_has_a_runtime_class_or_a_config_model_and_why_it_cannot_run() -> None:
+    with pytest.raises(ValueError, match="give a runtime class"):
+        ProviderSpec("x.Unknown", "team")
+    with pytest.raises(ValueError, match="give a runtime class"):
+        ProviderSpec("x.Unknown", "team", config=ConfigModel)
+    assert ProviderSpec("x.Unknown", "team", config=ConfigModel, unsupported="no runtime").config is ConfigModel
 
 
 def test_every_provider_has_an_autogen_fixture() -> None:

@@ -14,7 +14,10 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from ..cancellation import CancellationToken
+from ..config import Built, Component, ConfigModel, Dump, filled, plain, slot
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -26,7 +29,7 @@ from ..messages import (
     ToolCallRequestEvent,
     ToolCallSummaryMessage,
 )
-from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
+from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext, context_slot
 from ..models.base import ChatCompletionClient
 from ..models.types import (
     AssistantMessage,
@@ -41,7 +44,7 @@ from ..models.types import (
 from ..tools.base import Tool
 from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench
 from ._model_calls import call_model, reflect
-from .base import BaseChatAgent
+from .base import DESCRIPTION_HELP, NAME_HELP, STREAM_HELP, BaseChatAgent
 from .handoff import Handoff, HandoffTool
 
 DEFAULT_DESCRIPTION = "An agent that provides assistance with ability to use tools."
@@ -51,9 +54,96 @@ DEFAULT_SYSTEM_MESSAGE = (
 )
 
 CallAndResult = tuple[FunctionCall, FunctionExecutionResult]
+STREAM_WORKBENCH = "autogen_core.tools.StaticStreamWorkbench"
+_WORKBENCH_HELP = "The tool sets this agent can use. Drag tools onto the agent to add them."
+
+
+class _AssistantAgentBase(ConfigModel):
+    """The fields of both versions. AutoGen requires `description`, `reflect_on_tool_use` and
+    `tool_call_summary_format`; the studio fills in the constructor's defaults."""
+
+    name: str = Field(description=NAME_HELP)
+    model_client: Component = slot("model", default=..., description="The model this agent thinks with. Select "
+                                   "the model node to edit it.")
+    tools: list[Component] | None = slot("tool", many=True, description="Tools the agent can call. Drag tools onto "
+                                         "the agent to add them.")
+    handoffs: list[Handoff] | None = Field(None, description="Agents this agent may pass the conversation to (Swarm "
+                                           "teams). Each handoff becomes a tool the model can call; leave the target "
+                                           "empty to remove one.")
+    model_context: Component | None = context_slot()
+    memory: list[Component] | None = Field(None, description="Memory stores the agent consults before answering "
+                                           "(not supported by the studio yet).")
+    description: str | None = filled(DEFAULT_DESCRIPTION, autogen_required=True, description=DESCRIPTION_HELP)
+    system_message: str | None = Field(None, description="The agent's standing instructions: its role, tone and "
+                                       "rules. Sent to the model before every turn.")
+    model_client_stream: bool = Field(False, description=STREAM_HELP)
+    reflect_on_tool_use: bool | None = filled(False, autogen_required=True, description="After calling tools, ask "
+                                              "the model once more to turn the results into an answer. Off: the tool "
+                                              "results themselves are the reply.")
+    tool_call_summary_format: str | None = filled("{result}", autogen_required=True, description="How tool results "
+                                                  "are written as the reply when the agent does not reflect on them; "
+                                                  "{tool_name}, {arguments} and {result} are filled in.")
+    max_tool_iterations: int = Field(1, ge=1, description="How many rounds of tool calls the agent may make in one "
+                                     "turn before it must answer.")
+    metadata: dict[str, str] | None = filled({}, description="Free-form string key/value pairs kept with the agent, "
+                                             "as a JSON object.")
+    structured_message_factory: Component | None = Field(None, description="Makes the agent reply with structured "
+                                                         "(JSON schema) messages; edit as JSON.")
+
+    def workbenches(self, workbench: Any) -> list[Any] | None:
+        """The `workbench` field's value (as data or as built workbenches) as the list version 2 holds."""
+        return workbench or None
+
+    def canonical_json(self) -> dict[str, Any] | None:
+        """Version 2 with its workbenches, as the agent dumps: loose `tools` (and version 1's single or redundant
+        workbench) become the one StaticStreamWorkbench the agent makes; no workbench gets an empty one.
+        None when both tools and a workbench are set (an error: the agent refuses it)."""
+        data = self.to_json()
+        for empty in ("handoffs", "memory"):
+            if data.get(empty) == []:
+                del data[empty]
+        tools = data.pop("tools", None) or []
+        benches = self.workbenches(data.pop("workbench", None))
+        if benches and tools:
+            return None
+        data["workbench"] = benches or [{"provider": STREAM_WORKBENCH, "config": {"tools": tools}}]
+        return data
+
+
+class AssistantAgentConfig(_AssistantAgentBase):
+    """Version 2 (agentchat 0.6+): a list of workbenches; loose `tools` still accepted."""
+
+    workbench: list[Component] | None = slot("workbench", many=True, description=_WORKBENCH_HELP)
+
+
+class AssistantAgentConfigV1(_AssistantAgentBase):
+    """Version 1 (agentchat 0.5): `tools[]` and at most one `workbench` object.
+
+    AutoGen 0.7.5 itself refuses `component_version: 1` (it has no upgrade path); the studio loads it
+    and dumps version 2, in the form AutoGen 0.7.5 dumps an agent built from the same tools."""
+
+    workbench: Component | None = slot("workbench", description=_WORKBENCH_HELP)
+
+    def redundant_workbench(self) -> bool:
+        """True when `workbench` only wraps the listed `tools` (or nothing): agentchat 0.5.3-0.5.4 dumped
+        both, then could not load them back. Such a workbench is dropped in favour of `tools`."""
+        if not self.tools or not isinstance(self.workbench, dict):
+            return False
+        provider = str(self.workbench.get("provider", ""))
+        inner = (self.workbench.get("config") or {}).get("tools") or []
+        names = {(t.get("config") or {}).get("name") for t in self.tools if isinstance(t, dict)}
+        return provider.endswith(("StaticWorkbench", "StaticStreamWorkbench")) and all(
+            isinstance(t, dict) and (t.get("config") or {}).get("name") in names for t in inner)
+
+    def workbenches(self, workbench: Any) -> list[Any] | None:
+        """The single workbench as a list, unless it only repeats `tools` (loose tools go to the agent, which
+        puts them in one StaticStreamWorkbench, as AutoGen 0.7.5 does)."""
+        return [workbench] if workbench is not None and not self.redundant_workbench() else None
 
 
 class AssistantAgent(BaseChatAgent):
+    component_config_schema = AssistantAgentConfig
+
     def __init__(
         self,
         name: str,
@@ -84,6 +174,9 @@ class AssistantAgent(BaseChatAgent):
         else:
             self.workbench = list(workbench)
         self.handoffs = [h if isinstance(h, Handoff) else Handoff(target=h) for h in handoffs or []]
+        for handoff in self.handoffs:
+            if not handoff.name.isidentifier():
+                raise ValueError(f"Handoff name must be a valid identifier: {handoff.name}")
         self._handoffs_by_tool = {h.name: h for h in self.handoffs}
         if len(self._handoffs_by_tool) != len(self.handoffs):
             raise ValueError(f"Handoff names must be unique: {[h.name for h in self.handoffs]}")
@@ -97,6 +190,31 @@ class AssistantAgent(BaseChatAgent):
         self.max_tool_iterations = max_tool_iterations
         self.metadata = dict(metadata or {})
         self._tool_schemas: list[ToolSchema] | None = None
+
+    @classmethod
+    def _from_config(cls, config: _AssistantAgentBase, built: Built) -> AssistantAgent:
+        return cls(
+            config.name, built["model_client"], tools=built["tools"] or None,
+            workbench=config.workbenches(built["workbench"]), handoffs=config.handoffs or None,
+            model_context=built["model_context"], description=config.description, system_message=config.system_message,
+            model_client_stream=config.model_client_stream, reflect_on_tool_use=config.reflect_on_tool_use,
+            tool_call_summary_format=config.tool_call_summary_format, max_tool_iterations=config.max_tool_iterations,
+            metadata=config.metadata,
+        )
+
+    def _to_config(self, dump: Dump) -> dict[str, Any]:
+        """Version 2, like AutoGen: no `tools` (they live in the workbenches), `metadata` always an object."""
+        return {
+            "name": self.name, "description": self.description, "system_message": self.system_message,
+            "model_client_stream": self.model_client_stream, "tool_call_summary_format": self.tool_call_summary_format,
+            "max_tool_iterations": self.max_tool_iterations,
+            "model_client": dump(self.model_client),
+            "workbench": [dump(wb) for wb in self.workbench] or None,
+            "handoffs": [plain(h) for h in self.handoffs] or None,
+            "model_context": dump(self.model_context),
+            "reflect_on_tool_use": self.reflect_on_tool_use,
+            "metadata": plain(self.metadata),
+        }
 
     @property
     def tools(self) -> list[Tool]:

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 
 from ..cancellation import CancellationToken
+from ..config import Configurable
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -15,8 +16,15 @@ from ..messages import (
     TextMessage,
 )
 
+# The descriptions (the Builder's help texts) of the config fields agents share.
+NAME_HELP = ("A unique name in the team, a Python identifier (letters, digits, underscores). Handoffs, graph edges "
+             "and terminations refer to agents by this name.")
+DESCRIPTION_HELP = ("What this agent is good at. Other agents and a selector's model read it to decide who should "
+                    "speak next.")
+STREAM_HELP = "Stream the model's reply token by token into the trace."
 
-class BaseChatAgent(ABC):
+
+class BaseChatAgent(Configurable, ABC):
     def __init__(self, name: str, description: str) -> None:
         if not name.isidentifier():
             raise ValueError(f"The agent name must be a valid Python identifier, got {name!r}.")

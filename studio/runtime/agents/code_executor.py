@@ -10,7 +10,10 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from pydantic import Field, model_validator
+
 from ..cancellation import CancellationToken
+from ..config import Component, ConfigModel, slot
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -22,11 +25,11 @@ from ..messages import (
     TextMessage,
     ThoughtEvent,
 )
-from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
+from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext, context_slot
 from ..models.base import ChatCompletionClient
 from ..models.types import AssistantMessage, CreateResult, SystemMessage, UserMessage
 from ._model_calls import call_model, reflect
-from .base import BaseChatAgent
+from .base import DESCRIPTION_HELP, NAME_HELP, STREAM_HELP, BaseChatAgent
 
 DEFAULT_TERMINAL_DESCRIPTION = (
     "A computer terminal that performs no other action than running Python scripts (provided to it quoted in "
@@ -49,7 +52,34 @@ NO_CODE_BLOCKS_FOUND_MESSAGE = (
 DEFAULT_SUPPORTED_LANGUAGES = ["python", "sh"]
 
 
+class CodeExecutorAgentConfig(ConfigModel):
+    """Without a `description`, the agent's depends on whether it has a model."""
+
+    name: str = Field(description=NAME_HELP)
+    code_executor: Component = slot("code_executor", default=..., description="Where the agent runs code. Select "
+                                    "it to set the timeout and working directory.")
+    model_client: Component | None = slot("model", description="Optional. With a model the agent writes code "
+                                          "itself; without one it only runs the code blocks found in other agents' "
+                                          "messages.")
+    description: str | None = Field(None, description=DESCRIPTION_HELP)
+    sources: list[str] | None = Field(None, description="Only run code blocks from these agents (one name per "
+                                      "line). Empty: run code from any agent.")
+    system_message: str | None = Field(None, description="Instructions for the model, when the agent has one, on "
+                                       "how to write and fix code.")
+    model_client_stream: bool = Field(False, description=STREAM_HELP)
+    model_context: Component | None = context_slot()
+    supported_languages: list[str] | None = Field(None, description="Code block languages the agent will run, one "
+                                                  "per line (e.g. python, bash).")
+
+    @model_validator(mode="after")
+    def _default_description(self) -> CodeExecutorAgentConfig:
+        if self.description is None:
+            self.description = DEFAULT_TERMINAL_DESCRIPTION if self.model_client is None else DEFAULT_AGENT_DESCRIPTION
+        return self
+
+
 class CodeExecutorAgent(BaseChatAgent):
+    component_config_schema = CodeExecutorAgentConfig
     def __init__(
         self,
         name: str,

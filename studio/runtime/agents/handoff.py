@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..cancellation import CancellationToken
 from ..models.types import ToolSchema
@@ -22,21 +22,36 @@ def handoff_defaults(target: str) -> dict[str, str]:
 
 
 class Handoff(BaseModel):
-    target: str
-    description: str = ""
-    name: str = ""
-    message: str = ""
+    """A handoff; a bare string in a config means `{"target": <string>}`. Fields left empty get AutoGen's
+    defaults (`handoff_defaults`)."""
+
+    target: str = Field(description="The agent (or \"user\") this agent hands the conversation to. Empty: remove "
+                        "the handoff.")
+    description: str = Field("", description="Tells the model when to hand off. Empty: \"Handoff to <target>.\"")
+    name: str = Field("", description="The name of the handoff tool the model calls. Empty: transfer_to_<target>.")
+    message: str = Field("", description="The message recorded when the handoff happens. Empty: a standard "
+                         "message.")
 
     @model_validator(mode="before")
     @classmethod
-    def _defaults(cls, values: Any) -> Any:
-        if isinstance(values, str):
-            values = {"target": values}
-        if isinstance(values, dict) and "target" in values:
-            values = {**values, **{k: v for k, v in handoff_defaults(values["target"]).items() if not values.get(k)}}
-            if not str(values["name"]).isidentifier():
-                raise ValueError(f"Handoff name must be a valid identifier: {values['name']}")
-        return values
+    def _from_target(cls, value: Any) -> Any:
+        return {"target": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Handoff:
+        for field, default in handoff_defaults(self.target).items():
+            if not getattr(self, field):
+                setattr(self, field, default)
+        return self
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, name: str) -> str:
+        """A name given must be an identifier (a default one is checked by the agent, and by validation with
+        a hint: `studio.components.checks`)."""
+        if name and not name.isidentifier():
+            raise ValueError(f"handoff name must be a valid identifier: {name!r}")
+        return name
 
 
 class HandoffTool(Tool):

@@ -7,8 +7,12 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from pydantic import Field
 
 from ..cancellation import CancellationToken
+from ..config import Built, ConfigModel, Dump, attrs
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -17,7 +21,7 @@ from ..messages import (
     TextMessage,
     UserInputRequestedEvent,
 )
-from .base import BaseChatAgent
+from .base import NAME_HELP, BaseChatAgent
 
 InputFunc = Callable[[str, CancellationToken | None], Awaitable[str]]
 
@@ -51,6 +55,22 @@ async def stdin_input(prompt: str, cancellation_token: CancellationToken | None 
     return await answer
 
 
+class UserProxyAgentConfig(ConfigModel):
+    """`input_func` is accepted and ignored: the studio asks the user through its own UI."""
+
+    name: str = Field(description=NAME_HELP)
+    description: str = Field("A human user", description="How the other agents, and a selector's model, see the "
+                             "human in the team.")
+    input_func: str | None = Field(None, description="Kept for compatibility with AutoGen files; the studio always "
+                                   "asks the human through its own chat window.")
+
+    def canonical_json(self) -> dict[str, Any]:
+        """`input_func` is ignored (the studio asks through its own UI), and not written."""
+        data = self.to_json()
+        data.pop("input_func", None)
+        return data
+
+
 class UserProxyAgent(BaseChatAgent):
     """Asks for input each turn. After a handoff to it, the reply is handed back to the agent that asked.
 
@@ -58,9 +78,18 @@ class UserProxyAgent(BaseChatAgent):
     the browser. The `UserInputRequestedEvent` it yields first carries the request id the answer belongs to.
     """
 
+    component_config_schema = UserProxyAgentConfig
+
     def __init__(self, name: str, description: str = "A human user", input_func: InputFunc | None = None) -> None:
         super().__init__(name, description)
         self.input_func: InputFunc = input_func or stdin_input
+
+    @classmethod
+    def _from_config(cls, config: UserProxyAgentConfig, built: Built) -> UserProxyAgent:
+        return cls(config.name, description=config.description)
+
+    def _to_config(self, dump: Dump) -> dict[str, Any]:
+        return attrs(self, "name", "description")
 
     async def on_messages_stream(
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from pydantic import Field
+
 from .. import isolation
 from ..cancellation import CancellationToken
+from ..config import ConfigModel, Configurable
 from ..isolation import SandboxLimits, get_sandbox_limits
 
-__all__ = ["CodeBlock", "CodeResult", "LocalCommandLineCodeExecutor", "extract_markdown_code_blocks"]
+__all__ = ["CodeBlock", "CodeResult", "LocalCommandLineCodeExecutor", "LocalCommandLineCodeExecutorConfig",
+           "extract_markdown_code_blocks"]
 
 _PYTHON_VARIANTS = ("python", "Python", "py")
 _SHELLS = ("bash", "shell", "sh")
@@ -99,8 +103,19 @@ def _command(lang: str, file: Path) -> list[str]:
     return [lang, str(file)]
 
 
-class LocalCommandLineCodeExecutor:
+class LocalCommandLineCodeExecutorConfig(ConfigModel):
+    timeout: int = Field(60, ge=1, description="Seconds a code block may run before it is stopped.")
+    work_dir: str | None = Field(None, description="The folder code runs in. Empty: a temporary folder.")
+    functions_module: str = Field("functions", description="The module name under which helper functions are "
+                                  "importable by the code.")
+    cleanup_temp_files: bool = Field(True, description="Delete the files written for each code block after it "
+                                     "runs.")
+
+
+class LocalCommandLineCodeExecutor(Configurable):
     """Runs python and shell code blocks on this machine (the config of AutoGen's executor)."""
+
+    component_config_schema = LocalCommandLineCodeExecutorConfig
 
     SUPPORTED_LANGUAGES = ("bash", "shell", "sh", "pwsh", "powershell", "ps1", "python")
 

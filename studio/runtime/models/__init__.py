@@ -1,11 +1,11 @@
 """Model clients: the interface, the LLM message types, and the replay / OpenAI / Azure clients.
 
-The OpenAI clients are imported on first use: the `openai` package is heavy and a replay team needs none of it.
+The OpenAI clients import the `openai` package when the first one is built: it is heavy, and validating a team
+or running a replay team needs none of it.
 """
 
-from typing import Any
-
 from .base import ChatCompletionClient, ModelClientError
+from .openai_client import AzureOpenAIChatCompletionClient, OpenAIChatCompletionClient
 from .replay import ReplayChatCompletionClient
 from .types import (
     AssistantMessage,
@@ -44,10 +44,3 @@ __all__ = [
     "default_model_info",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in ("OpenAIChatCompletionClient", "AzureOpenAIChatCompletionClient"):
-        from . import openai_client
-
-        return getattr(openai_client, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import Field, SecretStr
 
+from ..config import SECRET_FIELDS, Component, ConfigModel, slot, tagged
 from .base import ModelClientError
 from .types import (
     AssistantMessage,
@@ -22,11 +23,11 @@ from .types import (
     FunctionExecutionResultMessage,
     LLMMessage,
     ModelInfo,
+    ModelInfoConfig,
     SystemMessage,
     UserMessage,
 )
 
-SECRET_FIELDS = ("api_key", "azure_ad_token")
 _NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop", "end_turn": "stop", "length": "length", "content_filter": "content_filter",
@@ -77,55 +78,93 @@ def known_model_info(model: str) -> ModelInfo | None:
                      structured_output=structured, multiple_system_messages=True)  # fmt: skip
 
 
-class CreateArgs(BaseModel):
-    """Request parameters a config may set (AutoGen's CreateArgumentsConfigModel)."""
+class ModelCapabilitiesConfig(ConfigModel):
+    """Deprecated by AutoGen in favour of `model_info`; still accepted."""
 
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+    vision: bool
+    function_calling: bool
+    json_output: bool
 
-    frequency_penalty: float | None = None
-    logit_bias: dict[str, int] | None = None
-    max_tokens: int | None = None
-    n: int | None = None
-    presence_penalty: float | None = None
-    response_format: dict[str, Any] | None = None
-    seed: int | None = None
-    stop: str | list[str] | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    user: str | None = None
-    stream_options: dict[str, Any] | None = None
-    parallel_tool_calls: bool | None = None
-    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+
+class StreamOptionsConfig(ConfigModel):
+    include_usage: bool
+
+
+class CreateArgs(ConfigModel):
+    """The request arguments both OpenAI clients accept (AutoGen's CreateArgumentsConfigModel)."""
+
+    frequency_penalty: float | None = Field(None, description="From -2 to 2: positive values make the model repeat "
+                                            "itself less.")
+    logit_bias: dict[str, int] | None = Field(None, description="Raise or lower the odds of given token IDs, as a "
+                                              "JSON object {token_id: bias}.")
+    max_tokens: int | None = Field(None, description="The longest reply the model may write, in tokens. Empty: the "
+                                   "server's default.")
+    n: int | None = Field(None, description="How many alternative replies to ask for; agents use the first.")
+    presence_penalty: float | None = Field(None, description="From -2 to 2: positive values push the model towards "
+                                           "new topics.")
+    response_format: dict[str, Any] | None = Field(None, description="Ask for JSON output, as a JSON object such as "
+                                                   "{\"type\": \"json_object\"}.")
+    seed: int | None = Field(None, description="Ask the server for repeatable sampling with this seed (best effort).")
+    stop: tagged(lambda v: "text" if isinstance(v, str) else "list", text=str, list=list[str]) | None = Field(
+        None, description="Text (or a JSON list of texts) at which the model stops writing.")
+    temperature: float | None = Field(None, description="Randomness of the replies, from 0 (focused, repeatable) to "
+                                      "2 (varied). Empty: the server's default.")
+    top_p: float | None = Field(None, description="Nucleus sampling: only consider the most likely tokens up to this "
+                                "total probability (0-1).")
+    user: str | None = Field(None, description="An identifier of your end user, passed to the provider for abuse "
+                             "monitoring.")
+    stream_options: StreamOptionsConfig | None = Field(None, description="Streaming options as JSON, e.g. "
+                                                       "{\"include_usage\": true}.")
+    parallel_tool_calls: bool | None = Field(None, description="Whether the model may call several tools at once. "
+                                             "Default: the server decides.")
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = Field(
+        None, description="For reasoning models: how long to think before answering.")
 
 
 class BaseClientConfig(CreateArgs):
     """The fields AutoGen's OpenAI and Azure client config models share."""
 
-    model: str
-    api_key: str | SecretStr | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    model_capabilities: dict[str, Any] | None = None
-    model_info: dict[str, Any] | None = None
-    add_name_prefixes: bool | None = None
-    include_name_in_message: bool | None = None
-    default_headers: dict[str, str] | None = None
+    model: str = Field(description="The model name the server expects, such as gpt-4o-mini, or llama3.2 for "
+                       "Ollama.")
+    api_key: SecretStr | None = Field(None, description="The key for the model's API. Stored but never shown again; "
+                                      "leave empty to keep the current key. OpenAI-compatible local servers usually "
+                                      "accept any value.")
+    timeout: float | None = Field(None, description="Seconds to wait for the model's reply before the request fails.")
+    max_retries: int | None = Field(None, description="How many times to retry a failed request before giving up.")
+    model_capabilities: ModelCapabilitiesConfig | None = Field(None, description="Deprecated; use model info "
+                                                               "instead.")
+    model_info: ModelInfoConfig | None = Field(None, description="What the model can do. Needed for models the "
+                                               "client does not know (any OpenAI-compatible server); leave the "
+                                               "family empty to rely on the client's built-in list.")
+    add_name_prefixes: bool | None = Field(None, description="Prefix each message with its sender's name, for "
+                                           "models that ignore the name field.")
+    include_name_in_message: bool | None = Field(None, description="Send each message's sender name to the model "
+                                                 "(some servers reject it).")
+    default_headers: dict[str, str] | None = Field(None, description="Extra HTTP headers sent with every request, as "
+                                                   "a JSON object.")
 
 
 class OpenAIClientConfig(BaseClientConfig):
-    """The fields of AutoGen's OpenAIClientConfigurationConfigModel."""
+    """AutoGen's OpenAIClientConfigurationConfigModel. `base_url` points the client at any OpenAI-compatible
+    server (Ollama, vLLM, LM Studio)."""
 
-    organization: str | None = None
-    base_url: str | None = None
+    organization: str | None = Field(None, description="Your OpenAI organization ID, if your account belongs to "
+                                     "several.")
+    base_url: str | None = Field(None, description="The address of an OpenAI-compatible server, e.g. "
+                                 "http://localhost:11434/v1 for Ollama. Empty: OpenAI itself.")
 
 
 class AzureOpenAIClientConfig(BaseClientConfig):
-    """AutoGen's AzureOpenAIClientConfigurationConfigModel fields; endpoint and version may come from env."""
+    """AutoGen's AzureOpenAIClientConfigurationConfigModel: the endpoint and the API version are required."""
 
-    azure_endpoint: str | None = None
-    azure_deployment: str | None = None
-    api_version: str | None = None
-    azure_ad_token: str | SecretStr | None = None
+    azure_endpoint: str = Field(description="Your Azure OpenAI resource address, e.g. https://NAME.openai.azure.com/.")
+    azure_deployment: str | None = Field(None, description="The name of the model deployment in your Azure "
+                                         "resource.")
+    api_version: str = Field(description="The Azure OpenAI API version, e.g. 2024-06-01.")
+    azure_ad_token: SecretStr | None = Field(None, description="An Azure AD (Entra ID) token used instead of an API "
+                                             "key. Never shown again; leave empty to keep it.")
+    azure_ad_token_provider: Component | None = slot("token_provider", description="A component that fetches Azure "
+                                                     "AD tokens (not supported by the studio).")
 
 
 class MaskedConfig(dict[str, Any]):

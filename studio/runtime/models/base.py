@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from ..cancellation import CancellationToken
+from ..config import Configurable
 from .types import CreateResult, LLMMessage, ModelInfo, RequestUsage, ToolSchema
 
 
@@ -14,7 +15,7 @@ class ModelClientError(Exception):
     """A model call failed for good (after retries): the message is shown to the user as is."""
 
 
-class ChatCompletionClient(ABC):
+class ChatCompletionClient(Configurable, ABC):
     """Sends a conversation to a model and returns its reply; counts the tokens it used."""
 
     model_info: ModelInfo

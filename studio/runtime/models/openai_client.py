@@ -5,6 +5,8 @@ like AutoGen's clients (message conversion, result parsing, finish reasons, usag
 `openai` client is built lazily on the first call, so a team JSON without a key still loads.
 Retries (429, 5xx, timeouts; with backoff and Retry-After) and timeouts are the `openai`
 client's own. A failure surfaces as `ModelClientError` with a short message without the key.
+The `openai` package (~0.7 s to import) is imported when the first client is built, so importing this
+module (as the component registry does) costs nothing and validating a team needs none of it.
 Under load (many teams on one event loop) all clients share one SSL context, and the already-JSON
 messages skip the `openai` request transform (`sent_as_is`): ~50 ms per client, ~10 ms per call saved.
 """
@@ -19,12 +21,12 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import openai
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from ..cancellation import CancellationToken
+from ..config import SECRET_FIELDS, Built, Dump, plain
 from . import _openai_support as oai
 from ._openai_support import AzureOpenAIClientConfig, BaseClientConfig, OpenAIClientConfig
 from .base import ChatCompletionClient, ModelClientError
@@ -48,13 +50,15 @@ from .types import (
     default_model_info,
 )
 
+if TYPE_CHECKING:
+    import openai
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2  # the openai package's own default
 LOCAL_PLACEHOLDER_KEY = "placeholder"  # local OpenAI-compatible servers (Ollama, ...) ignore the key
 _KEYLIKE_RE = re.compile(r"\bsk-[A-Za-z0-9_*\-]{6,}")
-_REQUIRED_INFO = ("vision", "function_calling", "json_output", "family")
 T = TypeVar("T")
 _CREATE_ARGS = frozenset(oai.CreateArgs.model_fields)
 _NOT_EXTRA = frozenset({"self", "messages", "stream", "n", "functions", "function_call", "tools", "tool_choice"})
@@ -78,6 +82,8 @@ def _new_ssl_context() -> ssl.SSLContext:
 def _http_client() -> Any:
     """An HTTP client like the one `openai` builds for itself (its timeouts, limits, redirects, proxies
     from the environment), on the shared SSL context. The `openai` client closes it with itself."""
+    import openai
+
     return openai.DefaultAsyncHttpxClient(verify=_shared_ssl_context())
 
 
@@ -108,16 +114,21 @@ def _attempts(err: openai.APIError) -> int:
 class OpenAIChatCompletionClient(ChatCompletionClient):
     """Chat completions on OpenAI or any OpenAI-compatible server (`base_url`)."""
 
-    _config_model: type[BaseClientConfig] = OpenAIClientConfig
+    component_config_schema: type[BaseClientConfig] = OpenAIClientConfig
     _key_env = "OPENAI_API_KEY"
     _provider = "OpenAI"
 
     def __init__(self, **config: Any) -> None:
+        import openai  # noqa: F401  (here, not at the first call: building a team is when a run may wait)
+
+        schema = self.component_config_schema
+        problems = [f"{name}: Extra inputs are not permitted" for name in config if name not in schema.model_fields]
         try:
-            settings = self._config_model.model_validate(config)
+            settings = schema.model_validate(self._with_environment(config))
         except ValidationError as err:  # listed without input values: they may hold the key
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-            raise ValueError(f"invalid {type(self).__name__} config: {problems}") from None
+            problems += [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
+        if problems:
+            raise ValueError(f"invalid {type(self).__name__} config: {'; '.join(problems)}") from None
         if settings.n is not None:
             raise ValueError("config.n is not supported: the client asks for a single choice")
         self.config: dict[str, Any] = oai.MaskedConfig({k: v for k, v in config.items() if v is not None})
@@ -131,24 +142,40 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         }
         self._timeout = settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
         self._client: openai.AsyncOpenAI | None = None
-        self._secrets = [s for s in map(oai.secret_text, (config.get(k) for k in oai.SECRET_FIELDS)) if s]
+        self._secrets = [s for s in map(oai.secret_text, (config.get(k) for k in SECRET_FIELDS)) if s]
         self._total_usage = RequestUsage()
+
+    @classmethod
+    def _from_config(cls, config: BaseClientConfig, built: Built) -> OpenAIChatCompletionClient:
+        """The keyword arguments are the config's fields that are set, secrets revealed."""
+        kwargs = config.model_dump(exclude_none=True)
+        for name in SECRET_FIELDS:
+            if isinstance(kwargs.get(name), SecretStr):
+                kwargs[name] = kwargs[name].get_secret_value()
+        return cls(**kwargs)
+
+    def _to_config(self, dump: Dump) -> dict[str, Any]:
+        return plain(dict(self.config))
+
+    def _with_environment(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The config to validate: what the `openai` client would read from the environment filled in."""
+        return config
 
     @staticmethod
     def _resolve_model_info(settings: BaseClientConfig) -> ModelInfo:
         if settings.model_info is not None and settings.model_capabilities is not None:
             raise ValueError("model_info and model_capabilities are mutually exclusive")
         if settings.model_info is not None:
-            missing = [key for key in _REQUIRED_INFO if key not in settings.model_info]
-            if missing:
-                raise ValueError(f"model_info is missing required field(s): {', '.join(missing)}")
-            return ModelInfo(**settings.model_info)  # type: ignore[typeddict-item]
+            info = settings.model_info.model_dump(exclude_unset=True, exclude_none=True)  # as given
+            return ModelInfo(**info)  # type: ignore[typeddict-item]
         if settings.model_capabilities is not None:  # deprecated AutoGen field
-            return ModelInfo(**settings.model_capabilities, family="unknown")  # type: ignore[typeddict-item]
+            return ModelInfo(**settings.model_capabilities.model_dump(), family="unknown")  # type: ignore[typeddict-item]
         return oai.known_model_info(settings.model) or default_model_info()
 
     # -- the openai client ---------------------------------------------------------------------
     def _client_or_make(self) -> openai.AsyncOpenAI:
+        import openai
+
         if self._client is None:
             try:
                 self._client = self._make_client()
@@ -157,6 +184,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         return self._client
 
     def _make_client(self) -> openai.AsyncOpenAI:
+        import openai
+
         s = self._settings
         assert isinstance(s, OpenAIClientConfig)
         # The environment's key only for the endpoint it is for (see endpoints.py), never for any base_url.
@@ -223,6 +252,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
 
     def _failure(self, err: openai.OpenAIError) -> ModelClientError:
         """A short, key-free message for a call that failed for good."""
+        import openai
+
         who = f"{self._provider} model '{self._settings.model}'"
         if not isinstance(err, openai.APIError):
             return ModelClientError(self._redact(f"{who} request failed: {err}"))
@@ -271,6 +302,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
         """One chat completion: text, or tool calls (with any text alongside as `thought`)."""
+        import openai
+
         args = self._request(messages, tools, tool_choice, json_output, extra_create_args)
         args.pop("stream_options", None)  # the API accepts it only when streaming
         client = self._client_or_make()
@@ -317,6 +350,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncIterator[str | CreateResult]:
         """Yield text chunks as they arrive, then the complete `CreateResult` (with usage)."""
+        import openai
+
         args = self._request(messages, tools, tool_choice, json_output, extra_create_args)
         args["stream_options"] = {"include_usage": True, **(args.get("stream_options") or {})}
         client = self._client_or_make()
@@ -388,7 +423,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
     def __repr__(self) -> str:
         public = ("model", "base_url", "azure_endpoint", "azure_deployment")
         shown = {k: self.config[k] for k in public if k in self.config}
-        if any(self.config.get(k) for k in oai.SECRET_FIELDS):
+        if any(self.config.get(k) for k in SECRET_FIELDS):
             shown["api_key"] = "***"
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
@@ -396,25 +431,25 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
 class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
     """Chat completions on an Azure OpenAI deployment (key or Azure AD token)."""
 
-    _config_model = AzureOpenAIClientConfig
+    component_config_schema = AzureOpenAIClientConfig
     _key_env = "AZURE_OPENAI_API_KEY"
     _provider = "Azure OpenAI"
 
+    def _with_environment(self, config: dict[str, Any]) -> dict[str, Any]:
+        """`azure_endpoint` and `api_version` may come from AZURE_OPENAI_ENDPOINT and OPENAI_API_VERSION, as
+        the `openai` client reads them when it is built (a config written in a file must name them)."""
+        filled = dict(config)
+        for name, env in (("azure_endpoint", "AZURE_OPENAI_ENDPOINT"), ("api_version", "OPENAI_API_VERSION")):
+            if not filled.get(name) and os.environ.get(env):
+                filled[name] = os.environ[env]
+        return filled
+
     def _make_client(self) -> openai.AsyncOpenAI:
+        import openai
+
         s = self._settings
         assert isinstance(s, AzureOpenAIClientConfig)
-        endpoint = s.azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
-        if not endpoint:
-            raise ModelClientError(
-                f"No endpoint for Azure model '{s.model}': set config.azure_endpoint "
-                "or the AZURE_OPENAI_ENDPOINT environment variable"
-            )
-        version = s.api_version or os.environ.get("OPENAI_API_VERSION")
-        if not version:
-            raise ModelClientError(
-                f"No API version for Azure model '{s.model}': set config.api_version "
-                "or the OPENAI_API_VERSION environment variable"
-            )
+        endpoint, version = s.azure_endpoint, s.api_version
         key, token = oai.secret_text(s.api_key), oai.secret_text(s.azure_ad_token)
         if not key and not token:  # the environment's only for AZURE_OPENAI_ENDPOINT (see endpoints.py)
             token = environment_key(AZURE_CLIENT, endpoint, os.environ, "AZURE_OPENAI_AD_TOKEN")

@@ -11,9 +11,12 @@ from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from ..cancellation import CancellationToken
+from ..config import Built, ConfigModel, filled, text_or
 from .base import ChatCompletionClient, ModelClientError
-from .types import CreateResult, LLMMessage, ModelInfo, RequestUsage, ToolSchema
+from .types import CreateResult, LLMMessage, ModelInfo, ModelInfoConfig, RequestUsage, ToolSchema
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +87,21 @@ DEFAULT_MODEL_INFO: dict[str, Any] = {"vision": False, "function_calling": False
 """AutoGen's replay default when no model_info is given: no tools, no JSON, no vision."""
 
 
+class ReplayClientConfig(ConfigModel):
+    """Replies used in order: each a string or a full result."""
+
+    chat_completions: list[text_or(CreateResult)] = Field(
+        description="The scripted replies, used in order: each a string, or a result object with tool calls. "
+        "Edit as a JSON list.")
+    model_info: ModelInfoConfig | None = filled(
+        ModelInfoConfig(**DEFAULT_MODEL_INFO), description="What the replayed model claims it can do; agents "
+        "use it to decide whether to offer tools.")
+
+
 class ReplayChatCompletionClient(ChatCompletionClient):
     """Returns the given replies one per call, in order, counting tokens by whitespace."""
+
+    component_config_schema = ReplayClientConfig
 
     def __init__(
         self,
@@ -107,6 +123,11 @@ class ReplayChatCompletionClient(ChatCompletionClient):
         self._prompt_counter = _PromptWordCounter()
         self._cached = True  # AutoGen marks replayed string replies as cached
         self.reset()
+
+    @classmethod
+    def _from_config(cls, config: ReplayClientConfig, built: Built) -> ReplayChatCompletionClient:
+        model_info = config.model_info.model_dump(exclude_none=True) if config.model_info else None
+        return cls(config.chat_completions, model_info=model_info)  # type: ignore[arg-type]
 
     def reset(self) -> None:
         """Start again from the first reply, with usage back to zero."""

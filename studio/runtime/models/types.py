@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, Field
+
+from ..config import ConfigModel, filled, tagged, text_or
 
 
 class FunctionCall(BaseModel):
@@ -23,13 +25,13 @@ class SystemMessage(BaseModel):
 class UserMessage(BaseModel):
     """Content is text, or a list of text parts and images (`{"type": "image", "data": <base64>, ...}`)."""
 
-    content: str | list[Any]
+    content: text_or(list[Any])
     source: str
     type: Literal["UserMessage"] = "UserMessage"
 
 
 class AssistantMessage(BaseModel):
-    content: str | list[FunctionCall]
+    content: text_or(list[FunctionCall])
     thought: str | None = None
     source: str
     type: Literal["AssistantMessage"] = "AssistantMessage"
@@ -50,6 +52,21 @@ class FunctionExecutionResultMessage(BaseModel):
 LLMMessage = SystemMessage | UserMessage | AssistantMessage | FunctionExecutionResultMessage
 
 
+def _message_type(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if isinstance(kind, str) else "missing"
+
+
+TaggedLLMMessage = tagged(
+    _message_type,
+    SystemMessage=SystemMessage,
+    UserMessage=UserMessage,
+    AssistantMessage=AssistantMessage,
+    FunctionExecutionResultMessage=FunctionExecutionResultMessage,
+)
+"""`LLMMessage` as a config field reads it: the branch its `type` names, so errors come from that one."""
+
+
 class RequestUsage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -58,26 +75,41 @@ class RequestUsage(BaseModel):
 FinishReason = Literal["stop", "length", "function_calls", "content_filter", "unknown"]
 
 
-class CreateResult(BaseModel):
-    """A model's complete reply: text, or a list of tool calls."""
-
-    model_config = ConfigDict(extra="ignore")
+class CreateResult(ConfigModel):
+    """A model's complete reply: text, or a list of tool calls. AutoGen requires `usage` and `cached`."""
 
     finish_reason: FinishReason
-    content: str | list[FunctionCall]
-    usage: RequestUsage
-    cached: bool = False
+    content: text_or(list[FunctionCall])
+    usage: RequestUsage = filled(RequestUsage(), autogen_required=True)
+    cached: bool = filled(False, autogen_required=True)
     logprobs: list[Any] | None = None
     thought: str | None = None
 
 
 class ModelInfo(TypedDict, total=False):
+    """What a model can do, as the clients hold it (AutoGen's `ModelInfo`); `ModelInfoConfig` is how a
+    config writes it."""
+
     vision: bool
     function_calling: bool
     json_output: bool
     family: str
     structured_output: bool
     multiple_system_messages: bool
+
+
+class ModelInfoConfig(ConfigModel):
+    """What a model can do, in a config. `structured_output` defaults to false for files older than AutoGen
+    0.4.8."""
+
+    vision: bool = Field(description="The model accepts images.")
+    function_calling: bool = Field(description="The model can call tools. Agents with tools need this.")
+    json_output: bool = Field(description="The model can be asked to answer in JSON.")
+    family: str = Field(description="The model family, e.g. gpt-4o, llama, or unknown. Empty: no model info "
+                        "(the client must know the model).")
+    structured_output: bool = Field(False, description="The model can answer following a JSON schema.")
+    multiple_system_messages: bool | None = Field(
+        None, description="Whether the model accepts more than one system message.")
 
 
 class ToolSchema(TypedDict, total=False):

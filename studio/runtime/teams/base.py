@@ -15,9 +15,12 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from ..agents.base import BaseChatAgent
 from ..cancellation import CancellationToken
 from ..conditions import TerminationCondition
+from ..config import Component, ConfigModel, Configurable, slot
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -32,6 +35,28 @@ from ..messages import (
 AnyMessage = BaseAgentEvent | BaseChatMessage
 CANCELLED_REASON = "Run cancelled."
 
+# The descriptions (the Builder's help texts) of the config fields teams share.
+NAME_HELP = "The team's name, used when this team is a participant of another team."
+DESCRIPTION_HELP = "What the team does; shown to an outer team that picks speakers."
+PARTICIPANTS_HELP = ("The agents (or nested teams) in this team, in speaking order for round robin. Select one to "
+                     "edit it; drag agents from the library to add more.")
+EVENTS_HELP = "Also send the team's internal events (such as speaker selection) to the trace."
+
+
+class TeamConfig(ConfigModel):
+    """Fields every team has. The runtime names a team after its class when `name` is unset, and each
+    runnable team's config says so (`filled`), so the canonical form writes the name it runs under: that is
+    why a team's config follows its class, and is set as its `component_config_schema` after it."""
+
+    name: str | None = Field(None, description=NAME_HELP)
+    description: str | None = Field(None, description=DESCRIPTION_HELP)
+    participants: list[Component] = slot("agent", "team", many=True, default=..., description=PARTICIPANTS_HELP)
+    termination_condition: Component | None = slot("termination", description="When the team stops, for example "
+                                                   "when someone says TERMINATE or after a number of messages. "
+                                                   "Without one the team runs until max turns.")
+    max_turns: int | None = Field(None, ge=1, description="Stop after this many agent turns. Empty: no limit (the "
+                                  "termination condition decides).")
+
 
 class _TurnDone:
     """Queue marker: one speaker's turn ended with `delta` (its messages and events), or failed with `error`."""
@@ -44,7 +69,7 @@ class _TurnDone:
         self.error = error
 
 
-class BaseGroupChat(ABC):
+class BaseGroupChat(Configurable, ABC):
     """A team of agents taking turns. Subclasses choose the speakers."""
 
     DEFAULT_NAME = "GroupChat"

@@ -12,21 +12,29 @@ from collections import Counter, deque
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from ..agents.base import BaseChatAgent
 from ..conditions import TerminationCondition
+from ..config import Component, filled, slot
 from ..messages import BaseAgentEvent, BaseChatMessage
-from .base import BaseGroupChat
+from .base import DESCRIPTION_HELP, NAME_HELP, PARTICIPANTS_HELP, BaseGroupChat, TeamConfig
 
 GRAPH_COMPLETE = "Digraph execution is complete"
+Activation = Literal["all", "any"]
 
 
 class DiGraphEdge(BaseModel):
-    target: str
-    condition: str | None = None
-    activation_group: str = ""
-    activation_condition: Literal["all", "any"] = "all"
+    """An edge; a string `condition` means "the source's last message contains this text"."""
+
+    target: str = Field(description="The agent that may speak after this edge's source agent.")
+    condition: str | None = Field(None, description="Follow this edge only when the source agent's last message "
+                                  "contains this text, e.g. APPROVE. Empty: always follow it.")
+    activation_group: str = Field("", description="Edges into the same agent with the same group are counted "
+                                  "together for its activation. Empty: the target's name.")
+    activation_condition: Activation = Field("all", description="With several edges in one group: \"all\" waits "
+                                             "until every source has spoken, \"any\" lets the target speak after "
+                                             "the first.")
 
     @model_validator(mode="after")
     def _group_defaults_to_target(self) -> DiGraphEdge:
@@ -41,7 +49,7 @@ class DiGraphEdge(BaseModel):
 class DiGraphNode(BaseModel):
     name: str
     edges: list[DiGraphEdge] = []
-    activation: Literal["all", "any"] = "all"
+    activation: Activation = "all"
 
 
 class DiGraph(BaseModel):
@@ -93,16 +101,17 @@ class DiGraph(BaseModel):
         return problems
 
     def has_cycles(self) -> bool:
-        return bool(self._cycles())
+        return bool(self.cycles())
 
     def _unconditional_cycles(self) -> list[str]:
         return [
             f"Cycle detected without exit condition: {' -> '.join([*cycle, cycle[0]])}"
-            for cycle in self._cycles()
+            for cycle in self.cycles()
             if all(edge.condition is None for name in cycle for edge in self.nodes[name].edges)
         ]
 
-    def _cycles(self) -> list[list[str]]:
+    def cycles(self) -> list[list[str]]:
+        """One node list per back edge found by a depth-first walk (edges to unknown nodes skipped)."""
         cycles: list[list[str]] = []
         visited: set[str] = set()
         path: list[str] = []
@@ -210,3 +219,14 @@ class GraphFlow(BaseGroupChat):
 
     async def reset_state(self) -> None:
         self._reset_execution()
+
+
+class GraphFlowConfig(TeamConfig):
+    name: str | None = filled(GraphFlow.DEFAULT_NAME, description=NAME_HELP)
+    description: str | None = filled(GraphFlow.DEFAULT_DESCRIPTION, description=DESCRIPTION_HELP)
+    participants: list[Component] = slot("agent", many=True, default=..., description=PARTICIPANTS_HELP)
+    graph: DiGraph = Field(description="The graph of a GraphFlow team: its nodes and conditional edges. Edit edges "
+                           "and the start node on the canvas; this is the raw form.")
+
+
+GraphFlow.component_config_schema = GraphFlowConfig

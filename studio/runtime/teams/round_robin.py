@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .base import BaseGroupChat
+from pydantic import Field
+
+from ..config import filled
+from .base import DESCRIPTION_HELP, EVENTS_HELP, NAME_HELP, BaseGroupChat, TeamConfig
 
 
 class RoundRobinGroupChat(BaseGroupChat):
@@ -18,3 +21,12 @@ class RoundRobinGroupChat(BaseGroupChat):
 
     async def reset_state(self) -> None:
         self._next_index = 0
+
+
+class RoundRobinGroupChatConfig(TeamConfig):
+    name: str | None = filled(RoundRobinGroupChat.DEFAULT_NAME, description=NAME_HELP)
+    description: str | None = filled(RoundRobinGroupChat.DEFAULT_DESCRIPTION, description=DESCRIPTION_HELP)
+    emit_team_events: bool = Field(False, description=EVENTS_HELP)
+
+
+RoundRobinGroupChat.component_config_schema = RoundRobinGroupChatConfig

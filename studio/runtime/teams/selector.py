@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pydantic import Field
+
 from ..agents.base import BaseChatAgent
 from ..conditions import TerminationCondition
+from ..config import Component, filled, slot
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -14,7 +17,7 @@ from ..messages import (
     ModelClientStreamingChunkEvent,
     SelectorEvent,
 )
-from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
+from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext, context_slot
 from ..models.base import ChatCompletionClient
 from ..models.types import (
     AssistantMessage,
@@ -23,7 +26,7 @@ from ..models.types import (
     SystemMessage,
     UserMessage,
 )
-from .base import BaseGroupChat
+from .base import DESCRIPTION_HELP, EVENTS_HELP, NAME_HELP, BaseGroupChat, TeamConfig
 
 DEFAULT_SELECTOR_PROMPT = """You are in a role play game. The following roles are available:
 {roles}.
@@ -140,6 +143,26 @@ class SelectorGroupChat(BaseGroupChat):
     async def reset_state(self) -> None:
         await self.model_context.clear()
         self._previous = None
+
+
+class SelectorGroupChatConfig(TeamConfig):
+    name: str | None = filled(SelectorGroupChat.DEFAULT_NAME, description=NAME_HELP)
+    description: str | None = filled(SelectorGroupChat.DEFAULT_DESCRIPTION, description=DESCRIPTION_HELP)
+    model_client: Component = slot("model", default=..., description="The model that reads the conversation and "
+                                   "picks who speaks next.")
+    selector_prompt: str | None = filled(DEFAULT_SELECTOR_PROMPT, autogen_required=True, description="The prompt "
+                                         "that asks the model to choose the next speaker. It can use {roles}, "
+                                         "{participants} and {history}.")
+    allow_repeated_speaker: bool = filled(False, autogen_required=True, description="Let the same agent be picked "
+                                          "twice in a row.")
+    max_selector_attempts: int = Field(3, ge=1, description="How many times to ask the model again when its answer "
+                                       "names no valid speaker, before falling back to the previous speaker.")
+    emit_team_events: bool = Field(False, description=EVENTS_HELP)
+    model_client_streaming: bool = Field(False, description="Stream the selector model's reply token by token.")
+    model_context: Component | None = context_slot()
+
+
+SelectorGroupChat.component_config_schema = SelectorGroupChatConfig
 
 
 def _transcript(messages: Sequence[LLMMessage]) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import Field
+
 from ..agents.assistant import AssistantAgent
 from ..agents.user_proxy import UserProxyAgent
+from ..config import Component, filled, slot
 from ..messages import BaseChatMessage, HandoffMessage
-from .base import BaseGroupChat
+from .base import DESCRIPTION_HELP, EVENTS_HELP, NAME_HELP, PARTICIPANTS_HELP, BaseGroupChat, TeamConfig
 
 
 class Swarm(BaseGroupChat):
@@ -56,3 +59,13 @@ class Swarm(BaseGroupChat):
 
     async def reset_state(self) -> None:
         self._current = self.participants[0].name
+
+
+class SwarmConfig(TeamConfig):
+    name: str | None = filled(Swarm.DEFAULT_NAME, description=NAME_HELP)
+    description: str | None = filled(Swarm.DEFAULT_DESCRIPTION, description=DESCRIPTION_HELP)
+    participants: list[Component] = slot("agent", many=True, default=..., description=PARTICIPANTS_HELP)
+    emit_team_events: bool = Field(False, description=EVENTS_HELP)
+
+
+Swarm.component_config_schema = SwarmConfig

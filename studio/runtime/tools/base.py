@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..cancellation import CancellationToken
+from ..config import Configurable
 from ..models.types import ToolSchema
 
 
@@ -20,7 +21,7 @@ class ToolResult(BaseModel):
     is_error: bool = False
 
 
-class Tool(ABC):
+class Tool(Configurable, ABC):
     name: str
     description: str
 

@@ -16,15 +16,17 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from ..cancellation import CancellationToken
+from ..config import Built, ConfigModel, filled, tagged, text_or
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
 from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
 from .schema import ParsedFunction, build_schema, parse_function
 
-__all__ = ["FunctionTool", "SandboxLimits", "configure_sandbox", "get_sandbox_limits", "normalize_import"]
+__all__ = ["FunctionTool", "FunctionToolConfig", "SandboxLimits", "configure_sandbox", "get_sandbox_limits",
+           "normalize_import"]
 
 
 def normalize_import(item: Any) -> str | dict[str, Any]:
@@ -50,6 +52,51 @@ def normalize_import(item: Any) -> str | dict[str, Any]:
     raise ValueError(f"unsupported global import: {item!r}")
 
 
+class AliasConfig(ConfigModel):
+    name: str
+    alias: str
+
+
+class ImportFromModuleConfig(ConfigModel):
+    """`from <module> import <imports...>`."""
+
+    module: str
+    imports: list[text_or(AliasConfig)]
+
+
+def _import_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "module"
+    return "alias" if isinstance(value, dict) and "alias" in value and "module" not in value else "from"
+
+
+Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, alias=AliasConfig)
+"""A global import of a function tool: a module name, `{module, imports}`, or `{name, alias}`."""
+
+
+class FunctionToolConfig(ConfigModel):
+    """A tool made from Python source. AutoGen requires `global_imports` and `has_cancellation_support`.
+
+    `variables` (Studio's, ignored by AutoGen 0.7.5, whose config class ignores unknown keys): the names of
+    the Settings variables the tool reads from its environment. `variable_values` is filled in at run time
+    only (`studio.services.credentials.inject_credentials`) and never written (`exclude`)."""
+
+    source_code: str = Field(description="The Python function the tool runs. Its name, type hints and docstring "
+                             "become the schema the model sees.")
+    name: str = Field(description="The tool's name as the model sees it; use a short identifier such as "
+                      "get_weather.")
+    description: str = Field(description="Tells the model what the tool does and when to call it. A clear "
+                             "description matters more than anything else for good tool use.")
+    global_imports: list[Import] = filled([], autogen_required=True, description="Imports the function needs, as "
+                                          "a JSON list: \"math\", or {\"module\": \"typing\", \"imports\": [\"Any\"]}.")
+    has_cancellation_support: bool = filled(False, autogen_required=True, description="The function accepts a "
+                                            "cancellation_token argument and stops when the run is cancelled.")
+    variables: list[str] | None = Field(
+        default=None, description="Names of the variables for tools (kept in Settings) this tool reads from its "
+        "environment, e.g. SERPAPI_KEY: it gets those and no others.")
+    variable_values: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
+
+
 class FunctionTool(Tool):
     """A Python function tool defined by source code (AutoGen's FunctionTool component config).
 
@@ -57,6 +104,8 @@ class FunctionTool(Tool):
     names the Settings variables it reads; their `variable_values` (given at run time) are the only
     environment its workers get beyond the basics, nothing of the server's.
     """
+
+    component_config_schema = FunctionToolConfig
 
     def __init__(
         self,
@@ -93,6 +142,13 @@ class FunctionTool(Tool):
             self._problem = str(e)
         if not self.name and self._parsed is not None:
             self.name = self._parsed.function_name
+
+    @classmethod
+    def _from_config(cls, config: FunctionToolConfig, built: Built) -> FunctionTool:
+        imports = config.model_dump(include={"global_imports"})["global_imports"]
+        extra = {"variables": config.variables, "variable_values": config.variable_values} if config.variables else {}
+        return cls(config.source_code, config.name, config.description, global_imports=imports,
+                   has_cancellation_support=config.has_cancellation_support, **extra)
 
     @property
     def schema(self) -> ToolSchema:

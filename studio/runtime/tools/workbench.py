@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..cancellation import CancellationToken
+from ..config import Component, ConfigModel, Configurable, slot
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
 
@@ -19,7 +20,16 @@ class ToolOverride(BaseModel):
     description: str | None = None
 
 
-class StaticWorkbench:
+class StaticWorkbenchConfig(ConfigModel):
+    tools: list[Component] = slot("tool", many=True, default=[], description="The tools this workbench offers to "
+                                  "its agent.")
+    tool_overrides: dict[str, ToolOverride] = Field({}, description="Rename tools or change their descriptions "
+                                                    "for this workbench, as a JSON object {tool: {name, description}}.")
+
+
+class StaticWorkbench(Configurable):
+    component_config_schema = StaticWorkbenchConfig
+
     def __init__(self, tools: Sequence[Tool], tool_overrides: Mapping[str, ToolOverride | dict] | None = None) -> None:
         self.tools = list(tools)
         self.tool_overrides = {

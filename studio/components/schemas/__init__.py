@@ -1,1 +1,0 @@
-"""Config schemas of every provider, by kind. Pure data: no runtime imports."""
