@@ -20,11 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CODE, TESTS = ROOT / "studio", ROOT / "tests"
 
-PENDING = "pending: issue 14 moves the provider configs beside their runtime classes (branch i14-config)"
 EXCEPTIONS: dict[str, str] = {
-    **{f"studio/components/schemas/{name}.py": PENDING for name in ("agents", "common", "contexts", "teams", "tools")},
-    **{f"studio/components/providers/{name}.py": PENDING
-       for name in ("__init__", "agents", "base", "conditions", "contexts", "models", "teams", "tools")},
     "studio/runtime/isolation/__init__.py": "the sandbox is tested from outside, against hostile tools and code, in "
                                             "tests/security/ (and through every tool and executor test)",
     "studio/runtime/models/types.py": "AutoGen's LLM message shapes: declarations, and default_model_info(), a constant",
