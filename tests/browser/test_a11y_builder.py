@@ -22,6 +22,7 @@ def _settled(page: Page) -> None:
 
 
 def _select(page: Page, node: str) -> None:
+    _settled(page)  # a click on a node the last answer is still swapping in is lost with the old node
     page.locator(f'#canvas [data-node="{node}"]').first.evaluate(
         "el => (el.matches('button, [tabindex]') ? el : el.querySelector('.node-select'))"
         ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
