@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+from tests.support.waits import wait_until
+
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY_TEAM = ROOT / "tests" / "fixtures" / "writer-critic.json"  # replay clients: runs offline
 
@@ -136,22 +138,22 @@ def _free_port() -> int:
 
 
 def test_serve_answers_runs_until_stopped(tmp_path):
-    import time
     import urllib.request
 
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "studio.cli", "serve", str(GALLERY_TEAM), "--port", str(port)],
                                cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+    def health() -> dict | None:
+        assert process.poll() is None, "studio serve exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                return json.load(response)
+        except OSError:
+            return None  # not listening yet
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    assert json.load(response)["teams"] == 1
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "studio serve did not start"
-                time.sleep(0.1)
+        assert wait_until(health, message="studio serve did not start")["teams"] == 1
         request = urllib.request.Request(f"http://127.0.0.1:{port}/teams/writer-critic/runs", method="POST",
                                          data=json.dumps({"task": "A haiku"}).encode(),
                                          headers={"Content-Type": "application/json"})

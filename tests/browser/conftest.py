@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT_SECONDS = 30
 _READY = re.compile(r"Studio is running at (http://\S+)")
 
 
@@ -96,18 +96,19 @@ def base_url(studio_server: StudioServer) -> str:
 
 def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> str:
     """The URL `studio ui` printed, once a request to it gets an answer."""
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
+
+    def answering() -> str | None:
         if process.poll() is not None:
             pytest.fail(f"studio ui exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         found = _READY.search(log.read_text(errors="replace"))
-        if found:
-            try:
-                with urllib.request.urlopen(found.group(1) + "teams", timeout=5):
-                    return found.group(1)
-            except urllib.error.HTTPError:
-                return found.group(1)  # it answers, even if not with a page yet
-            except OSError:
-                pass
-        time.sleep(0.05)
-    pytest.fail(f"studio ui did not answer within {START_TIMEOUT_SECONDS}s:\n{log.read_text(errors='replace')}")
+        if not found:
+            return None
+        try:
+            with urllib.request.urlopen(found.group(1) + "teams", timeout=5):
+                return found.group(1)
+        except urllib.error.HTTPError:
+            return found.group(1)  # it answers, even if not with a page yet
+        except OSError:
+            return None
+
+    return wait_until(answering, message=lambda: f"studio ui did not answer:\n{log.read_text(errors='replace')}")

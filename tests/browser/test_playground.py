@@ -63,6 +63,16 @@ def _status(page: Page, status: str) -> None:
                                                                           timeout=RUN_TIMEOUT_MS)
 
 
+# Marks the document once a run's trace follows the run live: the browser has the event stream's headers,
+# and the server subscribes the stream to the run before it sends them.
+FOLLOWING = "document.addEventListener('htmx:sseOpen', () => document.documentElement.dataset.following = '')"
+
+
+def _following(page: Page) -> None:
+    """Wait until this document's run trace follows its run (`page.add_init_script(FOLLOWING)` first)."""
+    expect(page.locator("html")).to_have_attribute("data-following", "", timeout=RUN_TIMEOUT_MS)
+
+
 def _seqs(run) -> list[int]:
     return [int(s) for s in run.locator(".run-events > article.event").evaluate_all("els => els.map(e => e.dataset.seq)")]
 
@@ -131,14 +141,17 @@ def test_stop_a_long_run(page: Page, openai_server: OpenAIServer) -> None:
 
 
 def test_streamed_tokens_appear_live_then_settle_into_the_message(page: Page, openai_server: OpenAIServer) -> None:
-    gate = threading.Event()
-    openai_server.delay(1.0, "First, a plain answer.")  # by then the page follows the run
+    following, gate = threading.Event(), threading.Event()
+    openai_server.reply("First, a plain answer.", hold=following)
     openai_server.stream(["Tides ", "turn <b>slowly</b>", " tonight."], gate=gate)
     model = openai_model(openai_server.base_url)
     team = round_robin(assistant("planner", model), assistant("poet", model, stream=True), label="Streaming",
                        max_turns=3)
+    page.add_init_script(FOLLOWING)
     _open_session(page, _team(page, team))
     _run(page, "A line about tides")
+    _following(page)
+    following.set()  # the model answers only now: its tokens cannot stream before the page follows
     typing = _last_run(page).locator(".run-live .event--streaming")
     expect(typing).to_contain_text("Tides", timeout=RUN_TIMEOUT_MS)  # typed in while the model streams
     shoot(page, "playground-4b-streaming")
@@ -150,13 +163,17 @@ def test_streamed_tokens_appear_live_then_settle_into_the_message(page: Page, op
 
 
 def test_a_tool_result_arrives_live_beside_its_call(page: Page, openai_server: OpenAIServer) -> None:
-    openai_server.delay(1.0, "Let me add them.")  # by then the page follows the run
+    following = threading.Event()
+    openai_server.reply("Let me add them.", hold=following)
     openai_server.reply_tool_calls([("add", '{"a": 1, "b": 2}')])
     model = replay_teams.openai_model(openai_server.base_url)
     team = replay_teams.team("RoundRobinGroupChat", [assistant("planner", model), replay_teams.assistant(
         "calculator", model, tools=True)], termination_condition=replay_teams.max_messages(3))
+    page.add_init_script(FOLLOWING)
     _open_session(page, _team(page, team))
     _run(page, "Add 1 and 2")
+    _following(page)
+    following.set()  # the call and its result arrive live
     _status(page, "complete")
     run = _last_run(page)
     call = run.locator('.run-events > article[data-type="ToolCallRequestEvent"]')
@@ -260,13 +277,17 @@ def test_answer_a_user_proxy(page: Page) -> None:
 
 
 def test_reload_mid_run_and_see_it_continue(page: Page, openai_server: OpenAIServer) -> None:
+    reloaded = threading.Event()
     openai_server.reply("First answer.")
-    openai_server.delay(1.5, "Second answer.")
-    openai_server.delay(1.5, "Third answer.")
+    openai_server.reply("Second answer.", hold=reloaded)  # the run waits for the model while the page reloads
+    openai_server.reply("Third answer.")
+    page.add_init_script(FOLLOWING)
     _open_session(page, _team(page, loopback_team(openai_server.base_url, turns=4, label="Paced")))
     _run(page, "Count with me")
     expect(_last_run(page).locator("article.event", has_text="First answer.")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     page.reload()
+    _following(page)
+    reloaded.set()
     run = _last_run(page)
     expect(run.locator("article.event", has_text="Third answer.")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     _status(page, "complete")
@@ -312,7 +333,15 @@ def test_model_output_with_script_renders_inert(page: Page) -> None:
     expect(answer).to_contain_text("click me")
     for link in answer.get_by_text(re.compile("click me|raw link")).all():
         link.click()
-    page.wait_for_timeout(300)  # give any injected handler its chance to run
+    # Whatever the page or those clicks set off has had its chance once htmx has settled, every image has loaded
+    # or failed (its error handler has run) and a link clicked after them has run (tasks run in order; an alert
+    # would hold that link back until the dialog handler dismissed it).
+    page.wait_for_function("""() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+        && [...document.images].every(image => image.complete)""")
+    page.evaluate("""() => { const probe = document.createElement("a"); probe.hidden = true;
+        probe.href = "javascript:void document.body.setAttribute('data-after-the-clicks', '')";
+        document.body.append(probe); probe.click(); }""")
+    expect(page.locator("body")).to_have_attribute("data-after-the-clicks", "")
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
     assert run.locator("script").count() == 0

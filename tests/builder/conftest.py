@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from studio.builder import Draft
-from studio.builder.library import builtin_items, get_item
+from studio.builder.library import LibraryItem, _item, builtin_items, get_item
 from studio.components import validate_component
 
 
@@ -16,6 +16,11 @@ def template(item_id: str) -> dict[str, Any]:
     item = get_item(builtin_items(), item_id)
     assert item is not None, item_id
     return item.component_copy()
+
+
+def gallery_item(component: dict[str, Any], key: str = "other") -> LibraryItem:
+    """`component` as the library shows one found in a gallery template."""
+    return _item(f"gallery:{key}", component, from_gallery=True)
 
 
 def agent(name: str) -> dict[str, Any]:

@@ -181,13 +181,6 @@ def test_move_node_changes_only_the_layout(round_robin: Draft) -> None:
     assert refused(MoveNode(node="termination", x=1, y=1), round_robin) == "Only the team and its agents can be moved."
 
 
-def test_auto_layout_puts_a_round_robin_in_a_row(round_robin: Draft) -> None:
-    nodes = apply(AutoLayout(), round_robin).layout["nodes"]
-    assert nodes["agent:writer"]["y"] == nodes["agent:critic"]["y"]
-    assert nodes["agent:writer"]["x"] < nodes["agent:critic"]["x"]
-    assert "team" in nodes
-
-
 # --- rename, delete, duplicate ------------------------------------------------------------------
 
 

@@ -11,18 +11,14 @@ from sqlalchemy import Engine
 from studio.builder import library, search
 from studio.builder.library import (
     GROUPS,
-    LibraryItem,
-    _item,
     builtin_items,
     gallery_items,
-    get_item,
-    library_groups,
 )
-from studio.builder.library_groups import fold, fold_digest, fold_key, grouped
+from studio.builder.library_groups import fold, fold_digest
 from studio.components import load_component, providers, validate_component
 from studio.store import add_template, session, upsert_gallery
 
-from .conftest import template
+from .conftest import gallery_item, template
 
 GALLERY = Path(__file__).parents[2] / "gallery"
 
@@ -74,40 +70,6 @@ def test_gallery_components_are_found_once(engine: Engine) -> None:
     assert all(item.source_note == "In 2 gallery templates" for item in agents)
 
 
-def test_folding_ignores_labels_and_filled_in_defaults() -> None:
-    builtin = get_item(builtin_items(), "builtin:termination:max-message")
-    assert builtin is not None
-    same = {"provider": "MaxMessageTermination", "component_type": "termination", "label": "Ten",
-            "config": {"max_messages": 10}}  # an alias, another label, the default left out
-    other = {**same, "config": {"max_messages": 11}}
-    assert fold_key(same) == fold_key(builtin.component) != fold_key(other)
-    folded = fold([builtin], [("Team A", _gallery(same)), ("Team B", _gallery(same)), ("Team B", _gallery(other))])
-    assert [(i.id, i.sources) for i in folded] == [(builtin.id, ("Team A", "Team B")), ("gallery:other", ("Team B",))]
-    assert folded[0].source_note == "Also in 2 gallery templates"
-    assert folded[1].source_note == "From Team B"
-
-
-def test_nested_components_fold_by_their_config_too() -> None:
-    agent = template("builtin:agent:assistant")
-    relabelled = json.loads(json.dumps(agent))
-    relabelled["config"]["model_client"]["label"] = "Another label"
-    assert fold_key(agent) == fold_key(relabelled)
-    relabelled["config"]["model_client"]["config"]["model"] = "gpt-4o"
-    assert fold_key(agent) != fold_key(relabelled)
-
-
-def test_names_are_unique_and_say_where_a_shared_label_comes_from() -> None:
-    one, two = template("builtin:agent:assistant"), template("builtin:agent:assistant")
-    one["config"]["name"] = two["config"]["name"] = "assistant"
-    two["config"]["system_message"] = "Something else."
-    found = [("Single assistant", _gallery(one, "a")), ("Travel desk", _gallery(two, "b")),
-             ("Travel desk", _gallery({**one, "config": {**one["config"], "description": "x"}}, "c"))]
-    items = fold([], found)
-    assert [i.name for i in items] == ["assistant (from Single assistant)", "assistant (from Travel desk)",
-                                       "assistant (from Travel desk), 2"]
-    assert [i.label for i in items] == ["assistant"] * 3  # the label (the item's accessible name) stays
-
-
 def test_library_with_the_shipped_gallery_has_no_two_buttons_alike(engine: Engine) -> None:
     from studio.services.gallery import seed_gallery_once
     from studio.settings import Settings
@@ -120,26 +82,6 @@ def test_library_with_the_shipped_gallery_has_no_two_buttons_alike(engine: Engin
     keys = [fold_digest(i.component) for i in items]
     assert len(keys) == len(set(keys))  # nothing the gallery has twice shows twice
     assert any(i.sources for i in items if not i.from_gallery)  # and built-ins the gallery uses say so
-
-
-def test_groups_put_builtins_first_and_fold_the_gallery_part() -> None:
-    extra = template("builtin:agent:assistant")
-    extra["config"]["name"] = "scout"
-    items = fold(builtin_items(), [("Scouting", _gallery(extra))])
-    groups = library_groups(items)
-    assert [g.title for g in groups] == list(GROUPS.values())
-    agents = groups[1]
-    assert [i.id for i in agents.builtins] == [i.id for i in builtin_items() if i.component_type == "agent"]
-    assert [i.label for i in agents.gallery] == ["scout"] and not agents.gallery_open
-    found = library_groups(items, "scout")
-    assert [(g.title, [i.label for i in g.items], g.gallery_open) for g in found] == [("Agents", ["scout"], True)]
-    only_gallery = grouped([_gallery(extra)], GROUPS)
-    assert only_gallery[0].gallery_open  # nothing built in to show first: the gallery part is open
-
-
-def _gallery(component: dict, key: str = "other") -> LibraryItem:
-    item = _item(f"gallery:{key}", component, from_gallery=True)
-    return item
 
 
 def test_search() -> None:
@@ -168,5 +110,5 @@ def test_single_gallery_components_join_and_unsupported_items_stay_out(engine: E
 
 def test_search_finds_the_gallery_templates_a_component_is_in() -> None:
     extra = template("builtin:agent:assistant")
-    items = fold(builtin_items(), [("Travel desk", _gallery({**extra, "config": {**extra["config"], "name": "x"}}))])
+    items = fold(builtin_items(), [("Travel desk", gallery_item({**extra, "config": {**extra["config"], "name": "x"}}))])
     assert [i.label for i in search(items, "travel")] == ["x"]

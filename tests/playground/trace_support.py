@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment
 
+from studio.runtime.messages import TextMessage, ToolCallExecutionEvent, ToolCallRequestEvent, ToolCallSummaryMessage
+from studio.runtime.models.types import FunctionCall, FunctionExecutionResult, RequestUsage
 from studio.web.templating import make_environment
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "frontend" / "templates"
@@ -56,6 +58,21 @@ class Recorder:
                       last + timedelta(seconds=self.step if after is None else after))
         self.events.append(event)
         return event
+
+
+def tool_run() -> Recorder:
+    """A writer calling two tools (one fails), then summarising."""
+    recorder = Recorder()
+    recorder.add(TextMessage(source="user", content="What is 2+3 and the weather?"))
+    recorder.add(ToolCallRequestEvent(source="writer", models_usage=RequestUsage(prompt_tokens=12, completion_tokens=7),
+                                      content=[FunctionCall(id="c1", name="add", arguments='{"a": 2, "b": 3}'),
+                                               FunctionCall(id="c2", name="weather", arguments='{"city": "Paris"}')]))
+    recorder.add(ToolCallExecutionEvent(source="writer", content=[
+        FunctionExecutionResult(call_id="c1", name="add", content="5", is_error=False),
+        FunctionExecutionResult(call_id="c2", name="weather", content="Error: service down", is_error=True)]),
+        after=0.25)
+    recorder.add(ToolCallSummaryMessage(source="writer", content="5\nError: service down", tool_calls=[], results=[]))
+    return recorder
 
 
 def environment() -> Environment:

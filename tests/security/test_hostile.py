@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,12 @@ from studio.runtime.code_executors import CodeBlock, LocalCommandLineCodeExecuto
 from studio.runtime.messages import ToolCallExecutionEvent
 from studio.runtime.tools import FunctionTool, configure_sandbox, get_sandbox_limits
 from studio.services.credentials import save_credential
-from studio.store import crypto
-from studio.store.crypto import prepare_secrets
 from studio.services.probes import probe_tool
 from studio.settings import Settings
-from studio.store import make_engine, migrate
+from studio.store import crypto, make_engine, migrate
+from studio.store.crypto import prepare_secrets
 from tests.runtime.helpers import agent, run, tool_calls
+from tests.support.waits import until
 
 pytestmark = pytest.mark.skipif(
     not isolation.status().available, reason=f"needs the bubblewrap sandbox: {isolation.status().detail}"
@@ -111,15 +110,6 @@ def _running(marker: str) -> bool:
             except OSError:
                 continue
     return False
-
-
-async def _until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.02)
-    return True
 
 
 # --- the attacks: a function `attack() -> str` reporting what it reached ------------------------------
@@ -387,21 +377,40 @@ async def test_setsid_daemon_of_a_tool_lives_only_as_long_as_the_run(server: Ser
     tool = FunctionTool(source("setsid_sleeper", server, marker), "attack", "An attack.")
     assistant = agent("assistant", tool_calls(("attack", {})), tools=[tool])
     assert (await tool.run_json({}, CancellationToken())).content == "daemon started"  # called outside a run
-    assert await _until(lambda: _running(marker))  # ... it lives on with the tool's worker
+    await until(lambda: _running(marker))  # ... it lives on with the tool's worker
     items, _ = await run(assistant, "go")  # a run calls it again, then ends
     assert [r.content for i in items if isinstance(i, ToolCallExecutionEvent) for r in i.content] == ["daemon started"]
-    assert await _until(lambda: not _running(marker))
+    await until(lambda: not _running(marker))
     assert await server.serves()
     await assistant.close()
 
 
+WAIT_FOR_THE_DAEMON = '''
+import os, time
+
+def daemon_running() -> bool:
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"MARKER" in handle.read():
+                    return True
+        except OSError:
+            pass
+    return False
+
+while not daemon_running():  # the block ends only once its daemon runs
+    time.sleep(0.01)
+print("daemon running")
+'''
+
+
 async def test_setsid_daemon_of_executor_code_is_gone_after_the_block(server: Server, tmp_path: Path) -> None:
     marker = f"{5000 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6:06d}"
-    code = source("setsid_sleeper", server, marker) + "\nprint(attack())\nimport time\ntime.sleep(0.5)\n"
+    code = source("setsid_sleeper", server, marker) + "\nprint(attack())\n" + WAIT_FOR_THE_DAEMON.replace("MARKER", marker)
     _, result = await run(CodeExecutorAgent("runner", LocalCommandLineCodeExecutor(timeout=60, work_dir=tmp_path)),
                           f"```python\n{code}```")
-    assert result.messages[-1].content.strip() == "daemon started"
-    assert await _until(lambda: not _running(marker))
+    assert result.messages[-1].content.split() == ["daemon", "started", "daemon", "running"]
+    await until(lambda: not _running(marker))
 
 
 async def test_setsid_daemon_of_a_probed_tool_is_gone_after_the_probe(server: Server) -> None:
@@ -410,7 +419,7 @@ async def test_setsid_daemon_of_a_probed_tool_is_gone_after_the_probe(server: Se
                  "config": {"name": "attack", "description": "x", "global_imports": [], "has_cancellation_support":
                             False, "source_code": source("setsid_sleeper", server, marker)}}
     assert (await probe_tool(component, {}, timeout=30)).result == "daemon started"
-    assert await _until(lambda: not _running(marker))
+    await until(lambda: not _running(marker))
 
 
 # --- cross-team tampering ------------------------------------------------------------------------------

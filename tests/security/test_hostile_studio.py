@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import httpx
 import pytest
 
 from studio.runtime import isolation
+from tests.support.waits import wait_until
 
 pytestmark = pytest.mark.skipif(
     not isolation.status().available, reason=f"needs the bubblewrap sandbox: {isolation.status().detail}"
@@ -69,10 +69,11 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
         process = subprocess.Popen([sys.executable, "-m", "studio.cli", "ui", "--port", "0", "--home", str(home)],
                                    stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while not (found := re.search(r"Studio is running at (http://\S+)", log.read_text(errors="replace"))):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.05)
+        def started() -> re.Match[str] | None:
+            assert process.poll() is None, log.read_text(errors="replace")
+            return re.search(r"Studio is running at (http://\S+)", log.read_text(errors="replace"))
+
+        found = wait_until(started, timeout=60, message=lambda: log.read_text(errors="replace"))
         yield Studio(found.group(1).rstrip("/"), home, process)
     finally:
         process.terminate()

@@ -6,8 +6,9 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.support.waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 START = """
@@ -26,10 +27,11 @@ def _start_up_output(tmp_path: Path, **env: str) -> str:
         process = subprocess.Popen([sys.executable, "-c", START, str(tmp_path / "home")], stdout=out,
                                    stderr=subprocess.STDOUT, cwd=ROOT, env=clean)
     try:
-        deadline = time.monotonic() + 60
-        while "Studio is running at" not in log.read_text(errors="replace"):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.05)
+        def started() -> bool:
+            assert process.poll() is None, log.read_text(errors="replace")
+            return "Studio is running at" in log.read_text(errors="replace")
+
+        wait_until(started, timeout=60, message=lambda: log.read_text(errors="replace"))
     finally:
         process.terminate()
         process.wait(timeout=10)

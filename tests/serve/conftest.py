@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,8 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from tests.support.waits import wait_until
 
 REPLAY = "autogen_ext.models.replay.ReplayChatCompletionClient"
 TEST_HOSTS = {"testserver"}
@@ -58,11 +59,12 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
+
+        def started() -> bool:
+            assert self.thread.is_alive(), "the test server stopped before it started"
+            return self.server.started
+
+        wait_until(started, message="the test server did not start")
         return self
 
     def __exit__(self, *exc: object) -> None:

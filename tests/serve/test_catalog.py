@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from studio.http.names import slug
 from studio.serve import CatalogError, TeamCatalog
 
 from .conftest import replay_team, write_team
@@ -52,9 +51,3 @@ def test_two_files_with_the_same_name_are_refused(tmp_path: Path) -> None:
     write_team(tmp_path, "my-team", replay_team("b TERMINATE"))
     with pytest.raises(CatalogError, match="two files are served as 'my-team'"):
         TeamCatalog.from_path(tmp_path)
-
-
-@pytest.mark.parametrize(("text", "expected"), [("Writer and critic", "writer-and-critic"), ("--", "team"),
-                                                 ("v2_final", "v2-final")])
-def test_slug(text: str, expected: str) -> None:
-    assert slug(text, "team") == expected

@@ -12,6 +12,7 @@ import pytest
 
 from studio.serve import RunLimits, TeamCatalog, create_serve_app
 from tests.support.openai_server import OpenAIServer
+from tests.support.waits import until
 
 from .conftest import LiveServer, replay_team, write_team
 
@@ -75,8 +76,7 @@ def test_more_runs_than_slots_get_a_429(tmp_path: Path, openai_server: OpenAISer
             async with openai.AsyncOpenAI(base_url=server.url + "/v1", api_key="x", max_retries=0) as calls:
                 first = asyncio.create_task(calls.chat.completions.create(
                     model="held", messages=[{"role": "user", "content": "go"}]))
-                while not openai_server.chat_requests:
-                    await asyncio.sleep(0.01)
+                await until(lambda: openai_server.chat_requests)  # the first run holds the only slot
                 try:
                     await calls.chat.completions.create(model="held", messages=[{"role": "user", "content": "again"}])
                     refused = None

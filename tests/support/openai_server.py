@@ -11,12 +11,15 @@ A test queues behaviours, one per incoming request, in order:
     server.fail(429, "slow down", times=2)      # 429 twice, then the next behaviour
     server.fail(500, "boom", forever=True)      # every request from now on
     server.fail(401, "Incorrect API key", retry_after_ms=None)  # not retried by the client
-    server.delay(5.0)                           # sleep before answering (timeouts)
+    server.delay(5.0)                           # wait before answering (timeouts)
+    server.stream(["Hel", "lo"], gate=event)    # hold back all after the first chunk until event is set
+    server.reply("hello", hold=event)           # answer only once event is set (reply, tool calls, stream)
 
 and then inspects `server.requests` / `server.chat_requests` (method, path, query, headers,
-JSON body). Error replies carry `retry-after-ms` (5 ms unless told otherwise), which the
-openai client honours, so retry tests run fast without patching its backoff. Both
-`/v1/chat/completions` and Azure's `/openai/deployments/{d}/chat/completions` are served.
+JSON body). A gate or hold never opens by itself (stop() sets them all, so no handler outlives the
+server). Error replies carry `retry-after-ms` (5 ms unless told otherwise), which the openai client
+honours, so retry tests run fast without patching its backoff. Both `/v1/chat/completions` and
+Azure's `/openai/deployments/{d}/chat/completions` are served.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Behaviour:
     seconds: float = 0.0
     forever: bool = False
     gate: threading.Event | None = None  # stream: wait for it after the first chunk
+    hold: threading.Event | None = None  # wait for it before answering at all
 
 
 class OpenAIServer:
@@ -68,6 +72,7 @@ class OpenAIServer:
         self._script: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._gates: list[threading.Event] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -84,6 +89,8 @@ class OpenAIServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        for gate in self._gates:
+            gate.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -114,11 +121,13 @@ class OpenAIServer:
     # -- scripting ---------------------------------------------------------------------------
     def _push(self, behaviour: Behaviour, times: int = 1) -> None:
         with self._lock:
+            self._gates += [event for event in (behaviour.gate, behaviour.hold) if event is not None]
             for _ in range(times):
                 self._script.append(behaviour)
 
-    def reply(self, content: str, *, usage: tuple[int, int] | None = (10, 5), finish_reason: str = "stop") -> None:
-        self._push(Behaviour("reply", content=content, usage=usage, finish_reason=finish_reason))
+    def reply(self, content: str, *, usage: tuple[int, int] | None = (10, 5), finish_reason: str = "stop",
+              hold: threading.Event | None = None) -> None:
+        self._push(Behaviour("reply", content=content, usage=usage, finish_reason=finish_reason, hold=hold))
 
     def reply_tool_calls(
         self,
@@ -127,9 +136,11 @@ class OpenAIServer:
         content: str | None = None,
         usage: tuple[int, int] | None = (10, 5),
         finish_reason: str = "tool_calls",
+        hold: threading.Event | None = None,
     ) -> None:
         """Reply with tool calls `[(name, arguments_json), ...]`; ids are `call_0`, `call_1`, ..."""
-        self._push(Behaviour("reply", content=content, tool_calls=calls, usage=usage, finish_reason=finish_reason))
+        self._push(Behaviour("reply", content=content, tool_calls=calls, usage=usage, finish_reason=finish_reason,
+                             hold=hold))
 
     def stream(
         self,
@@ -139,11 +150,13 @@ class OpenAIServer:
         usage: tuple[int, int] | None = (10, 5),
         finish_reason: str | None = None,
         gate: threading.Event | None = None,
+        hold: threading.Event | None = None,
     ) -> None:
         """Stream text `chunks` (then tool calls, split in pieces) as SSE; a usage chunk comes last."""
         reason = finish_reason or ("tool_calls" if tool_calls else "stop")
         calls = tool_calls or []
-        self._push(Behaviour("stream", chunks=chunks, tool_calls=calls, usage=usage, finish_reason=reason, gate=gate))
+        self._push(Behaviour("stream", chunks=chunks, tool_calls=calls, usage=usage, finish_reason=reason, gate=gate,
+                             hold=hold))
 
     def fail(
         self,
@@ -160,7 +173,7 @@ class OpenAIServer:
         self._push(behaviour, 1 if forever else times)
 
     def delay(self, seconds: float, then: str = "late", *, forever: bool = False) -> None:
-        """Sleep `seconds` before replying `then` (to trip the client's timeout)."""
+        """Wait `seconds` (or until the server stops) before replying `then` (to trip the client's timeout)."""
         self._push(Behaviour("delay", seconds=seconds, content=then, forever=forever))
 
     def _next(self) -> Behaviour | None:
@@ -243,6 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.owner.requests.append(RecordedRequest(self.command, parts.path, query, headers, body))
 
     def _serve(self, b: Behaviour | None, model: str) -> None:
+        if b is not None and b.hold is not None:
+            b.hold.wait()
         if b is None:
             self._json(500, {"error": {"message": "test server: no scripted response left", "type": "server_error"}})
         elif b.kind == "fail":
@@ -287,7 +302,7 @@ class _Handler(BaseHTTPRequestHandler):
         for i, event in enumerate(events):
             self._send_chunk(f"data: {json.dumps(event)}\n\n".encode())
             if i == 1 and b.gate is not None:
-                b.gate.wait(timeout=5)
+                b.gate.wait()
         self._send_chunk(b"data: [DONE]\n\n")
         self._send_chunk(b"")
 

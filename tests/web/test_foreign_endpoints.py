@@ -15,8 +15,8 @@ from studio.services import credentials
 from tests.services.helpers import assistant, openai_client, round_robin
 from tests.support.openai_server import OpenAIServer
 
+from .routes.test_playground import _finished, _session, _start
 from .teams_support import HTMX, app_db
-from .test_playground_page import _finished, _session, _start
 
 SAVED_KEY = "sk-saved-for-openai-only-1111aaaa"
 ENV_KEY = "sk-environment-for-openai-2222bbbb"

@@ -229,7 +229,7 @@ def test_runs_recordings_and_every_error_path_never_show_a_planted_key(
         client: TestClient, openai_server: OpenAIServer, caplog: pytest.LogCaptureFixture) -> None:
     """Playground runs through each error path (401 echoing the key, an endpoint with no credential, no key),
     and a run whose tool echoes its variable: events, pages, SSE, recordings, exports and logs stay clean."""
-    from .test_playground_page import _messages, _session, _start
+    from .routes.test_playground import _messages, _session, _start
 
     with app_db(client) as db:
         credentials.save_credential(db, "openai_compatible", openai_server.base_url, SETTINGS_KEY)

@@ -9,6 +9,7 @@ import pytest
 
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.code_executors import CodeBlock, LocalCommandLineCodeExecutor, extract_markdown_code_blocks
+from tests.support.waits import WAIT_SECONDS, until
 
 
 @pytest.fixture
@@ -51,13 +52,14 @@ async def test_environment_is_scrubbed(executor: LocalCommandLineCodeExecutor, m
     assert (result.exit_code, result.output) == (0, "None\n")
 
 
-async def test_cancellation_stops_a_running_block(executor: LocalCommandLineCodeExecutor) -> None:
-    executor.timeout = 30
+async def test_cancellation_stops_a_running_block(executor: LocalCommandLineCodeExecutor, tmp_path: Path) -> None:
+    executor.timeout = WAIT_SECONDS * 2  # were cancelling ignored, the block would outlast the wait below
     token = CancellationToken()
-    task = asyncio.ensure_future(executor.execute_code_blocks([CodeBlock("sleep 30", "sh")], token))
-    await asyncio.sleep(0.2)
+    block = CodeBlock(f"touch started; sleep {executor.timeout}", "sh")
+    task = asyncio.ensure_future(executor.execute_code_blocks([block], token))
+    await until(lambda: (tmp_path / "started").exists(), message="the block never started")
     token.cancel()
-    result = await asyncio.wait_for(task, 5)
+    result = await asyncio.wait_for(task, WAIT_SECONDS)
     assert (result.exit_code, result.output) == (125, "\nCancelled")
 
 

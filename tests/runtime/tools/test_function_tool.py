@@ -1,29 +1,11 @@
-"""FunctionTool calls run in sandbox workers: results, failures, limits, cancellation, concurrency."""
+"""FunctionTool (runtime/tools/function_tool.py): AutoGen's source, imports and arguments, results and error texts.
+How its calls run (the sandbox's workers, limits, cancellation) is tests/runtime/tools/test_sandbox.py."""
 
 from __future__ import annotations
 
-import asyncio
-import os
+from studio.runtime.tools import FunctionTool
 
-import pytest
-
-from studio.runtime import isolation
-from studio.runtime.cancellation import CancellationToken
-from studio.runtime.tools import FunctionTool, SandboxLimits
-
-SECRET = "sk-test-secret-0123456789"
-FAST = SandboxLimits(timeout=1.0)
-
-
-def tool(source: str, name: str, **kwargs: object) -> FunctionTool:
-    return FunctionTool(source, name, f"the {name} tool", **kwargs)  # type: ignore[arg-type]
-
-
-ADD = "def add(a: int, b: int = 2) -> int:\n    return a + b\n"
-
-
-async def call(t: FunctionTool, args: dict[str, object] | None = None, token: CancellationToken | None = None):
-    return await t.run_json(args or {}, token or CancellationToken(), call_id="c1")
+from .tool_support import ADD, call, tool
 
 
 async def test_normal_call_coerces_arguments() -> None:
@@ -76,130 +58,6 @@ async def test_load_problems_are_error_results() -> None:
     assert syntax.is_error and syntax.content.startswith("Could not compile and load function: line 1:")
 
 
-async def test_prints_do_not_disturb_the_protocol() -> None:
-    source = "import sys\ndef noisy() -> str:\n    print('x' * 100000)\n    sys.stdout.write('junk')\n    return 'ok'\n"
-    assert (await call(tool(source, "noisy"))).content == "ok"
-
-
-@pytest.mark.skipif(not isolation.status().available, reason=f"needs bubblewrap: {isolation.status().detail}")
-async def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    reader = tool("import os\ndef key() -> str:\n    return os.environ['OPENAI_API_KEY']\n", "key")
-    result = await call(reader)
-    assert (result.content, result.is_error) == ("'OPENAI_API_KEY'", True)
-    dump = tool("import os\ndef env() -> str:\n    return repr(dict(os.environ)) + os.getcwd()\n", "env")
-    result = await call(dump)
-    assert not result.is_error and SECRET not in result.content and "OPENAI" not in result.content
-    assert os.getcwd() not in result.content and "'HOME': '/tmp'" in result.content
-    assert result.content.endswith("/tmp")  # its own private /tmp
-
-
-async def test_infinite_loop_times_out_and_next_call_works() -> None:
-    spin = tool("def spin() -> None:\n    while True:\n        pass\n", "spin", limits=SandboxLimits(timeout=0.5))
-    result = await call(spin)
-    assert (result.content, result.is_error) == ("Tool 'spin' timed out after 0.5 s", True)
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
-
-
-async def test_cpu_limit_kills_a_busy_worker() -> None:
-    spin = tool("def burn() -> None:\n    while True:\n        pass\n", "burn",
-                limits=SandboxLimits(timeout=10, cpu_seconds=0.5))
-    result = await call(spin)
-    assert result.is_error and result.content.startswith("Tool 'burn' crashed: its sandbox worker exceeded its CPU")
-
-
-async def test_memory_hog_is_contained() -> None:
-    hog = tool("def hog() -> int:\n    return len(bytearray(2 * 1024 ** 3))\n", "hog")
-    result = await call(hog)
-    assert (result.content, result.is_error) == ("Tool 'hog' ran out of memory (limit 1024 MiB)", True)
-    grow = tool("def grow() -> int:\n    xs = []\n    while True:\n        xs.append(' ' * 10**6)\n", "grow",
-                limits=SandboxLimits(memory_mb=256))
-    result = await call(grow)
-    assert result.is_error and "256 MiB" in result.content
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
-
-
-async def test_exiting_tool_reports_the_exit_and_sys_exit_is_an_error() -> None:
-    result = await call(tool("import os\ndef die() -> None:\n    os._exit(3)\n", "die"))
-    assert (result.content, result.is_error) == ("Tool 'die' crashed: its sandbox worker exited with code 3", True)
-    result = await call(tool("import sys\ndef bye() -> None:\n    sys.exit(4)\n", "bye"))
-    assert (result.content, result.is_error) == ("SystemExit: 4", True)
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
-
-
-async def test_cancellation_kills_the_call_promptly() -> None:
-    sleeper = tool("import time\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n", "nap")
-    assert not (await call(sleeper, {"seconds": 0})).is_error  # its worker is started and idle
-    token = CancellationToken()
-    task = asyncio.ensure_future(call(sleeper, {"seconds": 30}, token=token))
-    while sleeper.sandbox()._idle:  # until the call has taken the worker
-        await asyncio.sleep(0.01)
-    pids = sleeper.sandbox().worker_pids()
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    token.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert loop.time() - started < 2
-    assert not set(sleeper.sandbox().worker_pids()) & set(pids)  # the busy worker is gone
-    with pytest.raises(asyncio.CancelledError):
-        await call(tool(ADD, "add"), {"a": 1}, token=token)  # already cancelled: never starts
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"
-
-
-async def test_parallel_calls_of_one_tool_run_concurrently_in_workers_of_its_own() -> None:
-    # Each call notes when it starts and ends; serial execution would start the second after the first ended.
-    source = (
-        "import os, time\n"
-        "def span() -> str:\n"
-        "    start = time.time()\n"
-        "    time.sleep(2)\n"
-        "    return f'{start}:{time.time()}:{os.getpid()}'\n"
-    )
-    span = tool(source, "span", limits=SandboxLimits(timeout=20))
-    results = await asyncio.gather(call(span), call(span))
-    assert [r.is_error for r in results] == [False, False]
-    spans = [tuple(float(x) for x in r.content.split(":")[:2]) for r in results]
-    assert max(s for s, _ in spans) < min(e for _, e in spans)
-    assert len(span.sandbox().worker_pids()) == 2
-
-
-async def test_more_calls_than_workers_queue_up() -> None:
-    add = tool(ADD, "add")
-    results = await asyncio.gather(*(call(add, {"a": i}) for i in range(10)))
-    assert [r.content for r in results] == [str(i + 2) for i in range(10)]
-    assert 1 <= len(add.sandbox().worker_pids()) <= 4
-
-
-def test_workers_stop_when_the_event_loop_shuts_down() -> None:
-    async def run() -> list[int]:
-        add = tool(ADD, "add")
-        assert (await call(add, {"a": 1})).content == "3"
-        return add.sandbox().worker_pids()
-
-    pids = asyncio.run(run())
-    assert pids
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-
-
-async def test_explicit_close_is_idempotent() -> None:
-    add = tool(ADD, "add")
-    assert (await call(add, {"a": 1})).content == "3"
-    sandbox = add.sandbox()
-    pids = sandbox.worker_pids()
-    await add.close()
-    await sandbox.close()
-    await add.close()
-    assert sandbox.closed and sandbox.worker_pids() == [] and pids
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-    assert (await call(add, {"a": 2})).content == "4"
-    assert add.sandbox() is not sandbox
-
-
 async def test_tool_name_may_differ_from_the_function_name() -> None:
     renamed = FunctionTool(ADD, "adder", "adds")  # AutoGen loads the first function in the source
     assert renamed.schema["name"] == "adder"
@@ -207,15 +65,3 @@ async def test_tool_name_may_differ_from_the_function_name() -> None:
     assert (result.name, result.content) == ("adder", "3")
 
 
-async def test_oversized_results_are_refused() -> None:
-    big = tool("def big() -> str:\n    return 'x' * 5000\n", "big", limits=SandboxLimits(max_result_bytes=1000))
-    result = await call(big)
-    assert result.is_error and result.content.startswith("Tool result too large")
-
-
-async def test_cancelling_the_calling_task_kills_the_worker() -> None:
-    sleeper = tool("import time\ndef nap() -> None:\n    time.sleep(30)\n", "nap")
-    with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(call(sleeper), 1.0)
-    assert sleeper.sandbox().worker_pids() == []
-    assert (await call(tool(ADD, "add"), {"a": 1})).content == "3"

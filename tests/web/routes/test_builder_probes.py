@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from .teams_support import HTMX
+from ..teams_support import HTMX
 
 INFO = {"vision": False, "function_calling": True, "json_output": False, "family": "unknown",
         "structured_output": False}

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from studio.builder.library import assistant
 from studio.services import teams as team_service
 
-from .teams_support import HTMX, app_db
+from ..teams_support import HTMX, app_db
 
 
 def _team(client: TestClient, label: str = "Crew") -> int:
@@ -439,7 +439,7 @@ def test_graph_canvas_has_zoom_controls_and_a_focusable_viewport(client: TestCli
 def test_library_groups_fold_the_gallery_and_name_every_button_once(make_app) -> None:
     from pathlib import Path
 
-    gallery = Path(__file__).parents[2] / "gallery"
+    gallery = Path(__file__).parents[3] / "gallery"
     with TestClient(make_app(gallery_dir=gallery)) as client:
         team_id = _team(client)
         page = client.get(f"/builder/{team_id}").text

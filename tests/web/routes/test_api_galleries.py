@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from studio.store import galleries as store
 from tests.support.file_server import file_server
 
-from .teams_support import app_db
+from ..teams_support import app_db
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "autogenstudio_default_gallery.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "autogenstudio_default_gallery.json"
 AGS = json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 

@@ -21,7 +21,7 @@ from tests.services.helpers import (
     writer_critic,
 )
 
-from .teams_support import HTMX
+from ..teams_support import HTMX
 
 
 def _import(client: TestClient, document: dict | None = None) -> int:

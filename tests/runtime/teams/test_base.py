@@ -1,3 +1,6 @@
+"""The engine every team type shares (teams/base.py): a cancelled run stops its current model call or
+question and ends with the cancelled stop reason, and the team runs again afterwards."""
+
 import asyncio
 
 from studio.runtime.agents import AssistantAgent, UserProxyAgent
@@ -5,6 +8,7 @@ from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models.base import ChatCompletionClient
 from studio.runtime.models.types import RequestUsage, default_model_info
 from studio.runtime.teams import CANCELLED_REASON, RoundRobinGroupChat
+from tests.support.waits import WAIT_SECONDS
 
 from ..helpers import agent
 
@@ -15,9 +19,11 @@ class HangingClient(ChatCompletionClient):
     model_info = default_model_info()
 
     def __init__(self) -> None:
+        self.called = asyncio.Event()
         self.cancelled = asyncio.Event()
 
     async def create(self, messages, **kwargs):
+        self.called.set()
         try:
             await asyncio.Event().wait()
         finally:
@@ -34,12 +40,15 @@ async def test_cancelling_stops_the_current_model_call_and_reports_it():
     client = HangingClient()
     team = RoundRobinGroupChat([agent("fast", "quick"), AssistantAgent("slow", client)], max_turns=10)
     token = CancellationToken()
-    seen = []
-    async with asyncio.timeout(5):
-        async for item in team.run_stream(task="go", cancellation_token=token):
-            seen.append(item)
-            if getattr(item, "source", None) == "fast":
-                asyncio.get_running_loop().call_later(0.05, token.cancel)
+
+    async def cancel_when_called():
+        await client.called.wait()
+        token.cancel()
+
+    canceller = asyncio.create_task(cancel_when_called())
+    async with asyncio.timeout(WAIT_SECONDS):
+        seen = [item async for item in team.run_stream(task="go", cancellation_token=token)]
+    await canceller
     result = seen[-1]
     assert result.stop_reason == CANCELLED_REASON
     assert [m.source for m in result.messages] == ["user", "fast"]
@@ -61,7 +70,7 @@ async def test_cancelling_while_waiting_for_the_user():
         token.cancel()
 
     canceller = asyncio.create_task(cancel_when_asked())
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(WAIT_SECONDS):
         result = await team.run(task="hello?", cancellation_token=token)
     await canceller
     assert result.stop_reason == CANCELLED_REASON

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +14,11 @@ from fastapi.testclient import TestClient
 from studio.services import galleries
 from studio.services import teams as team_service
 from studio.store import runs as runs_store
+from tests.support.waits import wait_until
 
-from .teams_support import app_db, clear_credentials_env
+from ..teams_support import app_db, clear_credentials_env
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HTMX = {"HX-Request": "true"}
 TOOL_TEAM = {
     "provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team", "label": "Imported tools",
@@ -115,12 +115,12 @@ def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(clie
     match = re.fullmatch(r"/playground/sessions/(\d+)#run-(\d+)", location)
     assert match, location
     session_id, run_id = map(int, match.groups())
-    for _ in range(500):
+
+    def finished() -> bool:
         with app_db(client) as db:
-            run = runs_store.get_run(db, run_id)
-            if run.status != "running":
-                break
-        time.sleep(0.02)
+            return runs_store.get_run(db, run_id).status != "running"
+
+    wait_until(finished, message="the demo run never finished")
     with app_db(client) as db:
         run = runs_store.get_run(db, run_id)
         events = runs_store.list_events(db, run_id)

@@ -1,3 +1,5 @@
+"""The built-in gallery (services/gallery.py): seeding the shipped templates once, and their demo recordings."""
+
 import json
 import shutil
 from pathlib import Path
