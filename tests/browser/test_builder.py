@@ -116,14 +116,16 @@ def test_graph_team_draw_an_edge_and_apply_json(page: Page) -> None:
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)  # the edge's swap is in
     before = node.bounding_box()
     assert before
+    top = node.evaluate("el => el.offsetTop")
     page.mouse.move(before["x"] + 40, before["y"] + 90)
     page.mouse.down()
     page.mouse.move(before["x"] + 60, before["y"] + 170, steps=5)
     page.mouse.move(before["x"] + 40, before["y"] + 250, steps=5)
     page.mouse.up()
     expect(page.get_by_role("button", name="Undo")).to_be_enabled()
-    page.wait_for_function("""y => document.querySelector('[data-agent-name="assistant_2"]').getBoundingClientRect().y > y + 100""",
-                           arg=before["y"])
+    # In the graph's own coordinates: the move's swap may scroll the page to the moved (focused) node.
+    page.wait_for_function("""top => document.querySelector('[data-agent-name="assistant_2"]').offsetTop > top + 100""",
+                           arg=top)
     shoot(page, "builder-graph", dark=True)
 
     page.get_by_role("button", name="JSON view").click()

@@ -158,8 +158,8 @@ def _tab_to(page: Page, name: str, *, back: bool = False, limit: int = 250) -> N
 
 
 def _settled(page: Page) -> None:
-    """Wait until htmx has finished its requests (nothing on the page has htmx-request)."""
-    expect(page.locator(".htmx-request")).to_have_count(0)
+    """Wait until htmx has finished its requests and their swaps (a key pressed mid-swap can be lost)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def test_keyboard_only_build_of_a_small_team(page: Page) -> None:
@@ -171,6 +171,7 @@ def test_keyboard_only_build_of_a_small_team(page: Page) -> None:
     page.goto(f"/builder/{page.url.rsplit('/', 1)[1]}")
     canvas = _canvas(page)
     for expected in ("assistant_2", "assistant_3"):
+        _settled(page)
         _tab_to(page, "Add to team: Assistant agent")
         page.keyboard.press("Enter")
         expect(canvas.locator(f'[data-agent-name="{expected}"]')).to_be_visible()

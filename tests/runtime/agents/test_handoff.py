@@ -19,9 +19,10 @@ def test_a_target_alone_gets_autogens_defaults_and_given_fields_are_kept() -> No
     assert (custom.name, custom.description) == ("ask_critic", "Handoff to critic.")
 
 
-def test_a_name_given_must_be_an_identifier() -> None:
-    with pytest.raises(ValidationError, match="handoff name must be a valid identifier: 'ask the critic'"):
-        Handoff(target="critic", name="ask the critic")
+def test_a_given_tool_name_must_be_an_identifier() -> None:
+    with pytest.raises(ValidationError, match="handoff name must be a valid identifier: 'my tool'"):
+        Handoff(target="critic", name="my tool")
+    assert Handoff(target="my critic").name == "transfer_to_my critic"  # a default one: the agent checks it
 
 
 async def test_the_handoff_tool_takes_no_arguments_and_answers_its_message() -> None:
