@@ -28,11 +28,11 @@ from studio.components import UNTRUSTED, Problem, get_spec
 from studio.components.validation import join
 from studio.store import preferences
 
+from .credentials import FUNCTION_TOOL
 from .team_files import components_in
 
 TRUSTED_KEY = "trust.trusted"
 IMPORTED_KEY = "trust.imported"
-FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
 STDIO_SERVER = "StdioServerParams"  # AutoGen's MCP server params `type` for a spawned server
 UNTRUSTED_MESSAGE = "This team runs imported code that you have not reviewed and trusted yet"
 
@@ -86,16 +86,16 @@ def executables(component: Any, prefix: str = "") -> list[Executable]:
 def _spawned(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON path, what it spawns) of every stdio server in a component's config, not in its children's."""
     if isinstance(value, dict):
+        if isinstance(value.get("provider"), str) and isinstance(value.get("config"), dict):
+            return  # a child component: `executables` walks it on its own
         if value.get("type") == STDIO_SERVER:
             yield path, {k: value.get(k) for k in ("command", "args", "env", "cwd")}
-        else:
-            for key, item in value.items():
-                if not (isinstance(item, dict) and isinstance(item.get("provider"), str)):  # a child: its own
-                    yield from _spawned(item, join(path, key))
+            return
+        for key, item in value.items():
+            yield from _spawned(item, join(path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            if not (isinstance(item, dict) and isinstance(item.get("provider"), str)):
-                yield from _spawned(item, join(path, i))
+            yield from _spawned(item, join(path, i))
 
 
 def digests(component: Any) -> set[str]:

@@ -18,19 +18,15 @@ from fastapi.testclient import TestClient
 
 from studio.builder.library import LibraryItem, builtin_items, library
 
+from tests.compat.marks import AUTOGEN_LOADS
+
 from .teams_support import HTMX, app_db
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM_TYPES = [i for i in builtin_items() if i.component_type == "team"]
 AZURE = "autogen_ext.models.openai.AzureOpenAIChatCompletionClient"
 
-pytestmark = [
-    pytest.mark.compat,
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_core.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_agentchat.*"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:autogen_ext.*"),
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-]
+pytestmark = AUTOGEN_LOADS
 
 
 @pytest.fixture
