@@ -36,9 +36,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' loopback server and team builders, run from anywhere
 
+from studio import store
 from studio.settings import Settings
 from studio.store import make_engine, session
-from studio.store import runs as store
 from tests.support.playground_teams import loopback_team
 
 PRODUCED, STORED, CAUGHT_UP = "produced -> SSE client, live", "stored -> SSE client, live", "caught up on connecting"

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from studio import store
 from studio.components import (
     ComponentValidationError,
     Problem,
@@ -38,7 +39,6 @@ from studio.services import teams as team_service
 from studio.services.admission import NotTrusted, admit
 from studio.services.credentials import inject_credentials
 from studio.services.errors import NotFoundError, find_row
-from studio.store import runs as store
 from studio.store.db import session as db_session
 from studio.store.models import Run
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from studio.store import runs as store
+from studio import store
 from studio.store.db import session as db_session
 from studio.store.models import RunEvent
 

@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from studio import store
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.messages import (
     ErrorEvent,
@@ -48,7 +49,6 @@ from studio.runtime.messages import (
 from studio.runtime.teams.base import CANCELLED_REASON
 from studio.services.credentials import redact
 from studio.settings import Settings
-from studio.store import runs as store
 from studio.store.db import session as db_session
 from studio.store.models import RunEvent, RunPublic, RunStatus
 

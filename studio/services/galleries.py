@@ -14,10 +14,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from studio import store
 from studio.components import Problem
 from studio.http.names import slug
-from studio.store import galleries as store
-from studio.store import runs as runs_store
 from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
 
 from . import teams, trust, url_fetch
@@ -203,8 +202,8 @@ def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]
     if demo is None:
         raise NotFoundError(f"The template “{item.label}” has no demo.")
     team = _demo_team(db, item)
-    taken = {chat.name for chat in runs_store.list_sessions(db, team_id=team.id)}
-    return runs_store.create_session(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
+    taken = {chat.name for chat in store.list_sessions(db, team_id=team.id)}
+    return store.create_session(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
 
 
 def numbered(name: str, taken: set[str]) -> str:

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from studio import store
 from studio.components import Problem, canonical_form, validate_component
 from studio.http.names import slug
-from studio.store import teams as store
 from studio.store.models import Team, TeamVersion
 
 from . import credentials, trust

@@ -74,17 +74,6 @@ class Team(TeamBase, table=True):
     updated_at: datetime = _updated()
 
 
-class TeamCreate(TeamBase):
-    pass
-
-
-class TeamUpdate(SQLModel):
-    label: str | None = None
-    description: str | None = None
-    component: dict[str, Any] | None = None
-    layout: dict[str, Any] | None = None
-
-
 class TeamPublic(TeamBase):
     id: int
     layout: dict[str, Any]
@@ -134,13 +123,6 @@ class ChatSession(ChatSessionBase, table=True):
     team_id: int = _parent("team")
     created_at: datetime = _created()
     updated_at: datetime = _updated()
-
-
-class ChatSessionPublic(ChatSessionBase):
-    id: int
-    team_id: int
-    created_at: datetime
-    updated_at: datetime
 
 
 class RunBase(SQLModel):
@@ -208,12 +190,6 @@ class RunEvent(RunEventBase, table=True):
     created_at: datetime = _created()
 
 
-class RunEventPublic(RunEventBase):
-    id: int
-    run_id: int
-    created_at: datetime
-
-
 # --- galleries --------------------------------------------------------------------------------
 
 
@@ -246,11 +222,6 @@ class Gallery(GalleryBase, table=True):
     created_at: datetime = _created()
 
 
-class GalleryPublic(GalleryBase):
-    id: int
-    created_at: datetime
-
-
 class GalleryTemplateBase(SQLModel):
     key: str = Field(description="Stable id within the gallery, e.g. the file's stem.")
     label: str
@@ -275,11 +246,6 @@ class GalleryTemplate(GalleryTemplateBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     gallery_id: int = Field(foreign_key="gallery.id", ondelete="CASCADE")
-
-
-class GalleryTemplatePublic(GalleryTemplateBase):
-    id: int
-    gallery_id: int
 
 
 # --- builder drafts ---------------------------------------------------------------------------
@@ -358,36 +324,22 @@ class StoredCredential(SQLModel, table=True):
     updated_at: datetime = _updated()
 
 
-class SecretPublic(SQLModel):
-    """A secret's name and age: what pages and the API may show."""
-
-    name: str
-    updated_at: datetime
-
-
 __all__ = [
     "BuilderDraft",
     "BuilderDraftStep",
     "ChatSession",
-    "ChatSessionPublic",
     "Gallery",
     "GalleryKind",
-    "GalleryPublic",
     "GalleryTemplate",
-    "GalleryTemplatePublic",
     "Run",
     "RunEvent",
-    "RunEventPublic",
     "RunPublic",
     "RunStatus",
     "Secret",
-    "SecretPublic",
     "Setting",
     "StoredCredential",
     "Team",
-    "TeamCreate",
     "TeamPublic",
-    "TeamUpdate",
     "TeamVersion",
     "TeamVersionPublic",
 ]

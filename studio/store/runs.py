@@ -105,24 +105,6 @@ def has_runs(session: Session, session_id: int, *, replays: bool = True) -> bool
     return session.exec(query.limit(1)).first() is not None
 
 
-def append_event(session: Session, run: Run, event: dict[str, Any]) -> RunEvent:
-    """Store an event (AutoGen's dump of a message or event) as the run's next, seq 1, 2, 3...
-
-    An event's `models_usage` is added to the run's token totals, so they are right mid-run too.
-    """
-    assert run.id is not None
-    last = last_seq(session, run.id)
-    prompt, completion = _usage(event)
-    if prompt or completion:
-        run.prompt_tokens += prompt
-        run.completion_tokens += completion
-        session.add(run)
-    row = _row(run.id, last + 1, event)
-    session.add(row)
-    session.flush()
-    return row
-
-
 def add_event(session: Session, run_id: int, seq: int, event: dict[str, Any]) -> RunEvent:
     """Store `event` as the run's event number `seq`, for a writer that keeps count itself."""
     return add_events(session, [(run_id, seq, event)])[0]
@@ -230,7 +212,6 @@ __all__ = [
     "INTERRUPTED_REASON",
     "add_event",
     "add_events",
-    "append_event",
     "create_run",
     "create_session",
     "delete_session",

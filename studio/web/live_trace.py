@@ -17,9 +17,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from studio import store
 from studio.playground import RunManager
 from studio.playground.trace import TraceBuilder, stream_dom_id
-from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import Run
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
+from studio import store
 from studio.settings import Settings
 from studio.store import make_engine, session
-from studio.store import runs as store
 from studio.store.models import RunStatus
 from tests.playground import replay_teams
 from tests.services.helpers import writer_critic

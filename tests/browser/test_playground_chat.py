@@ -9,9 +9,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from studio import store
 from studio.settings import Settings
 from studio.store import make_engine, session
-from studio.store import runs as store
 from studio.store.models import RunStatus
 from tests.services.helpers import writer_critic
 from tests.support.openai_server import OpenAIServer

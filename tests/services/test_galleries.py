@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from studio import store
 from studio.components import MASK
 from studio.services import galleries, trust
 from studio.services.errors import (
@@ -21,7 +22,6 @@ from studio.services.errors import (
     TeamImportError,
 )
 from studio.services.team_files import mask_secrets
-from studio.store import galleries as store
 from studio.store import list_teams
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,14 +7,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from studio import store
 from studio.store import (
     INTERRUPTED_REASON,
     Run,
-    RunEventPublic,
+    RunEvent,
     RunPublic,
     RunStatus,
     add_event,
-    append_event,
     create_run,
     create_session,
     create_team,
@@ -29,7 +29,6 @@ from studio.store import (
     list_sessions,
     mark_interrupted_runs,
 )
-from studio.store import runs as runs_store
 
 
 @pytest.fixture
@@ -37,6 +36,11 @@ def run(db: Session) -> Run:
     team = create_team(db, component={}, label="T")
     chat = create_session(db, team_id=team.id, name="first chat")
     return create_run(db, session_id=chat.id, task="Write a haiku")
+
+
+def _append(db: Session, run: Run, event: dict) -> RunEvent:
+    """Store `event` as the run's next event, the way a writer keeping count does."""
+    return add_event(db, run.id, store.last_seq(db, run.id) + 1, event)
 
 
 def _message(n: int, usage: tuple[int, int] | None = None) -> dict:
@@ -54,7 +58,7 @@ def test_a_new_run_is_running(db: Session, run: Run) -> None:
 
 
 def test_events_come_back_in_order_with_seq_and_after_seq_paging(db: Session, run: Run) -> None:
-    stored = [append_event(db, run, _message(n)) for n in range(1, 8)]
+    stored = [_append(db, run, _message(n)) for n in range(1, 8)]
     assert [e.seq for e in stored] == list(range(1, 8))
     db.commit()
     db.expire_all()
@@ -64,20 +68,20 @@ def test_events_come_back_in_order_with_seq_and_after_seq_paging(db: Session, ru
     assert [e.seq for e in list_events(db, run.id, after_seq=5)] == [6, 7]
     assert [e.seq for e in list_events(db, run.id, after_seq=2, limit=3)] == [3, 4, 5]
     assert list_events(db, run.id, after_seq=7) == []
-    assert RunEventPublic.model_validate(events[0]).data == _message(1)
+    assert events[0].data == _message(1)
 
 
 def test_seq_counts_per_run(db: Session, run: Run) -> None:
     other = create_run(db, session_id=run.session_id, task="again")
-    append_event(db, run, _message(1))
-    assert append_event(db, other, _message(1)).seq == 1
-    assert append_event(db, run, _message(2)).seq == 2
+    _append(db, run, _message(1))
+    assert _append(db, other, _message(1)).seq == 1
+    assert _append(db, run, _message(2)).seq == 2
 
 
 def test_token_usage_adds_up_from_the_events(db: Session, run: Run) -> None:
-    append_event(db, run, _message(1, usage=(10, 5)))
-    append_event(db, run, {"type": "ModelClientStreamingChunkEvent", "source": "a", "content": "x"})
-    append_event(db, run, _message(2, usage=(7, 3)))
+    _append(db, run, _message(1, usage=(10, 5)))
+    _append(db, run, {"type": "ModelClientStreamingChunkEvent", "source": "a", "content": "x"})
+    _append(db, run, _message(2, usage=(7, 3)))
     db.commit()
     db.expire_all()
     loaded = get_run(db, run.id)
@@ -149,7 +153,7 @@ def test_sessions_by_team_and_deleting_one_drops_its_runs(db: Session, run: Run)
     other = create_session(db, team_id=other_team.id)
     assert [s.id for s in list_sessions(db, team_id=chat.team_id)] == [chat.id]
     assert {s.id for s in list_sessions(db)} == {chat.id, other.id}
-    append_event(db, run, _message(1))
+    _append(db, run, _message(1))
     db.commit()
     delete_session(db, chat)
     db.commit()
@@ -171,31 +175,31 @@ def test_last_run_and_whether_a_session_has_runs_of_its_own(db: Session, run: Ru
 def test_rename_session_stores_the_new_name(db: Session, run: Run) -> None:
     chat = get_chat_session(db, run.session_id)
     assert chat is not None and chat.name == "first chat"
-    assert runs_store.rename_session(db, chat, "Sea haiku").name == "Sea haiku"
+    assert store.rename_session(db, chat, "Sea haiku").name == "Sea haiku"
     db.commit()
     db.expire_all()
     assert get_chat_session(db, run.session_id).name == "Sea haiku"
 
 
 def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) -> None:
-    assert runs_store.last_seq(db, run.id) == 0
+    assert store.last_seq(db, run.id) == 0
     other = create_run(db, session_id=run.session_id, task="Another")
     for n in range(1, 4):
-        append_event(db, run, _message(n))
-    append_event(db, other, _message(9))
+        _append(db, run, _message(n))
+    _append(db, other, _message(9))
     db.commit()
-    assert (runs_store.last_seq(db, run.id), runs_store.last_seq(db, other.id)) == (3, 1)
+    assert (store.last_seq(db, run.id), store.last_seq(db, other.id)) == (3, 1)
 
 
 def test_run_output_with_nul_and_surrogates_is_recorded_scrubbed(engine: Engine) -> None:
     """What a run produces is kept (with U+FFFD for what no database holds), on SQLite and PostgreSQL."""
-    from studio.store import append_event, create_run, create_session, create_team, finish_run, list_events
+    from studio.store import add_event, create_run, create_session, create_team, finish_run, list_events
     from studio.store import session as store_session
 
     with store_session(engine) as db:
         team = create_team(db, component={"provider": "x", "config": {}}, label="T")
         run = create_run(db, session_id=create_session(db, team_id=team.id).id, task="hi")
-        append_event(db, run, {"type": "TextMessage", "source": "tool\x00", "content": "a\x00b\ud800c"})
+        add_event(db, run.id, 1, {"type": "TextMessage", "source": "tool\x00", "content": "a\x00b\ud800c"})
         finish_run(db, run, status="error", error="bad \x00 byte")
         run_id = run.id
     with store_session(engine) as db:

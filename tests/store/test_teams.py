@@ -16,7 +16,7 @@ from studio.store import (
     RunEvent,
     TeamPublic,
     TeamVersion,
-    append_event,
+    add_event,
     create_run,
     create_session,
     create_team,
@@ -144,9 +144,9 @@ def test_deleting_a_team_cascades_to_everything_under_it(db: Session) -> None:
     update_team(db, team, component=_component("v2"))
     chat = create_session(db, team_id=team.id)
     run = create_run(db, session_id=chat.id, task="go")
-    append_event(db, run, {"type": "TextMessage", "source": "user", "content": "go"})
+    add_event(db, run.id, 1, {"type": "TextMessage", "source": "user", "content": "go"})
     other_run = create_run(db, session_id=create_session(db, team_id=other.id).id, task="x")
-    append_event(db, other_run, {"type": "TextMessage", "source": "user", "content": "x"})
+    add_event(db, other_run.id, 1, {"type": "TextMessage", "source": "user", "content": "x"})
     db.commit()
     version_id, run_id = list_versions(db, team.id)[0].id, run.id
 

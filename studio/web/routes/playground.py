@@ -17,6 +17,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from studio import store
 from studio.components import Problem
 from studio.playground import RunManager, RunRefused, SessionNotFound
 from studio.playground.compare import compare_runs
@@ -25,7 +26,6 @@ from studio.playground.turns import turn_key
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError, find_row
 from studio.services.team_scripts import ExportFile
-from studio.store import runs as store
 from studio.store import session as store_session
 from studio.store.models import ChatSession, Run, Team
 

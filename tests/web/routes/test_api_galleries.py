@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from studio.store import galleries as store
+from studio import store
 from tests.support.file_server import file_server
 
 from ..teams_support import app_db

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from studio import store
 from studio.services import galleries
 from studio.services import teams as team_service
-from studio.store import runs as runs_store
 from tests.support.waits import wait_until
 
 from ..teams_support import app_db, clear_credentials_env
@@ -118,13 +118,13 @@ def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(clie
 
     def finished() -> bool:
         with app_db(client) as db:
-            return runs_store.get_run(db, run_id).status != "running"
+            return store.get_run(db, run_id).status != "running"
 
     wait_until(finished, message="the demo run never finished")
     with app_db(client) as db:
-        run = runs_store.get_run(db, run_id)
-        events = runs_store.list_events(db, run_id)
-        team = team_service.get_team(db, runs_store.get_chat_session(db, session_id).team_id)
+        run = store.get_run(db, run_id)
+        events = store.list_events(db, run_id)
+        team = team_service.get_team(db, store.get_chat_session(db, session_id).team_id)
     assert run.status == "complete", run.stop_reason
     assert team.label == "Assistant with tools (demo)"
     assert "ToolCallRequestEvent" in {e.type for e in events}

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from studio import store
 from studio.services import teams as service
-from studio.store import runs as store
 from studio.store.models import Run, RunStatus
 from tests.services.helpers import invalid_team, writer_critic
 from tests.support.playground_teams import asking_team
