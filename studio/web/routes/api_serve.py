@@ -13,10 +13,9 @@ from sqlmodel import Session
 from studio.serve import RunLimits, ServedTeam, TeamRefused, TeamRunner
 from studio.serve.routes import serve_router
 from studio.services import credentials
-from studio.services.admission import NotTrusted, admit
 from studio.services import teams as team_service
+from studio.services.admission import NotTrusted, admit
 from studio.services.errors import NotFoundError
-from studio.store import list_teams
 
 from ..deps import DbSession
 
@@ -40,7 +39,7 @@ class SavedTeams:
         return ServedTeam(str(team.id), component, team.label, team.description)
 
     def __iter__(self) -> Iterator[ServedTeam]:
-        return iter([ServedTeam(str(t.id), t.component, t.label, t.description) for t in list_teams(self.db)])
+        return iter([ServedTeam(str(t.id), t.component, t.label, t.description) for t in team_service.list_teams(self.db)])
 
 
 def saved_teams(db: DbSession) -> SavedTeams:
