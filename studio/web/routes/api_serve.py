@@ -39,7 +39,8 @@ class SavedTeams:
         return ServedTeam(str(team.id), component, team.label, team.description)
 
     def __iter__(self) -> Iterator[ServedTeam]:
-        return iter([ServedTeam(str(t.id), t.component, t.label, t.description) for t in team_service.list_teams(self.db)])
+        teams = team_service.list_teams(self.db)
+        return iter([ServedTeam(str(t.id), t.component, t.label, t.description) for t in teams])
 
 
 def saved_teams(db: DbSession) -> SavedTeams:
