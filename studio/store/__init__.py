@@ -82,7 +82,6 @@ from .runs import (
     mark_interrupted_runs,
     rename_session,
 )
-from .text_check import UnstorableTextError
 from .teams import (
     RevisionConflict,
     create_team,
@@ -95,6 +94,7 @@ from .teams import (
     restore_version,
     update_team,
 )
+from .text_check import UnstorableTextError
 
 __all__ = [
     # engine, schema, sessions

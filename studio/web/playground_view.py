@@ -13,12 +13,12 @@ from sqlmodel import Session
 
 from studio import store
 from studio.playground import Question, RunManager
-from studio.playground.flow import flow
 from studio.playground.stats import run_summary
-from studio.playground.trace import filter_items, trace_items
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError
 from studio.store.models import ChatSession, Run, RunEvent, RunPublic, RunStatus, Team
+from studio.web.trace.flow import flow
+from studio.web.trace.items import filter_items, trace_items
 
 PAGE_SIZE = 200  # events rendered per run; `Show earlier events` loads the page before
 

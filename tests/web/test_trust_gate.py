@@ -8,17 +8,16 @@ from __future__ import annotations
 import copy
 import json
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from studio.runtime import isolation
-from tests.components.builders import CODE_AGENT, env
-
 from studio.store import get_run
+from tests.components.builders import CODE_AGENT, env
 
 from .teams_support import HTMX, app_db
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from studio.playground.trace import TraceBuilder, filter_items, trace_item, trace_items
 from studio.runtime.messages import (
     CodeExecutionEvent,
     CodeExecutionResult,
@@ -24,7 +23,8 @@ from studio.runtime.models.types import (
     FunctionExecutionResult,
     RequestUsage,
 )
-from tests.playground.trace_support import (
+from studio.web.trace.items import TraceBuilder, filter_items, trace_item, trace_items
+from tests.web.trace.trace_support import (
     Elements,
     FakeRun,
     Recorder,
