@@ -5,7 +5,7 @@ which uses store, services, components and runtime.
 """
 
 from .recording import Recorder, replay_component, replay_inputs
-from .runs import Question, RunManager, RunNotFound, RunRefused, SessionNotFound, Update
+from .runs import ConversationNotFound, Question, RunManager, RunNotFound, RunRefused, Update
 from .stats import RunSummary, run_summary
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
     "RunNotFound",
     "RunRefused",
     "RunSummary",
-    "SessionNotFound",
+    "ConversationNotFound",
     "Update",
     "replay_component",
     "replay_inputs",

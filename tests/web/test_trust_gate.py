@@ -83,8 +83,8 @@ def trust_on_review_page(client: TestClient, team_id: int) -> None:
 # Each path: (run it, did it refuse as untrusted?, did it run?)
 def playground(client: TestClient, team_id: int) -> tuple[bool, bool]:
     opened = client.post(f"/playground/teams/{team_id}/session", follow_redirects=False)
-    session_id = int(opened.headers["location"].rsplit("/", 1)[1])
-    answer = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+    conversation_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    answer = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Go"}, headers=HTMX)
     if answer.status_code != 200:
         return "not reviewed and trusted yet" in answer.text, False
     run_id = int(re.findall(r'data-run-id="(\d+)"', answer.text)[0])

@@ -196,8 +196,8 @@ def test_chunk_placeholder_is_what_the_final_message_settles() -> None:
 
 
 def test_the_task_box_marks_run_unavailable_while_a_run_is_going() -> None:
-    idle = render("playground/_task_form.html", session_id=7, busy=False, csrf_field="")
-    busy = render("playground/_task_form.html", session_id=7, busy=True, csrf_field="")
+    idle = render("playground/_task_form.html", conversation_id=7, busy=False, csrf_field="")
+    busy = render("playground/_task_form.html", conversation_id=7, busy=True, csrf_field="")
     run_idle = next(a for t, a in Elements(idle).tags if t == "button" and "data-run-button" in a)
     run_busy = next(a for t, a in Elements(busy).tags if t == "button" and "data-run-button" in a)
     assert "aria-disabled" not in run_idle and "aria-describedby" not in run_idle
