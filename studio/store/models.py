@@ -135,10 +135,10 @@ class RunBase(SQLModel):
 
 
 class Run(RunBase, table=True):
-    """One `run_stream` of a team within a session.
+    """One `run_stream` of a team within a conversation.
 
     `fresh_start`: the team began a new conversation (no earlier state); `notice` says why when the
-    session had earlier runs (a reset, a changed team, a server restart). `recording` holds the model
+    conversation had earlier runs (a reset, a changed team, a server restart). `recording` holds the model
     and user replies the run received (`studio.playground.recording`), written when it ends.
     """
 
