@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from functools import partial
@@ -272,7 +272,7 @@ class RunManager:
 
     # -- following ------------------------------------------------------------------------------------
 
-    async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncIterator[Update]:
+    async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncGenerator[Update, None]:
         """The run's stored events after `after_seq`, then its live ones, each once and in order, with each
         question once, then its end; a `keepalive` after every `heartbeat` seconds without an update (a run awaiting a reply).
         Raises `RunNotFound` for an unknown run. Close it (`aclosing`) when the client goes away."""

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from studio import store
 from studio.store.models import Conversation, Run, RunEvent, Team
+from studio.store.types import id_of
 
 from . import teams
 from .errors import NotFoundError, find_row
@@ -44,7 +45,7 @@ def get_conversation(db: Session, conversation_id: int) -> Conversation:
 
 def list_conversations(db: Session, *, team_id: int | None = None) -> list[Listed]:
     """Conversations (of one team, or all), most recently active first, each with its team and newest run."""
-    return [Listed(conversation, teams.get_team(db, conversation.team_id), store.last_run(db, conversation.id))
+    return [Listed(conversation, teams.get_team(db, conversation.team_id), store.last_run(db, id_of(conversation)))
             for conversation in store.list_conversations(db, team_id=team_id)]
 
 
@@ -55,8 +56,7 @@ def latest_conversation(db: Session, team: Team) -> Conversation | None:
 
 
 def create_conversation(db: Session, team: Team, name: str = "") -> Conversation:
-    assert team.id is not None
-    return store.create_conversation(db, team_id=team.id, name=conversation_name(name))
+    return store.create_conversation(db, team_id=id_of(team), name=conversation_name(name))
 
 
 def open_conversation_for_team(db: Session, team: Team) -> Conversation:

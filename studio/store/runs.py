@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from .db import forget_cascaded
 from .models import Conversation, Run, RunEvent, RunStatus
@@ -127,7 +127,7 @@ def add_events(session: Session, events: Sequence[tuple[int, int, dict[str, Any]
             totals[0] += prompt
             totals[1] += completion
     if tokens:
-        table = Run.__table__
+        table = SQLModel.metadata.tables[Run.__tablename__]
         session.connection().execute(
             table.update().where(table.c.id == bindparam("run")).values(
                 prompt_tokens=table.c.prompt_tokens + bindparam("prompt"),

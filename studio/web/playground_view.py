@@ -15,6 +15,7 @@ from studio.playground import Question, RunManager
 from studio.playground.stats import run_summary
 from studio.services import conversations
 from studio.store.models import Conversation, Run, RunEvent, RunPublic, RunStatus
+from studio.store.types import id_of
 from studio.web.trace.flow import flow
 from studio.web.trace.items import filter_items, trace_items
 
@@ -49,7 +50,7 @@ class RunView:
 
 def run_views(db: Session, conversation: Conversation, manager: RunManager) -> list[RunView]:
     """Every run of the session, oldest first, each with the newest page of its trace."""
-    return [run_view(db, run, manager) for run in conversations.list_runs(db, conversation.id)]
+    return [run_view(db, run, manager) for run in conversations.list_runs(db, id_of(conversation))]
 
 
 def run_view(db: Session, run: Run, manager: RunManager) -> RunView:

@@ -25,6 +25,7 @@ from studio.services import galleries, trust
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, ServiceError
 from studio.store.models import GalleryTemplate
+from studio.store.types import id_of
 
 from .. import gallery_view as view
 from ..deps import DbSession as Db
@@ -104,7 +105,7 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
         flash(request, str(exc), "error")
         return redirect(request, f"/gallery/items/{item_id}")
     try:
-        run_id = await runs.start(conversation.id, str(demo.get("task") or ""), recording=demo)
+        run_id = await runs.start(id_of(conversation), str(demo.get("task") or ""), recording=demo)
     except RunRefused as exc:
         flash(request, exc.message, "error")
         return redirect(request, f"/playground/sessions/{conversation.id}")
