@@ -45,6 +45,7 @@ class McpSession:
         self._stdio = StdioState()
         self._failure: McpServerError | None = None
         self._closing = asyncio.Event()
+        self._lost = asyncio.Event()  # set once the connection is gone: requests in flight fail at once
         self._owner: asyncio.Task[None] | None = None
 
     @classmethod
@@ -86,10 +87,15 @@ class McpSession:
         async def refuse_sampling(context: Any, params: Any) -> types.ErrorData:
             return types.ErrorData(code=types.INVALID_REQUEST, message="No model client available for sampling.")
 
+        async def on_message(message: Any) -> None:
+            """The transports hand the session what went wrong with the connection as an exception."""
+            if isinstance(message, Exception):
+                self._lose(self._explain(message, "failed"))
+
         try:
             async with self._transport() as (read, write):
                 async with ClientSession(read, write, read_timeout_seconds=timedelta(seconds=self._read_timeout()),
-                                         sampling_callback=refuse_sampling) as client:
+                                         sampling_callback=refuse_sampling, message_handler=on_message) as client:
                     self.initialize_result = await client.initialize()
                     self._client = client
                     ready.set_result(None)
@@ -121,6 +127,7 @@ class McpSession:
 
     def _lose(self, error: McpServerError) -> None:
         self._failure = self._failure or error
+        self._lost.set()
 
     def _explain(self, error: BaseException, what: str) -> McpServerError:
         """An McpServerError naming the server, from what the SDK or the transport raised."""
@@ -142,10 +149,10 @@ class McpSession:
         """Make one request (`what` names it in errors). A JSON-RPC error the server answers with is raised as
         the SDK's McpError, as AutoGen sees it; a lost connection or a timeout as McpServerError."""
         client = self._client
-        if client is None:
+        if client is None or self._failure is not None:
             raise self._failure or McpServerError(f"{self.label} is not connected")
         try:
-            return await call(client)
+            return await self._unless_lost(call(client))
         except Exception as e:
             code = getattr(getattr(e, "error", None), "code", None)
             if code == _REQUEST_TIMEOUT:
@@ -154,6 +161,22 @@ class McpSession:
                 await self._settled()
                 raise self._failure or self._explain(e, f"failed during {what}") from e
             raise
+
+    async def _unless_lost(self, request: Awaitable[T]) -> T:
+        """The request's answer, or the connection's failure as soon as it is lost."""
+        answer = asyncio.ensure_future(request)
+        lost = asyncio.ensure_future(self._lost.wait())
+        try:
+            await asyncio.wait({answer, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not answer.done():
+                answer.cancel()
+        if answer.done() and not answer.cancelled():
+            return answer.result()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await answer
+        raise self._failure or McpServerError(f"{self.label} closed the connection")
 
     async def _settled(self) -> None:
         """Let the owner task record why the connection ended (it does so as it unwinds)."""
