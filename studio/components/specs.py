@@ -18,8 +18,7 @@ from studio.runtime.models import (
 )
 from studio.runtime.teams import GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
 from studio.runtime.teams.magentic_one import MagenticOneGroupChatConfig
-from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench
-from studio.runtime.tools import mcp
+from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench, mcp
 
 from .registry import ProviderSpec
 
