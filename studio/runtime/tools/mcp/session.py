@@ -218,7 +218,8 @@ class McpSession:
                     await owner
 
 
-def _http_client(headers: dict[str, Any] | None, timeout: httpx.Timeout | None, auth: httpx.Auth | None) -> Any:
+def _http_client(headers: dict[str, Any] | None, timeout: httpx.Timeout | None,
+                 auth: httpx.Auth | None) -> httpx.AsyncClient:
     """An HTTP client sending only the component's headers: no proxy or .netrc credentials from the environment."""
     import httpx
 
