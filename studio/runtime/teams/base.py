@@ -31,6 +31,7 @@ from ..messages import (
     TaskResult,
     TextMessage,
 )
+from .stop import Stop
 
 AnyMessage = BaseAgentEvent | BaseChatMessage
 CANCELLED_REASON = "Run cancelled."
@@ -123,8 +124,8 @@ class BaseGroupChat(Configurable, ABC):
     async def reset_state(self) -> None:
         """Forget the speaker-selection state."""
 
-    def completion_reason(self) -> str | None:
-        """A stop reason when the team has nothing left to do (a finished graph), checked after each turn."""
+    def completion(self) -> Stop | None:
+        """A stop when the team has nothing left to do (a finished graph), checked after each turn."""
         return None
 
     def pending_events(self) -> list[AnyMessage]:
@@ -159,8 +160,8 @@ class BaseGroupChat(Configurable, ABC):
         output: list[AnyMessage] = []
         try:
             async for item in self._run(messages, token, output_task_messages):
-                if isinstance(item, str):
-                    yield TaskResult(messages=output, stop_reason=item)
+                if isinstance(item, Stop):
+                    yield TaskResult(messages=output, stop_reason=item.reason)
                     return
                 if not isinstance(item, ModelClientStreamingChunkEvent):
                     output.append(item)
@@ -172,10 +173,10 @@ class BaseGroupChat(Configurable, ABC):
 
     async def _run(
         self, messages: list[BaseChatMessage] | None, token: CancellationToken, output_task_messages: bool
-    ) -> AsyncIterator[Any]:
-        """Yield messages and events; the last item is the stop reason (a str)."""
+    ) -> AsyncIterator[AnyMessage | Stop]:
+        """Yield messages and events; the last item is the Stop."""
         if self.termination_condition is not None and self.termination_condition.terminated:
-            yield "The group chat has already terminated."
+            yield Stop("The group chat has already terminated.")
             return
         try:
             await self.validate_start(messages)
@@ -190,20 +191,20 @@ class BaseGroupChat(Configurable, ABC):
             self._publish(messages, speaker=None)
             self._thread.extend(messages)
             await self.on_messages(messages)
-            reason = await self._check_termination(messages, count_turn=False)
-            if reason is not None:
-                yield reason
+            stop = await self._check_termination(messages, count_turn=False)
+            if stop is not None:
+                yield stop
                 return
 
         while True:
             if token.is_cancelled():
-                yield CANCELLED_REASON
+                yield Stop(CANCELLED_REASON)
                 return
             try:
                 speakers = await _cancellable(self.select_speakers(), token)
             except asyncio.CancelledError:
                 if token.is_cancelled():
-                    yield CANCELLED_REASON
+                    yield Stop(CANCELLED_REASON)
                     return
                 raise
             except Exception as e:
@@ -220,7 +221,7 @@ class BaseGroupChat(Configurable, ABC):
                 if isinstance(item, _TurnDone):
                     if item.error is not None:
                         if isinstance(item.error, asyncio.CancelledError):
-                            yield CANCELLED_REASON
+                            yield Stop(CANCELLED_REASON)
                         else:
                             for failure in _failure(item.speaker, item.error, prefix=f"{item.speaker}: "):
                                 yield failure
@@ -231,9 +232,9 @@ class BaseGroupChat(Configurable, ABC):
                     await self.on_messages(delta)
                 else:
                     yield item
-            reason = await self._check_termination(delta, count_turn=True)
-            if reason is not None:
-                yield reason
+            stop = await self._check_termination(delta, count_turn=True)
+            if stop is not None:
+                yield stop
                 return
 
     async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[Any]:
@@ -303,22 +304,22 @@ class BaseGroupChat(Configurable, ABC):
             if name != speaker:
                 unseen.extend(messages)
 
-    async def _check_termination(self, delta: Sequence[AnyMessage], count_turn: bool) -> str | None:
-        """Return the stop reason if the run must stop now (and reset the counters for the next run)."""
-        completed = self.completion_reason()
+    async def _check_termination(self, delta: Sequence[AnyMessage], count_turn: bool) -> Stop | None:
+        """Return the Stop if the run must stop now (and reset the counters for the next run)."""
+        completed = self.completion()
         if completed is not None:
             await self._reset_run_counters()
             return completed
         if self.termination_condition is not None:
-            stop = await self.termination_condition(delta)
-            if stop is not None:
+            stop_message = await self.termination_condition(delta)
+            if stop_message is not None:
                 await self._reset_run_counters()
-                return stop.content
+                return Stop(stop_message.content)
         if count_turn:
             self._turn += 1
         if self.max_turns is not None and self._turn >= self.max_turns:
             await self._reset_run_counters()
-            return f"Maximum number of turns {self.max_turns} reached."
+            return Stop(f"Maximum number of turns {self.max_turns} reached.")
         return None
 
     async def _reset_run_counters(self) -> None:
@@ -371,10 +372,10 @@ async def _cancellable(coro: Any, token: CancellationToken) -> Any:
     return await task
 
 
-def _failure(source: str, error: BaseException, prefix: str = "") -> tuple[ErrorEvent, str]:
-    """What a failed run ends with: an ErrorEvent for the trace, then the stop reason."""
+def _failure(source: str, error: BaseException, prefix: str = "") -> tuple[ErrorEvent, Stop]:
+    """What a failed run ends with: an ErrorEvent for the trace, then the Stop."""
     text = prefix + (str(error).strip() or type(error).__name__)
-    return ErrorEvent(content=text, error_type=type(error).__name__, source=source), f"Error: {text}"
+    return ErrorEvent(content=text, error_type=type(error).__name__, source=source), Stop(f"Error: {text}")
 
 
 __all__ = ["BaseGroupChat", "CANCELLED_REASON"]
