@@ -14,12 +14,12 @@ import copy
 import textwrap
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
 from ..cancellation import CancellationToken
-from ..config import Built, ConfigModel, filled, tagged, text_or
+from ..config import Built, ConfigModel, TextOr, branch, filled, tagged
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
 from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
@@ -61,7 +61,7 @@ class ImportFromModuleConfig(ConfigModel):
     """`from <module> import <imports...>`."""
 
     module: str
-    imports: list[text_or(AliasConfig)]
+    imports: list[TextOr[AliasConfig]]
 
 
 def _import_kind(value: Any) -> str:
@@ -70,7 +70,11 @@ def _import_kind(value: Any) -> str:
     return "alias" if isinstance(value, dict) and "alias" in value and "module" not in value else "from"
 
 
-Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, alias=AliasConfig)
+Import = Annotated[
+    Annotated[str, branch("module")] | Annotated[ImportFromModuleConfig, branch("from")]
+    | Annotated[AliasConfig, branch("alias")],
+    tagged(_import_kind),
+]
 """A global import of a function tool: a module name, `{module, imports}`, or `{name, alias}`."""
 
 
