@@ -33,7 +33,7 @@ def _count_words(messages: str | Sequence[LLMMessage]) -> tuple[list[str], int]:
     if isinstance(messages, str):
         words = messages.split()
         return words, len(words)
-    words: list[str] = []
+    words = []
     for message in messages:
         content = getattr(message, "content", None)
         if isinstance(content, str):

@@ -64,7 +64,7 @@ class _TurnDone:
 
     __slots__ = ("speaker", "delta", "error")
 
-    def __init__(self, speaker: str, delta: list[Any] | None = None, error: BaseException | None = None) -> None:
+    def __init__(self, speaker: str, delta: list[AnyMessage] | None = None, error: BaseException | None = None) -> None:
         self.speaker = speaker
         self.delta = delta or []
         self.error = error
@@ -76,6 +76,9 @@ class BaseGroupChat(Configurable, ABC):
     DEFAULT_NAME = "GroupChat"
     DEFAULT_DESCRIPTION = "A team of agents."
     MANAGER_NAME = "GroupChatManager"
+
+    name: str
+    description: str
 
     def __init__(
         self,
@@ -128,7 +131,7 @@ class BaseGroupChat(Configurable, ABC):
         """A stop when the team has nothing left to do (a finished graph), checked after each turn."""
         return None
 
-    def pending_events(self) -> list[AnyMessage]:
+    def pending_events(self) -> Sequence[AnyMessage]:
         """Team events produced while selecting speakers (shown when `emit_team_events` is on)."""
         return []
 
@@ -138,7 +141,7 @@ class BaseGroupChat(Configurable, ABC):
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
         cancellation_token: CancellationToken | None = None,
     ) -> TaskResult:
-        result: Any = None
+        result = None
         async for item in self.run_stream(task=task, cancellation_token=cancellation_token):
             result = item
         assert isinstance(result, TaskResult)
@@ -181,8 +184,8 @@ class BaseGroupChat(Configurable, ABC):
         try:
             await self.validate_start(messages)
         except ValueError as e:
-            for item in _failure(self.MANAGER_NAME, e):
-                yield item
+            for ending in _failure(self.MANAGER_NAME, e):
+                yield ending
             return
         if messages:
             if output_task_messages:
@@ -208,8 +211,8 @@ class BaseGroupChat(Configurable, ABC):
                     return
                 raise
             except Exception as e:
-                for item in _failure(self.MANAGER_NAME, e):
-                    yield item
+                for ending in _failure(self.MANAGER_NAME, e):
+                    yield ending
                 return
             for event in self.pending_events():
                 yield event
@@ -237,9 +240,9 @@ class BaseGroupChat(Configurable, ABC):
                 yield stop
                 return
 
-    async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[Any]:
+    async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[AnyMessage | _TurnDone]:
         """Run the speakers concurrently; yield their events in the order they happen, then one _TurnDone each."""
-        queue: asyncio.Queue[Any] = asyncio.Queue()
+        queue: asyncio.Queue[AnyMessage | _TurnDone] = asyncio.Queue()
         tasks = [asyncio.create_task(self._speak(name, queue, token)) for name in speakers]
         for task in tasks:
             token.link_future(task)
@@ -267,7 +270,7 @@ class BaseGroupChat(Configurable, ABC):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _speak(self, name: str, queue: asyncio.Queue[Any], token: CancellationToken) -> None:
+    async def _speak(self, name: str, queue: asyncio.Queue[AnyMessage | _TurnDone], token: CancellationToken) -> None:
         """Run one participant's turn, putting its events on the queue and then a _TurnDone.
 
         An agent's turn counts its inner events and its reply; a nested team's counts its whole result.
@@ -275,21 +278,22 @@ class BaseGroupChat(Configurable, ABC):
         participant = self._by_name[name]
         unseen, self._unseen[name] = self._unseen[name], []
         try:
-            delta: list[Any] | None = None
+            delta: list[AnyMessage] | None = None
             if isinstance(participant, BaseGroupChat):
-                stream = participant.run_stream(task=unseen or None, cancellation_token=token, output_task_messages=False)
+                stream = participant.run_stream(task=unseen or None, cancellation_token=token,
+                                                output_task_messages=False)
                 async for item in stream:
                     if isinstance(item, TaskResult):
                         delta = item.messages
                     else:
                         queue.put_nowait(item)
             else:
-                async for item in participant.on_messages_stream(unseen, token):
-                    if isinstance(item, Response):
-                        delta = [*item.inner_messages, item.chat_message]
-                        queue.put_nowait(item.chat_message)
+                async for event in participant.on_messages_stream(unseen, token):
+                    if isinstance(event, Response):
+                        delta = [*event.inner_messages, event.chat_message]
+                        queue.put_nowait(event.chat_message)
                     else:
-                        queue.put_nowait(item)
+                        queue.put_nowait(event)
             if delta is None:
                 raise RuntimeError(f"Participant {name} did not produce a final response.")
             queue.put_nowait(_TurnDone(name, delta=delta))

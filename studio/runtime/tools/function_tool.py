@@ -44,7 +44,7 @@ def normalize_import(item: Any) -> str | dict[str, Any]:
         data = {k: getattr(item, k) for k in ("module", "imports", "name", "alias") if hasattr(item, k)}
     if "module" in data:
         names = [n if isinstance(n, str) else normalize_import(n) for n in data.get("imports") or ()]
-        if not all(isinstance(n, (str, dict)) and (isinstance(n, str) or "alias" in n) for n in names):
+        if not all(isinstance(n, str) or "alias" in n for n in names):
             raise ValueError(f"unsupported global import: {item!r}")
         return {"module": str(data["module"]), "imports": names}
     if "name" in data and "alias" in data:
@@ -150,9 +150,9 @@ class FunctionTool(Tool):
     @classmethod
     def _from_config(cls, config: FunctionToolConfig, built: Built) -> FunctionTool:
         imports = config.model_dump(include={"global_imports"})["global_imports"]
-        extra = {"variables": config.variables, "variable_values": config.variable_values} if config.variables else {}
         return cls(config.source_code, config.name, config.description, global_imports=imports,
-                   has_cancellation_support=config.has_cancellation_support, **extra)
+                   has_cancellation_support=config.has_cancellation_support, variables=config.variables,
+                   variable_values=config.variable_values)
 
     @property
     def schema(self) -> ToolSchema:
