@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -34,6 +34,7 @@ from ..messages import (
 from .stop import Stop
 
 AnyMessage = BaseAgentEvent | BaseChatMessage
+_T = TypeVar("_T")
 CANCELLED_REASON = "Run cancelled."
 
 # The descriptions (the Builder's help texts) of the config fields teams share.
@@ -141,7 +142,7 @@ class BaseGroupChat(Configurable, ABC):
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
         cancellation_token: CancellationToken | None = None,
     ) -> TaskResult:
-        result = None
+        result: AnyMessage | TaskResult | None = None
         async for item in self.run_stream(task=task, cancellation_token=cancellation_token):
             result = item
         assert isinstance(result, TaskResult)
@@ -370,7 +371,7 @@ def _task_messages(task: str | BaseChatMessage | Sequence[BaseChatMessage] | Non
     return messages
 
 
-async def _cancellable(coro: Any, token: CancellationToken) -> Any:
+async def _cancellable(coro: Coroutine[Any, Any, _T], token: CancellationToken) -> _T:
     task = asyncio.ensure_future(coro)
     token.link_future(task)
     return await task
