@@ -22,9 +22,9 @@ from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
 from .actions import ReplaceComponent, SetField
-from .opaque import EditOpaque, check_kept, opaque_problems
 from .draft import Draft, agent_names, component_at, parse_node, renamed_node
 from .forms import parse_edge_form, parse_form
+from .opaque import EditOpaque, check_kept, opaque_problems
 
 
 class BuilderSession:

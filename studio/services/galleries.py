@@ -17,7 +17,7 @@ from sqlmodel import Session
 from studio import store
 from studio.components import Problem
 from studio.http.names import slug
-from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
+from studio.store.models import Conversation, Gallery, GalleryKind, GalleryTemplate, Team
 
 from . import teams, trust, url_fetch
 from .errors import (
@@ -192,7 +192,7 @@ def use_template_component(item: GalleryTemplate) -> dict[str, Any]:
     return component
 
 
-def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]]:
+def demo_conversation(db: Session, item_id: Any) -> tuple[Conversation, dict[str, Any]]:
     """`Try demo`: the template's demo team (labelled "<template> (demo)", made on the first try and reused
     while it is unchanged), a new playground session for it named "<template> demo" ("... demo 2" the
     next time), and the demo recording to run there (scripted replies: no model called); `NotFoundError`
@@ -202,8 +202,8 @@ def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]
     if demo is None:
         raise NotFoundError(f"The template “{item.label}” has no demo.")
     team = _demo_team(db, item)
-    taken = {chat.name for chat in store.list_sessions(db, team_id=team.id)}
-    return store.create_session(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
+    taken = {conversation.name for conversation in store.list_conversations(db, team_id=team.id)}
+    return store.create_conversation(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
 
 
 def numbered(name: str, taken: set[str]) -> str:
@@ -294,7 +294,7 @@ __all__ = [
     "add_to_gallery",
     "delete_gallery",
     "demo_of",
-    "demo_session",
+    "demo_conversation",
     "numbered",
     "export_gallery",
     "fetch_gallery",

@@ -35,7 +35,6 @@ from studio.components import (
     mask_config,
     validate_component,
 )
-
 from studio.http import json_input
 from studio.http.json_input import join_path
 
