@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from pydantic import Field
@@ -151,7 +151,7 @@ class BaseGroupChat(Configurable, ABC):
     async def run_stream(
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
         cancellation_token: CancellationToken | None = None, output_task_messages: bool = True,
-    ) -> AsyncIterator[AnyMessage | TaskResult]:
+    ) -> AsyncGenerator[AnyMessage | TaskResult, None]:
         """Yield every message and event as it happens, then the TaskResult. Calling again continues.
 
         `output_task_messages=False` leaves the task out of the stream and the result (a nested team's turn).
