@@ -6,11 +6,11 @@ A file names the kind in `type`; the workbench and the adapters hold one of thes
 from __future__ import annotations
 
 import shlex
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ...config import ConfigModel, tagged
+from ...config import ConfigModel, branch, tagged
 
 _HEADERS_HELP = "HTTP headers sent with every request to the server, and only these, as a JSON object."
 
@@ -65,10 +65,12 @@ def _kind(value: Any) -> str:
     return str(value.get("type")) if isinstance(value, dict) else type(value).__name__
 
 
-if TYPE_CHECKING:
-    ServerParams = StdioServerParams | SseServerParams | StreamableHttpServerParams
-else:  # as a config field validates it: the branch `type` names, so errors come from that one
-    ServerParams = tagged(_kind, StdioServerParams=StdioServerParams, SseServerParams=SseServerParams,
-                          StreamableHttpServerParams=StreamableHttpServerParams)
+ServerParams = Annotated[
+    Annotated[StdioServerParams, branch("StdioServerParams")]
+    | Annotated[SseServerParams, branch("SseServerParams")]
+    | Annotated[StreamableHttpServerParams, branch("StreamableHttpServerParams")],
+    tagged(_kind),
+]
+"""One of the three, as a config field validates it: the kind `type` names, so errors come from that one."""
 
 __all__ = ["ServerParams", "SseServerParams", "StdioServerParams", "StreamableHttpServerParams"]
