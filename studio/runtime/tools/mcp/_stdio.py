@@ -80,7 +80,7 @@ async def sandboxed_stdio(
         """Why the server's output ended, with the end of its stderr."""
         try:
             code = await asyncio.wait_for(proc.wait(), 2.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return "closed its output"
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(state.stderr_done.wait(), 1.0)

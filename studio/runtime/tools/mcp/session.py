@@ -56,14 +56,20 @@ class McpSession:
         session._owner = asyncio.create_task(session._own(ready), name=session.label)
         try:
             await asyncio.wait_for(asyncio.shield(ready), session._open_timeout())
-        except asyncio.TimeoutError:
-            await session.close()
+        except TimeoutError:
+            await session._abandon(ready)
             raise McpServerError(f"{session.label} did not answer within {session._open_timeout():g} s "
                                  "of being started") from None
         except BaseException:
-            await session.close()
+            await session._abandon(ready)
             raise
         return session
+
+    async def _abandon(self, ready: asyncio.Future[None]) -> None:
+        """Close a session that did not open; what its owner then reports is not news to anyone."""
+        await self.close()
+        if ready.done() and not ready.cancelled():
+            ready.exception()
 
     @property
     def failure(self) -> McpServerError | None:
@@ -93,13 +99,15 @@ class McpSession:
                 self._lose(self._explain(message, "failed"))
 
         try:
-            async with self._transport() as (read, write):
-                async with ClientSession(read, write, read_timeout_seconds=timedelta(seconds=self._read_timeout()),
-                                         sampling_callback=refuse_sampling, message_handler=on_message) as client:
-                    self.initialize_result = await client.initialize()
-                    self._client = client
-                    ready.set_result(None)
-                    await self._closing.wait()
+            async with contextlib.AsyncExitStack() as stack:
+                read, write = await stack.enter_async_context(self._transport())
+                client = await stack.enter_async_context(ClientSession(
+                    read, write, read_timeout_seconds=timedelta(seconds=self._read_timeout()),
+                    sampling_callback=refuse_sampling, message_handler=on_message))
+                self.initialize_result = await client.initialize()
+                self._client = client
+                ready.set_result(None)
+                await self._closing.wait()
         except Exception as e:  # noqa: BLE001 - every failure of the connection becomes the session's failure
             self._lose(self._explain(e, "could not be started" if not ready.done() else "failed"))
         finally:
@@ -181,8 +189,7 @@ class McpSession:
     async def _settled(self) -> None:
         """Let the owner task record why the connection ended (it does so as it unwinds)."""
         if self._owner is not None and self._failure is None:
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._owner), 5.0)
+            await asyncio.wait({self._owner}, timeout=5.0)
         if self._failure is None:
             self._lose(self._explain(RuntimeError("the connection was lost"), "failed"))
 
@@ -210,12 +217,12 @@ class McpSession:
         self._closing.set()
         owner, self._owner = self._owner, None
         if owner is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(owner), 10.0)
-            except asyncio.TimeoutError:
+            if self._client is None:
+                owner.cancel()  # still starting (or lost): nothing to end politely
+            await asyncio.wait({owner}, timeout=10.0)  # the owner's own outcome is recorded by `_own`
+            if not owner.done():
                 owner.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await owner
+                await asyncio.wait({owner}, timeout=10.0)
 
 
 def _http_client(headers: dict[str, Any] | None, timeout: httpx.Timeout | None,
@@ -233,9 +240,9 @@ async def _streamable_http(url: str, headers: dict[str, Any] | None, timeout: fl
     import httpx
     from mcp.client.streamable_http import streamable_http_client
 
-    async with _http_client(headers, httpx.Timeout(timeout, read=read_timeout), None) as client:
-        async with streamable_http_client(url, http_client=client, terminate_on_close=terminate_on_close) as streams:
-            yield streams[0], streams[1]
+    client = _http_client(headers, httpx.Timeout(timeout, read=read_timeout), None)
+    async with client, streamable_http_client(url, http_client=client, terminate_on_close=terminate_on_close) as streams:
+        yield streams[0], streams[1]
 
 
 __all__ = ["McpServerError", "McpSession"]
