@@ -95,25 +95,34 @@ async def sandboxed_stdio(
     async def read_messages() -> None:
         from mcp import types
 
-        buffer = b""
+        partial: list[bytes] = []  # the start of a line not ended yet
+        size = 0
         async with read_writer:
             while True:
                 chunk = await stdout.read(_CHUNK)
                 if not chunk:
                     state.fail(await exited())
                     return
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                if len(buffer) > limits.max_result_bytes:
-                    state.fail(f"sent a message of more than {limits.max_result_bytes} bytes (the limit)")
-                    return
+                if b"\n" not in chunk:
+                    partial.append(chunk)
+                    size += len(chunk)
+                    if size > limits.max_result_bytes:
+                        state.fail(f"sent a message of more than {limits.max_result_bytes} bytes (the limit)")
+                        return
+                    continue
+                *lines, rest = (b"".join(partial) + chunk).split(b"\n")
+                partial, size = [rest], len(rest)
                 for raw in lines:
-                    line = raw.decode(params.encoding, params.encoding_error_handler).strip()
-                    if not line:
+                    if len(raw) > limits.max_result_bytes:
+                        state.fail(f"sent a message of more than {limits.max_result_bytes} bytes (the limit)")
+                        return
+                    if not raw.strip():
                         continue
-                    try:
-                        message = types.JSONRPCMessage.model_validate_json(line)
+                    try:  # a decoding error (encoding_error_handler "strict") is malformed too
+                        message = types.JSONRPCMessage.model_validate_json(
+                            raw.decode(params.encoding, params.encoding_error_handler))
                     except ValueError:
+                        line = raw.decode(params.encoding, "replace").strip()
                         shown = line if len(line) <= _SHOWN else line[:_SHOWN] + "..."
                         state.fail(f"sent a malformed JSON-RPC message: {shown!r}")
                         return
