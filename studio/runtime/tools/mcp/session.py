@@ -104,7 +104,7 @@ class McpSession:
                 client = await stack.enter_async_context(ClientSession(
                     read, write, read_timeout_seconds=timedelta(seconds=self._read_timeout()),
                     sampling_callback=refuse_sampling, message_handler=on_message))
-                self.initialize_result = await client.initialize()
+                self.initialize_result = await self._unless_lost(client.initialize())
                 self._client = client
                 ready.set_result(None)
                 await self._closing.wait()
