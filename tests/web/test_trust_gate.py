@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 
 from studio.runtime import isolation
 from studio.services import galleries
+from studio.services.credentials import save_variable
 from studio.store import get_run
 from tests.components.builders import CODE_AGENT, env
-from tests.support.mcp_servers import stdio_params
+from tests.support.mcp_servers import http_server, stdio_params
 
 from .teams_support import HTMX, app_db
 
@@ -182,10 +183,10 @@ def test_only_the_gate_hands_out_keys_for_a_run() -> None:
                        "web/routes/settings.py", "web/routes/api_settings.py"}
 
 
-def mcp_team() -> dict[str, Any]:
-    """A team whose agent's tools come from an MCP server the studio starts (stdio): a command it executes."""
+def mcp_team(server_params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A team whose agent's tools come from an MCP server, by default one the studio starts (stdio): a command."""
     workbench = {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench",
-                 "config": {"server_params": stdio_params()}}
+                 "config": {"server_params": server_params or stdio_params()}}
     agent = {"provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
              "config": {"name": "helper", "model_client": _model(CALL_ADD, "3."), "workbench": [workbench]}}
     return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
@@ -227,3 +228,19 @@ def test_a_gallery_template_with_an_mcp_server_is_refused_until_trusted(client: 
     team_id = int(used.headers["location"].rsplit("/", 1)[1])
     assert playground(client, team_id) == (True, False)
     assert started == []
+
+
+def test_an_http_mcp_server_sent_a_variable_runs_only_once_trusted(client: TestClient) -> None:
+    """A header naming a variable from Settings sends it to the server's URL: an imported team's is reviewed."""
+    with app_db(client) as db:
+        save_variable(db, "TEAM_TOKEN", "team-secret-value-45")
+    with http_server("http") as server:
+        sent = mcp_team(server.params(headers={"Authorization": "Bearer ${TEAM_TOKEN}"}))
+        team_id = imported(client, sent)
+        assert serve_run(client, team_id) == (True, False)
+        review = client.get(f"/teams/{team_id}/trust").text
+        assert "Connects to this MCP server" in review and server.url in review and "TEAM_TOKEN" in review
+        trust_on_review_page(client, team_id)
+        assert serve_run(client, team_id) == (False, True)
+        plain = imported(client, mcp_team(server.params(headers={"X-Team": "docs"})))
+        assert serve_run(client, plain) == (False, True)  # sent nothing from Settings: nothing to review
