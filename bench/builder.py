@@ -90,7 +90,7 @@ def main() -> None:
         median, worst = time_action(draft, make, args.repeat)
         print(f"{label:32} {median:10.2f} {worst:10.2f}")
     median, worst = time_session(round_robin, args.repeat)
-    print(f"{'BuilderSession.apply + commit':32} {median:10.2f} {worst:10.2f}  (SQLite file, history kept)")
+    print(f"{'DraftEditor.apply + commit':32} {median:10.2f} {worst:10.2f}  (SQLite file, history kept)")
 
 
 def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
@@ -99,7 +99,7 @@ def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
     import tempfile
     from pathlib import Path
 
-    from studio.builder import BuilderSession
+    from studio.builder import DraftEditor
     from studio.services import teams as team_service
     from studio.store import make_engine, migrate, session
 
@@ -112,7 +112,7 @@ def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
         for n in range(repeat):
             start = time.perf_counter()
             with session(engine) as db:
-                builder = BuilderSession.open(db, team_id)
+                builder = DraftEditor.open(db, team_id)
                 builder.apply(SetField(node="agent:agent_3", path="config.system_message", value=f"v{n}"))
             times.append((time.perf_counter() - start) * 1000)
         engine.dispose()

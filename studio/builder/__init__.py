@@ -1,5 +1,5 @@
 """The builder's domain layer: the draft being edited, editing actions, the component library, and
-the session that keeps undo/redo on the server. No web imports: the builder pages call this."""
+the draft editor that keeps undo/redo on the server. No web imports: the builder pages call this."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ from .draft import (
 from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
 from .layout import auto_layout
 from .library import LibraryItem, library, search
-from .session import BuilderSession
+from .editor import DraftEditor
 
 __all__ = [
     "Form",
@@ -64,7 +64,7 @@ __all__ = [
     "AddParticipant",
     "AddTool",
     "AutoLayout",
-    "BuilderSession",
+    "DraftEditor",
     "DeleteEdge",
     "DeleteNode",
     "Draft",

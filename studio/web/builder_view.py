@@ -1,7 +1,7 @@
 """The Builder canvas as data: what `builder/_canvas.html` draws for a team component (the team node,
 its participants with model and tools, and for GraphFlow teams each node's place and each edge as an
 SVG path), which component a node id names, what a library drop means, and everything the page shows for
-a builder session (`page_context`). No request handling here, so the router stays thin."""
+a draft editor (`page_context`). No request handling here, so the router stays thin."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from studio.builder import (
     ActionRefused,
     AddParticipant,
     AddTool,
-    BuilderSession,
+    DraftEditor,
     SetModel,
     SetTermination,
     SwitchTeamType,
@@ -253,7 +253,7 @@ def drop_action(kind: str, component: dict[str, Any], target: str, combine: str)
     raise ActionRefused(f"The builder can't add {kind} components yet.")
 
 
-def page_context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
+def page_context(builder: DraftEditor, selected: str, *, form_problems: list[Problem] | None = None,
                  submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
                  json_text: str | None = None, opaque_problems_shown: list[Problem] | None = None,
                  opaque_text: str | None = None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from studio.builder import (
     TEAM,
     ActionRefused,
     AddEdge,
-    BuilderSession,
+    DraftEditor,
     EditOpaque,
     NeedsConfirmation,
     ReplaceComponent,
@@ -266,7 +266,7 @@ async def _step(request: Request, db: Session, team_id: int, direction: str) -> 
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, selected))
 
 
-def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *,
+def _apply(request: Request, builder: DraftEditor, act: Any, selected: str, *,
            acted_on: str | None = None) -> Response:
     """Apply `act`, keeping `selected`; focus goes to what it added, or next to what it removed (`_moved`)."""
     before = node_ids(builder.draft.component)
@@ -281,26 +281,26 @@ def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, acted_on))
 
 
-def _moved(before: list[str], builder: BuilderSession, acted_on: str) -> str | None:
+def _moved(before: list[str], builder: DraftEditor, acted_on: str) -> str | None:
     """Where focus goes when an edit added or removed nodes (`focus_after`); None (it stays on the control
     it was on) when the canvas kept the same nodes."""
     after = node_ids(builder.draft.component)
     return None if set(after) == set(before) else focus_after(before, after, acted_on)
 
 
-def _open(db: Session, team_id: int) -> BuilderSession:
+def _open(db: Session, team_id: int) -> DraftEditor:
     try:
-        return BuilderSession.open(db, team_id)
+        return DraftEditor.open(db, team_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
 
 
-def _known(builder: BuilderSession, node: str) -> str:
+def _known(builder: DraftEditor, node: str) -> str:
     """`node` if it still exists in the draft, else the team."""
     return node if _component_of(builder, node) is not None else TEAM
 
 
-def _component_of(builder: BuilderSession, node: str) -> dict[str, Any] | None:
+def _component_of(builder: DraftEditor, node: str) -> dict[str, Any] | None:
     return component_at(builder.draft.component, node)
 
 
@@ -308,7 +308,7 @@ def _groups(db: Session, q: str) -> list[LibraryGroup]:
     return library_groups(library(db), q)
 
 
-def _update(request: Request, builder: BuilderSession, selected: str, *,
+def _update(request: Request, builder: DraftEditor, selected: str, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
             confirm: tuple[str, str] | None = None, json_reset: bool = False,

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from studio.builder import BuilderSession
+from studio.builder import DraftEditor
 from studio.builder.draft import component_at, kind_of
 from studio.services import probes
 from studio.services.admission import NotTrusted, admit
@@ -81,7 +81,7 @@ async def _probe_tool(component: dict[str, Any], form: dict[str, str], credentia
 def _component(db: Db, team_id: int, node: str, *, required: bool) -> dict[str, Any] | None:
     """The component of `node` in the team's current draft; 404 if the team (or a required node) is missing."""
     try:
-        draft = BuilderSession.open(db, team_id).draft
+        draft = DraftEditor.open(db, team_id).draft
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     found = component_at(draft.component, node)
