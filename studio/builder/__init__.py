@@ -43,10 +43,10 @@ from .draft import (
     parse_node,
     tool_node,
 )
+from .editor import DraftEditor
 from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
 from .layout import auto_layout
 from .library import LibraryItem, library, search
-from .editor import DraftEditor
 
 __all__ = [
     "Form",

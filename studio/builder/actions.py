@@ -8,7 +8,7 @@ reason. An action is all or nothing: it works on copies and returns only when do
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
@@ -27,6 +27,7 @@ from ._base import (
     word,
 )
 from ._equip import AddTool, RemoveTool, SetModel
+from ._graph import AddEdge, DeleteEdge, SetStartNode, UpdateEdge
 from ._refs import drop_references, rename_references, unique_name
 from ._switch import TEAM_TYPES, nested_teams, switched
 from ._termination import RemoveTerminationPart, SetTermination
@@ -316,22 +317,16 @@ class ReplaceComponent(BaseAction):
         return done(draft, component, layout)
 
 
-AddEdge = _graph.AddEdge
-UpdateEdge = _graph.UpdateEdge
-DeleteEdge = _graph.DeleteEdge
-SetStartNode = _graph.SetStartNode
-
-Action = Annotated[
+Action: TypeAlias = (
     AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
-    | MoveNode
-    | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
-    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode | EditOpaque,
-    Field(discriminator="type"),
-]
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
+    | MoveNode | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
+    | AddEdge | UpdateEdge | DeleteEdge | SetStartNode | EditOpaque
+)
+"""Any editing action (`parse_action` tells them apart by their `type`)."""
+_ADAPTER: TypeAdapter[Action] = TypeAdapter(Annotated[Action, Field(discriminator="type")])
 
 
-def parse_action(data: dict[str, Any] | str | bytes) -> Any:
+def parse_action(data: dict[str, Any] | str | bytes) -> Action:
     """An action from its JSON (`{"type": "add_edge", ...}`); raises pydantic's ValidationError."""
     if isinstance(data, (str, bytes)):
         return _ADAPTER.validate_json(data)

@@ -21,10 +21,10 @@ from studio.services.errors import InvalidTeamError
 from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
-from .actions import ReplaceComponent, SetField
-from .opaque import EditOpaque, check_kept, opaque_problems
+from .actions import Action, ReplaceComponent, SetField
 from .draft import Draft, agent_names, component_at, parse_node, renamed_node
 from .forms import parse_edge_form, parse_form
+from .opaque import EditOpaque, check_kept, opaque_problems
 
 
 class DraftEditor:
@@ -57,7 +57,7 @@ class DraftEditor:
         tool code included: what a run would refuse."""
         return team_service.validate_team(self.db, self._draft.component)
 
-    def apply(self, action: Any) -> tuple[Draft, list[Problem]]:
+    def apply(self, action: Action) -> tuple[Draft, list[Problem]]:
         """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history. Only the
         JSON editors (`EditOpaque`, `ReplaceComponent`) may change an opaque node: another action that would
         is refused.

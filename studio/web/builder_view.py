@@ -15,6 +15,7 @@ from studio.builder import (
     TEAM,
     TEAM_MODEL,
     TERMINATION,
+    Action,
     ActionRefused,
     AddParticipant,
     AddTool,
@@ -40,8 +41,8 @@ from studio.builder.draft import (
     model_node,
     name_of,
     node_at_path,
-    participants,
     owner_node,
+    participants,
     team_provider,
     tool_node,
     tools_of,
@@ -233,7 +234,7 @@ def focus_after(before: list[str], after: list[str], acted_on: str) -> str:
     return kept[0] if kept else holder if holder != gone and holder in after else ""
 
 
-def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
+def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Action:
     """The action a library item of `kind` dropped on node `target` means; refused if it fits nowhere."""
     on_agent = parse_node(owner_node(target))[:1] == ("agent",)
     if kind == "agent":

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from studio.builder import (
     TEAM,
+    Action,
     ActionRefused,
     AddEdge,
     DraftEditor,
@@ -266,7 +267,7 @@ async def _step(request: Request, db: Session, team_id: int, direction: str) -> 
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, selected))
 
 
-def _apply(request: Request, builder: DraftEditor, act: Any, selected: str, *,
+def _apply(request: Request, builder: DraftEditor, act: Action, selected: str, *,
            acted_on: str | None = None) -> Response:
     """Apply `act`, keeping `selected`; focus goes to what it added, or next to what it removed (`_moved`)."""
     before = node_ids(builder.draft.component)
