@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from studio.builder import (
     TEAM,
@@ -34,6 +35,7 @@ from studio.services.team_files import join_path, parse_json
 
 from ..builder_view import drop_action, focus_after, node_ids, page_context
 from ..deps import DbSession as Db
+from ..deps import PostedForm
 from ..downloads import download
 from ..templating import flash, render
 
@@ -76,9 +78,8 @@ def export(db: Db, team_id: int, format: team_scripts.ExportFormat = "json") -> 
 
 
 @router.post("/builder/{team_id}/actions", name="builder_action")
-async def action(request: Request, db: Db, team_id: int) -> Response:
+def action(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """One action as JSON (form field `action`); `node` is the selection to keep."""
-    form = await request.form()
     builder = _open(db, team_id)
     selected = str(form.get("node") or TEAM)
     try:
@@ -90,9 +91,8 @@ async def action(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/drop", name="builder_drop")
-async def drop(request: Request, db: Db, team_id: int) -> Response:
+def drop(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """A library item dropped on a node (or its keyboard button): the action follows from the kinds."""
-    form = await request.form()
     builder = _open(db, team_id)
     item = get_item(library(db), str(form.get("item") or ""))
     target = _known(builder, str(form.get("target") or TEAM))
@@ -111,18 +111,16 @@ async def drop(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/edges", name="builder_add_edge")
-async def add_edge(request: Request, db: Db, team_id: int) -> Response:
+def add_edge(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The keyboard way to draw an edge: `source` and `target` from the selected agent's panel."""
-    form = await request.form()
     builder = _open(db, team_id)
     source, target = str(form.get("source") or ""), str(form.get("target") or "")
     return _apply(request, builder, AddEdge(source=source, target=target), f"agent:{source}")
 
 
 @router.post("/builder/{team_id}/properties", name="builder_properties")
-async def properties(request: Request, db: Db, team_id: int) -> Response:
+def properties(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The properties form of the selected node: parse it, then one `set_field` per changed field."""
-    form = await request.form()
     submitted: dict[str, Any] = {k: (v[0] if len(v) == 1 else v)
                                  for k in form if (v := [str(x) for x in form.getlist(k)])}
     builder = _open(db, team_id)
@@ -149,14 +147,13 @@ def duplicate(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/json", name="builder_json")
-async def apply_json(request: Request, db: Db, team_id: int) -> Response:
+def apply_json(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The JSON view (pasted text, or an uploaded file from `Import JSON`): replace the whole team."""
-    form = await request.form()
     builder = _open(db, team_id)
     upload = form.get("file")
     text = str(form.get("component_json") or "")
     if upload is not None and not isinstance(upload, str) and upload.filename:
-        text = (await upload.read()).decode("utf-8", errors="replace")
+        text = upload.file.read().decode("utf-8", errors="replace")
     try:
         component = parse_json(text)  # hostile values (NaN, depth, huge integers) named by JSON path
     except TeamImportError as exc:
@@ -175,10 +172,9 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/opaque", name="builder_opaque")
-async def apply_opaque(request: Request, db: Db, team_id: int) -> Response:
+def apply_opaque(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The JSON editor of an opaque node (`path`, the text `component_json`): replace that node whole; nothing
     is applied when the text is not JSON or has errors there, which are listed by JSON path."""
-    form = await request.form()
     builder = _open(db, team_id)
     node = _known(builder, str(form.get("node") or TEAM))
     path, text = str(form.get("path") or ""), str(form.get("component_json") or "")
@@ -207,9 +203,8 @@ def json_view(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/keep-draft", name="builder_keep_draft")
-async def keep_draft(request: Request, db: Db, team_id: int) -> Response:
+def keep_draft(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """`Keep my draft` after the team changed elsewhere: the draft goes on, the notice goes away."""
-    form = await request.form()
     builder = _open(db, team_id)
     builder.keep_draft()
     flash(request, "Kept your draft; saving it makes a new version after the other change.", "info")
@@ -217,7 +212,7 @@ async def keep_draft(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/discard", name="builder_discard")
-async def discard(request: Request, db: Db, team_id: int) -> Response:
+def discard(request: Request, db: Db, team_id: int) -> Response:
     """`Load the saved team`: drop the draft and its history, start again from the team as saved."""
     builder = _open(db, team_id)
     builder.discard()
@@ -226,18 +221,17 @@ async def discard(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/undo", name="builder_undo")
-async def undo(request: Request, db: Db, team_id: int) -> Response:
-    return await _step(request, db, team_id, "undo")
+def undo(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
+    return _step(request, db, team_id, form, "undo")
 
 
 @router.post("/builder/{team_id}/redo", name="builder_redo")
-async def redo(request: Request, db: Db, team_id: int) -> Response:
-    return await _step(request, db, team_id, "redo")
+def redo(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
+    return _step(request, db, team_id, form, "redo")
 
 
 @router.post("/builder/{team_id}/save", name="builder_save")
-async def save(request: Request, db: Db, team_id: int) -> Response:
-    form = await request.form()
+def save(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     builder = _open(db, team_id)
     try:
         team = builder.save()
@@ -257,8 +251,7 @@ async def save(request: Request, db: Db, team_id: int) -> Response:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-async def _step(request: Request, db: Session, team_id: int, direction: str) -> Response:
-    form = await request.form()
+def _step(request: Request, db: Session, team_id: int, form: FormData, direction: str) -> Response:
     builder = _open(db, team_id)
     selected = str(form.get("node") or TEAM)
     before = node_ids(builder.draft.component)

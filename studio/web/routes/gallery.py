@@ -28,9 +28,9 @@ from studio.store.models import GalleryTemplate
 
 from .. import gallery_view as view
 from ..deps import DbSession as Db
-from ..deps import EngineDep, RunsDep
+from ..deps import EngineDep, PostedForm, RunsDep
 from ..templating import flash, render
-from .playground import in_db
+from ..threads import in_db
 from .teams import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -112,9 +112,8 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
 
 
 @router.post("/gallery/items/{item_id}/trust", name="gallery_trust")
-async def trust_item(request: Request, db: Db, item_id: int) -> Response:
+def trust_item(request: Request, db: Db, item_id: int, form: PostedForm) -> Response:
     """`Trust this code`: what the item's page showed (its digests) may run, in this item and teams made from it."""
-    form = await request.form()
     item = galleries.trust_item(db, item_or_404(db, item_id).id, [str(d) for d in form.getlist("digest")])
     if item.trusted:
         flash(request, f"You trusted the imported code of “{item.label}”: teams using it can run.", "success")
@@ -127,7 +126,7 @@ async def trust_item(request: Request, db: Db, item_id: int) -> Response:
 
 
 @router.post("/gallery/import", name="gallery_import")
-async def import_submit(request: Request, db: Db) -> Response:
+async def import_submit(request: Request, engine: EngineDep) -> Response:
     """A gallery file (`file`), pasted JSON (`text`) or a URL the server fetches (`url`); all or nothing."""
     limit = request.app.state.settings.max_body_bytes
     async with request.form(max_part_size=limit + 1) as form:
@@ -146,7 +145,7 @@ async def import_submit(request: Request, db: Db) -> Response:
         if not raw:
             raise InvalidTeamError([Problem("", "choose a file, paste the gallery's JSON, or give its URL")],
                                    "Nothing was imported.")
-        imported = galleries.import_gallery(db, raw, source=source)
+        imported = await in_db(engine, lambda db: galleries.import_gallery(db, raw, source=source))
     except InvalidTeamError as exc:
         problems, message = exc.problems, exc.message
     except ServiceError as exc:
