@@ -30,23 +30,12 @@ from .actions import (
     UpdateEdge,
     parse_action,
 )
-from .draft import (
-    TEAM,
-    TEAM_MODEL,
-    TERMINATION,
-    Draft,
-    agent_node,
-    edge_node,
-    model_node,
-    node_for_path,
-    nodes_of,
-    parse_node,
-    tool_node,
-)
+from .draft import Draft, node_for_path, nodes_of
 from .editor import DraftEditor
 from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
 from .layout import auto_layout
 from .library import LibraryItem, library, search
+from .node_id import TEAM, TEAM_MODEL, TERMINATION, BadNodeId, NodeId
 
 __all__ = [
     "Form",
@@ -60,6 +49,7 @@ __all__ = [
     "TERMINATION",
     "Action",
     "ActionRefused",
+    "BadNodeId",
     "AddEdge",
     "AddParticipant",
     "AddTool",
@@ -74,6 +64,7 @@ __all__ = [
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",
+    "NodeId",
     "RemoveTerminationPart",
     "RemoveTool",
     "Rename",
@@ -84,16 +75,11 @@ __all__ = [
     "SetTermination",
     "SwitchTeamType",
     "UpdateEdge",
-    "agent_node",
     "auto_layout",
-    "edge_node",
     "library",
-    "model_node",
     "node_for_path",
     "nodes_of",
     "parse_action",
-    "parse_node",
     "search",
     "termination_parts",
-    "tool_node",
 ]

@@ -22,8 +22,9 @@ from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
 from .actions import Action, ReplaceComponent, SetField
-from .draft import Draft, agent_names, component_at, parse_node, renamed_node
+from .draft import Draft, agent_names, component_at
 from .forms import parse_edge_form, parse_form
+from .node_id import NodeId
 from .opaque import EditOpaque, check_kept, opaque_problems
 
 
@@ -74,14 +75,14 @@ class DraftEditor:
         self._draft = new
         return new, self.problems()
 
-    def apply_form(self, node: str, submitted: Mapping[str, Any]) -> tuple[str, list[Problem], bool]:
+    def apply_form(self, node: NodeId, submitted: Mapping[str, Any]) -> tuple[NodeId, list[Problem], bool]:
         """The properties form of `node` as submitted: one `SetField` per changed field (raises `ActionRefused`
         like any action). Returns the node (renamed if its name changed), the form's problems, and whether it
         was applied: a form with errors that changes nothing is not."""
         current = component_at(self._draft.component, node)
         if current is None:
             return node, [], False
-        if parse_node(node)[0] == "edge":
+        if node.kind == "edge":
             new, problems = parse_edge_form(current, submitted, agent_names(self._draft.component))
             keys = sorted(set(new) | set(current))
         else:
@@ -94,7 +95,7 @@ class DraftEditor:
             if _get(current, key) != _get(new, key):
                 self.apply(SetField(node=node, path=key, value=_get(new, key)))
                 if key == "config.name":
-                    node = renamed_node(node, str(_get(new, key)))
+                    node = node.renamed(str(_get(new, key)))
         return node, problems, True
 
     def undo(self) -> tuple[Draft, list[Problem]] | None:

@@ -10,6 +10,7 @@ from studio.builder import (
     AddParticipant,
     DraftEditor,
     MoveNode,
+    NodeId,
     Rename,
     SetField,
 )
@@ -162,12 +163,13 @@ def test_apply_form_sets_changed_fields_follows_a_rename_and_keeps_a_bad_form_ou
     with session(engine) as db:
         builder = DraftEditor.open(db, team_id)
         node, problems, applied = builder.apply_form(
-            "agent:writer", {"config.name": "author", "config.system_message": "You write."})
-        assert (node, problems, applied) == ("agent:author", [], True)
+            NodeId.agent("writer"), {"config.name": "author", "config.system_message": "You write."})
+        assert (node, problems, applied) == (NodeId.agent("author"), [], True)
         assert agent_names(builder.draft.component) == ["author", "critic"]
         steps = builder.can_undo
-        node, problems, applied = builder.apply_form("agent:author", {"config.max_tool_iterations": "lots"})
-        assert node == "agent:author" and not applied
+        node, problems, applied = builder.apply_form(NodeId.agent("author"), {"config.max_tool_iterations": "lots"})
+        assert node == NodeId.agent("author") and not applied
         assert [p.path for p in problems] == ["config.max_tool_iterations"]
         assert builder.can_undo == steps and agent_names(builder.draft.component) == ["author", "critic"]
-        assert builder.apply_form("agent:nobody", {"config.name": "x"}) == ("agent:nobody", [], False)
+        nobody = NodeId.agent("nobody")
+        assert builder.apply_form(nobody, {"config.name": "x"}) == (nobody, [], False)

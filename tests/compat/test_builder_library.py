@@ -17,7 +17,7 @@ pytest.importorskip("autogen_agentchat", reason="differential tests need AutoGen
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from studio.builder import DraftEditor, SwitchTeamType
+from studio.builder import DraftEditor, NodeId, SwitchTeamType
 from studio.builder.library import LibraryItem, builtin_items, library
 from studio.services import team_scripts
 from studio.services import teams as team_service
@@ -66,7 +66,7 @@ def open_team(db: Session, item_id: str = "builtin:team:round-robin") -> DraftEd
 
 
 def drop(builder: DraftEditor, item: LibraryItem, target: str = "team", combine: str = "replace") -> None:
-    action = drop_action(item.component_type, item.component_copy(), target, combine)
+    action = drop_action(item.component_type, item.component_copy(), NodeId.parse(target), combine)
     builder.apply(action.model_copy(update={"confirm": True}) if isinstance(action, SwitchTeamType) else action)
 
 

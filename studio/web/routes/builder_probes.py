@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from studio.builder import DraftEditor
+from studio.builder import DraftEditor, NodeId
 from studio.builder.draft import component_at, kind_of
 from studio.services import probes
 from studio.services.admission import NotTrusted, admit
@@ -87,7 +87,8 @@ def _component(db: Session, team_id: int, node: str, *, required: bool) -> dict[
         draft = DraftEditor.open(db, team_id).draft
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
-    found = component_at(draft.component, node)
+    named = NodeId.parse_or_none(node)
+    found = component_at(draft.component, named) if named is not None else None
     if found is None and required:
         raise HTTPException(404, f"No node {node!r} in this team: select it again.")
     return found

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from studio.builder import TEAM
+from studio.builder import TEAM, NodeId
 from studio.builder.draft import component_at
 from studio.components import Problem
 from studio.http.names import slug
@@ -216,18 +216,20 @@ def delete(request: Request, db: Db, gallery_id: int) -> Response:
 
 
 @router.post("/gallery/add", name="gallery_add")
-def add(request: Request, db: Db, team_id: Annotated[int, Form()], node: Annotated[str, Form()] = TEAM) -> Response:
+def add(request: Request, db: Db, team_id: Annotated[int, Form()],
+        node: Annotated[str, Form()] = str(TEAM)) -> Response:
     """`Add to gallery` (the builder's toolbar: the team) or `Add to my gallery` (a selected agent, model,
     tool or termination): the saved version goes into "My gallery"."""
     try:
         team = team_service.get_team(db, team_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
-    component = team.component if node == TEAM else component_at(team.component, node)
+    named = NodeId.parse_or_none(node)
+    component = team.component if named == TEAM else component_at(team.component, named) if named else None
     if not isinstance(component, dict) or "provider" not in component:
         flash(request, "Save the team first: only its saved version can go into the gallery.", "warning")
         return redirect(request, f"/builder/{team_id}?node={node}")
-    label = team.label if node == TEAM else None
+    label = team.label if named == TEAM else None
     try:
         item = galleries.add_to_gallery(db, component, label=label, description=team.description if label else "")
     except ServiceError as exc:
