@@ -145,9 +145,9 @@ async def start_session(client: httpx.AsyncClient, team_id: int, index: int) -> 
     return int(created.headers["location"].rsplit("/", 1)[1])
 
 
-async def one_run(client: httpx.AsyncClient, session_id: int, task: str) -> Watched:
+async def one_run(client: httpx.AsyncClient, conversation_id: int, task: str) -> Watched:
     """Start a run in the session and follow its SSE stream to the end."""
-    started = await client.post(f"/playground/sessions/{session_id}/runs", data={"task": task}, headers=HTMX)
+    started = await client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": task}, headers=HTMX)
     started.raise_for_status()
     watched = Watched(int(re.findall(r'data-run-id="(\d+)"', started.text)[0]))
     async with client.stream("GET", f"/playground/runs/{watched.run_id}/events") as response:

@@ -13,7 +13,7 @@ Design:
   after `after_seq`, then the live ones, skipping any seq it already yielded, and ends with one
   `Update(kind="end")`. Every event therefore arrives exactly once and in order, whether the follower
   joins before, during or after the run, or comes back after a dropped connection with its last seq.
-- A session's team object lives on in memory between runs, so a second task continues the conversation.
+- A conversation's team object lives on in memory between runs, so a second task carries it on.
   After `reset`, a changed team (or changed model settings) or a server restart the next run starts a new
   conversation, and says so on its row (`fresh_start`, `notice`): state is never faked.
 - `stop` cancels the run's `CancellationToken` (the current model call is cancelled with it); if the run
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from functools import partial
@@ -53,8 +53,8 @@ from studio.store.db import session as db_session
 from studio.store.models import RunEvent, RunPublic, RunStatus
 
 from .broker import Broker, Update
-from .conversations import Conversations, Prepared, RunRefused, SessionNotFound
 from .human_input import HumanInput, Question, user_proxies
+from .live_teams import ConversationNotFound, LiveTeams, Prepared, RunRefused
 from .recording import Recorder
 from .replay import scripted_input
 from .run_writer import RunWriter
@@ -82,7 +82,7 @@ class Outcome:
 @dataclass(eq=False)
 class _ActiveRun:
     run_id: int
-    session_id: int
+    conversation_id: int
     human: HumanInput
     token: CancellationToken = field(default_factory=CancellationToken)
     task: asyncio.Task[None] | None = None
@@ -94,20 +94,20 @@ class _ActiveRun:
 
 
 class RunManager:
-    """Every active run of the app, the live teams of its sessions, and the followers of both."""
+    """Every active run of the app, the live teams of its conversations, and the followers of both."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self._engine = engine
         self._settings = settings
         self._broker = Broker()
         self._active: dict[int, _ActiveRun] = {}
-        self._conversations = Conversations(engine, max_live=settings.live_conversations)
+        self._live_teams = LiveTeams(engine, max_live=settings.live_conversations)
         self._writer = RunWriter(engine, on_stored=lambda row: self._broker.publish(row.run_id, _event_update(row)))
 
     # -- starting -------------------------------------------------------------------------------------
 
     async def start(
-        self, session_id: int, task: str | list[dict[str, Any]], *, replay_of: int | None = None,
+        self, conversation_id: int, task: str | list[dict[str, Any]], *, replay_of: int | None = None,
         recording: dict[str, Any] | None = None,
     ) -> int:
         """Start the session's team on `task` (or replay run `replay_of`, or play `recording`: a gallery
@@ -116,15 +116,15 @@ class RunManager:
         Raises `RunRefused` (nothing stored) for an unknown session, an empty or invalid task, an invalid
         team, a replay of a run with no recording, or while another run of the session is active.
         """
-        self._conversations.claim(session_id)
+        self._live_teams.claim(conversation_id)
         prepared: Prepared | None = None
         try:
-            prepared = await self._conversations.prepare(session_id, task, replay_of=replay_of, recording=recording)
+            prepared = await self._live_teams.prepare(conversation_id, task, replay_of=replay_of, recording=recording)
             run_id = await self._writer.write(partial(_create_row, prepared))
         except BaseException:
-            await self._conversations.release(session_id, prepared.team if prepared else None)
+            await self._live_teams.release(conversation_id, prepared.team if prepared else None)
             raise
-        active = _ActiveRun(run_id, session_id, HumanInput(self._settings.input_timeout_seconds))
+        active = _ActiveRun(run_id, conversation_id, HumanInput(self._settings.input_timeout_seconds))
         self._equip(prepared, active)
         recorder = Recorder()
         recorder.wrap(prepared.team)
@@ -161,11 +161,11 @@ class RunManager:
                     else:
                         await self._record(active, prepared, item)
         except asyncio.CancelledError:  # stop did not land in time, or the server is closing
-            self._conversations.forget(active.session_id, prepared.team, "The previous run was cancelled mid-turn.")
+            self._live_teams.forget(active.conversation_id, prepared.team, "The previous run was cancelled mid-turn.")
             failure = self._cancelled_outcome(active)
         except Exception as error:  # never let a run take the server down; keep the details in the log
             logger.exception("run %s failed unexpectedly", active.run_id)
-            self._conversations.forget(active.session_id, prepared.team, "The previous run failed unexpectedly.")
+            self._live_teams.forget(active.conversation_id, prepared.team, "The previous run failed unexpectedly.")
             message = UNEXPECTED_ERROR.format(kind=type(error).__name__, message=str(error) or "no details")
             failure = Outcome(RunStatus.ERROR, f"Error: {message}", message)
         active.finishing = True
@@ -175,7 +175,7 @@ class RunManager:
         try:
             await self._finish(active, outcome, redact(recorder.data(), prepared.secrets))
         finally:
-            await self._conversations.release(active.session_id, prepared.team)
+            await self._live_teams.release(active.conversation_id, prepared.team)
 
     async def _record(self, active: _ActiveRun, prepared: Prepared, item: Any) -> None:
         """Store one message or event (the writer publishes it once stored), then the question it asks."""
@@ -185,7 +185,7 @@ class RunManager:
         if isinstance(item, ErrorEvent):
             active.last_error = redact(item.content, prepared.secrets)
         elif isinstance(item, HandoffMessage):
-            self._conversations.handed_off(active.session_id, prepared.team, item)
+            self._live_teams.handed_off(active.conversation_id, prepared.team, item)
         elif isinstance(item, UserInputRequestedEvent):
             active.human.asked(item.source, row.seq)
             question = active.human.question
@@ -251,9 +251,9 @@ class RunManager:
         active = self._active.get(run_id)
         return active.human.reply(text) if active else False
 
-    async def reset(self, session_id: int) -> None:
+    async def reset(self, conversation_id: int) -> None:
         """The session's next task starts a new conversation (an active run finishes as it is)."""
-        await self._conversations.reset(session_id)
+        await self._live_teams.reset(conversation_id)
 
     async def aclose(self) -> None:
         """Shut down: cancel the active runs (they end `interrupted`), wait for them, close the live teams."""
@@ -268,11 +268,11 @@ class RunManager:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self._writer.close()
-        await self._conversations.aclose()
+        await self._live_teams.aclose()
 
     # -- following ------------------------------------------------------------------------------------
 
-    async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncIterator[Update]:
+    async def follow(self, run_id: int, after_seq: int = 0, *, heartbeat: float | None = None) -> AsyncGenerator[Update, None]:
         """The run's stored events after `after_seq`, then its live ones, each once and in order, with each
         question once, then its end; a `keepalive` after every `heartbeat` seconds without an update (a run awaiting a reply).
         Raises `RunNotFound` for an unknown run. Close it (`aclosing`) when the client goes away."""
@@ -335,7 +335,7 @@ class RunManager:
 
 def _create_row(prepared: Prepared, db: Session) -> int:
     run = store.create_run(
-        db, session_id=prepared.session_id, task=prepared.task.summary, replay_of=prepared.replay_of,
+        db, conversation_id=prepared.conversation_id, task=prepared.task.summary, replay_of=prepared.replay_of,
         fresh_start=prepared.fresh_start, notice=prepared.notice,
     )
     assert run.id is not None
@@ -356,4 +356,4 @@ def _event_update(row: RunEvent) -> Update:
     return Update("event", seq=row.seq, event=row, data=row.data)
 
 
-__all__ = ["Outcome", "Question", "RunManager", "RunNotFound", "RunRefused", "SessionNotFound", "Update"]
+__all__ = ["Outcome", "Question", "RunManager", "RunNotFound", "RunRefused", "ConversationNotFound", "Update"]

@@ -7,13 +7,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
-
-from .trace import as_datetime, duration_text
 
 ENDED_STATUSES = frozenset({"complete", "error", "stopped", "interrupted"})
 # The selector's speaker choice is a model call of its own (the other managers choose without a model).
 SELECTOR_SOURCE = "SelectorGroupChatManager"
+
+
+def duration_text(seconds: float | None) -> str:
+    """`seconds` for people: "320 ms", "4.2 s", "3 min 5 s"; "" when unknown."""
+    if seconds is None:
+        return ""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A stored timestamp (datetime or ISO text) as an aware datetime; naive ones are UTC."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -110,4 +133,4 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and value > 0 else 0
 
 
-__all__ = ["AgentTokens", "RunSummary", "run_summary"]
+__all__ = ["AgentTokens", "RunSummary", "as_datetime", "duration_text", "run_summary"]

@@ -61,7 +61,7 @@ class TeamCatalog:
             except (OSError, ValueError) as e:
                 problems.append(f"{file}: cannot read: {e}")
                 continue
-            errors = [p for p in validate_component(component) if p.severity == "error"]
+            errors = [str(p) for p in validate_component(component) if p.severity == "error"]
             spec = get_spec(str(component.get("provider"))) if not errors else None
             if spec is not None and spec.component_type not in ("team", "agent"):
                 errors = [f"a {spec.component_type} is not a team or an agent: nothing to run"]

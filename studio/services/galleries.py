@@ -17,7 +17,8 @@ from sqlmodel import Session
 from studio import store
 from studio.components import Problem
 from studio.http.names import slug
-from studio.store.models import ChatSession, Gallery, GalleryKind, GalleryTemplate, Team
+from studio.store.models import Conversation, Gallery, GalleryKind, GalleryTemplate, Team
+from studio.store.types import id_of
 
 from . import teams, trust, url_fetch
 from .errors import (
@@ -54,7 +55,7 @@ class ImportedGallery:
 
 def list_galleries(db: Session) -> list[Gallery]:
     """Every gallery: the built-in one first, then the user's, then imported ones, by name."""
-    order = {GalleryKind.BUILT_IN: 0, GalleryKind.USER: 1}
+    order: dict[str, int] = {GalleryKind.BUILT_IN: 0, GalleryKind.USER: 1}
     return sorted(store.list_galleries(db), key=lambda g: (order.get(g.kind, 2), g.name.lower()))
 
 
@@ -101,7 +102,7 @@ def import_gallery(db: Session, raw: bytes | str | dict[str, Any], *, source: st
         trust.note_imported(db, item.component)
         key = _unique_key(keys, f"{item.component_type}-{slug(item.label, 'item')}")
         items.append(store.add_template(
-            db, gallery_id=gallery.id, key=key, component=item.component, label=item.label,
+            db, gallery_id=id_of(gallery), key=key, component=item.component, label=item.label,
             description=item.description, tags=item.tags, component_type=item.component_type,
             unsupported=item.unsupported, trusted=not trust.blocked(db, item.component)))
     return ImportedGallery(gallery, items, read.notices)
@@ -123,7 +124,7 @@ def export_gallery(db: Session, gallery_id: Any) -> dict[str, Any]:
     """The gallery as one AutoGen Studio gallery file: items as stored (unsupported ones intact), keys masked."""
     gallery = get_gallery(db, gallery_id)
     items = store.list_templates(db, gallery_id=gallery.id)
-    items.sort(key=lambda i: i.id)
+    items.sort(key=id_of)
     tags = sorted({tag for item in items for tag in item.tags})
     metadata = {"description": gallery.description, "tags": tags, **gallery.meta}
     built_in = gallery.kind == GalleryKind.BUILT_IN
@@ -165,7 +166,7 @@ def add_to_gallery(db: Session, component: dict[str, Any], *, gallery_name: str 
     label = " ".join((label or item.label).split())[:200] or item.label
     existing = {t.key for t in store.list_templates(db, gallery_id=gallery.id)}
     return store.add_template(
-        db, gallery_id=gallery.id, key=_unique_key(existing, f"{kind}-{slug(label, 'item')}"), component=item.component,
+        db, gallery_id=id_of(gallery), key=_unique_key(existing, f"{kind}-{slug(label, 'item')}"), component=item.component,
         label=label, description=description or item.description, tags=[str(t) for t in tags],
         component_type=kind, unsupported=item.unsupported,
         trusted=not trust.blocked(db, item.component))
@@ -192,7 +193,7 @@ def use_template_component(item: GalleryTemplate) -> dict[str, Any]:
     return component
 
 
-def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]]:
+def demo_conversation(db: Session, item_id: Any) -> tuple[Conversation, dict[str, Any]]:
     """`Try demo`: the template's demo team (labelled "<template> (demo)", made on the first try and reused
     while it is unchanged), a new playground session for it named "<template> demo" ("... demo 2" the
     next time), and the demo recording to run there (scripted replies: no model called); `NotFoundError`
@@ -202,8 +203,8 @@ def demo_session(db: Session, item_id: Any) -> tuple[ChatSession, dict[str, Any]
     if demo is None:
         raise NotFoundError(f"The template “{item.label}” has no demo.")
     team = _demo_team(db, item)
-    taken = {chat.name for chat in store.list_sessions(db, team_id=team.id)}
-    return store.create_session(db, team_id=team.id, name=numbered(f"{item.label} demo", taken)), demo
+    taken = {conversation.name for conversation in store.list_conversations(db, team_id=team.id)}
+    return store.create_conversation(db, team_id=id_of(team), name=numbered(f"{item.label} demo", taken)), demo
 
 
 def numbered(name: str, taken: set[str]) -> str:
@@ -294,7 +295,7 @@ __all__ = [
     "add_to_gallery",
     "delete_gallery",
     "demo_of",
-    "demo_session",
+    "demo_conversation",
     "numbered",
     "export_gallery",
     "fetch_gallery",

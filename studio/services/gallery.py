@@ -22,6 +22,7 @@ from studio.components import validate_component
 from studio.settings import Settings
 from studio.store import galleries, preferences, session
 from studio.store.models import GalleryKind
+from studio.store.types import id_of
 
 from . import trust
 
@@ -146,7 +147,7 @@ def seed_gallery_once(engine: Engine, settings: Settings) -> int:
             kind=GalleryKind.BUILT_IN, meta=index["metadata"],
         )
         for key, kind, component in new:
-            galleries.add_template(db, gallery_id=gallery.id, key=key, component=without_tags(component),
+            galleries.add_template(db, gallery_id=id_of(gallery), key=key, component=without_tags(component),
                                    tags=template_tags(component), component_type=kind, trusted=True,
                                    demo=read_demo(settings, key) if kind == "team" else None)
             trust.trust_all(db, component)

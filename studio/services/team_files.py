@@ -35,7 +35,6 @@ from studio.components import (
     mask_config,
     validate_component,
 )
-
 from studio.http import json_input
 from studio.http.json_input import join_path
 
@@ -186,7 +185,9 @@ def components_in(document: Any, path: str = "") -> list[tuple[str, dict[str, An
 
 def label_of(component: dict[str, Any], fallback: str = "Untitled team") -> tuple[str, str]:
     """A team's label and description: the envelope's, else its config's name and description."""
-    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    config = component.get("config")
+    if not isinstance(config, dict):
+        config = {}
     label = component.get("label") or config.get("name") or fallback
     description = component.get("description") or config.get("description") or ""
     return str(label).strip()[:200] or fallback, str(description)

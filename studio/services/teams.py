@@ -21,6 +21,7 @@ from studio import store
 from studio.components import Problem, canonical_form, validate_component
 from studio.http.names import slug
 from studio.store.models import Team, TeamVersion
+from studio.store.types import id_of
 
 from . import credentials, trust
 from .errors import (
@@ -242,12 +243,12 @@ def save_layout(session: Session, team: Team, layout: dict[str, Any], *, base_re
 
 def list_versions(session: Session, team: Team) -> list[TeamVersion]:
     """The team's earlier components, newest first."""
-    return sorted(store.list_versions(session, team.id), key=lambda v: v.number, reverse=True)
+    return sorted(store.list_versions(session, id_of(team)), key=lambda v: v.number, reverse=True)
 
 
 def get_version(session: Session, team: Team, number: int) -> TeamVersion:
     """One earlier component, or `NotFoundError` (also for numbers no version can have)."""
-    return find_row(lambda db, n: store.get_version(db, team.id, n), session, number,
+    return find_row(lambda db, n: store.get_version(db, id_of(team), n), session, number,
                     f"Team {team.label!r} has no version {number}.")
 
 

@@ -112,7 +112,7 @@ def _parse(f: ArgumentField, text: str) -> Any:
             raise ValueError(f"{text!r} is not a number") from None
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         if f.json_type is None:
             return text  # an untyped parameter takes plain text too
         raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None

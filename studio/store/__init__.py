@@ -33,7 +33,7 @@ from .galleries import (
 from .models import (
     BuilderDraft,
     BuilderDraftStep,
-    ChatSession,
+    Conversation,
     Gallery,
     GalleryKind,
     GalleryTemplate,
@@ -67,22 +67,21 @@ from .runs import (
     INTERRUPTED_REASON,
     add_event,
     add_events,
+    create_conversation,
     create_run,
-    create_session,
-    delete_session,
+    delete_conversation,
     finish_run,
-    get_chat_session,
+    get_conversation,
     get_run,
     has_runs,
     last_run,
     last_seq,
+    list_conversations,
     list_events,
     list_runs,
-    list_sessions,
     mark_interrupted_runs,
-    rename_session,
+    rename_conversation,
 )
-from .text_check import UnstorableTextError
 from .teams import (
     RevisionConflict,
     create_team,
@@ -95,6 +94,7 @@ from .teams import (
     restore_version,
     update_team,
 )
+from .text_check import UnstorableTextError
 
 __all__ = [
     # engine, schema, sessions
@@ -107,7 +107,7 @@ __all__ = [
     # tables and their public shapes
     "BuilderDraft",
     "BuilderDraftStep",
-    "ChatSession",
+    "Conversation",
     "Gallery",
     "GalleryKind",
     "GalleryTemplate",
@@ -142,19 +142,19 @@ __all__ = [
     "add_event",
     "add_events",
     "create_run",
-    "create_session",
-    "delete_session",
+    "create_conversation",
+    "delete_conversation",
     "finish_run",
-    "get_chat_session",
+    "get_conversation",
     "get_run",
     "has_runs",
     "last_run",
     "last_seq",
     "list_events",
     "list_runs",
-    "list_sessions",
+    "list_conversations",
     "mark_interrupted_runs",
-    "rename_session",
+    "rename_conversation",
     # galleries
     "add_template",
     "delete_gallery",

@@ -167,14 +167,14 @@ def forget_cascaded(db: Session) -> None:
     from .models import (
         BuilderDraft,
         BuilderDraftStep,
-        ChatSession,
+        Conversation,
         GalleryTemplate,
         Run,
         RunEvent,
         TeamVersion,
     )
 
-    children = (TeamVersion, ChatSession, Run, RunEvent, GalleryTemplate, BuilderDraft, BuilderDraftStep)
+    children = (TeamVersion, Conversation, Run, RunEvent, GalleryTemplate, BuilderDraft, BuilderDraftStep)
     by_model: dict[type, list[Any]] = {}
     for obj in list(db.identity_map.values()):
         if isinstance(obj, children):

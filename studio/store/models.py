@@ -107,17 +107,17 @@ class TeamVersionPublic(TeamVersionBase):
     created_at: datetime
 
 
-# --- sessions, runs and their events ----------------------------------------------------------
+# --- conversations, runs and their events -----------------------------------------------------
 
 
-class ChatSessionBase(SQLModel):
+class ConversationBase(SQLModel):
     name: str = ""
 
 
-class ChatSession(ChatSessionBase, table=True):
+class Conversation(ConversationBase, table=True):
     """A conversation with one team: the runs that continue it."""
 
-    __tablename__ = "chat_session"
+    __tablename__ = "conversation"
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = _parent("team")
@@ -135,10 +135,10 @@ class RunBase(SQLModel):
 
 
 class Run(RunBase, table=True):
-    """One `run_stream` of a team within a session.
+    """One `run_stream` of a team within a conversation.
 
     `fresh_start`: the team began a new conversation (no earlier state); `notice` says why when the
-    session had earlier runs (a reset, a changed team, a server restart). `recording` holds the model
+    conversation had earlier runs (a reset, a changed team, a server restart). `recording` holds the model
     and user replies the run received (`studio.playground.recording`), written when it ends.
     """
 
@@ -150,7 +150,7 @@ class Run(RunBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    session_id: int = _parent("chat_session")
+    conversation_id: int = _parent("conversation")
     started_at: datetime = _created()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # No foreign key: adding one makes SQLite copy the table; a replayed run may since be deleted.
@@ -164,7 +164,7 @@ class Run(RunBase, table=True):
 
 class RunPublic(RunBase):
     id: int
-    session_id: int
+    conversation_id: int
     started_at: datetime
     finished_at: datetime | None
     replay_of: int | None = None
@@ -327,7 +327,7 @@ class StoredCredential(SQLModel, table=True):
 __all__ = [
     "BuilderDraft",
     "BuilderDraftStep",
-    "ChatSession",
+    "Conversation",
     "Gallery",
     "GalleryKind",
     "GalleryTemplate",

@@ -1,4 +1,4 @@
-"""Chat sessions, their runs, and every event a run yields, in order.
+"""Conversations, their runs, and every event a run yields, in order.
 
 Functions flush but never commit. One writer appends a run's events (the task running it); the
 unique `(run_id, seq)` index turns a second writer's clash into an error, never a reordering.
@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from .db import forget_cascaded
-from .models import ChatSession, Run, RunEvent, RunStatus
+from .models import Conversation, Run, RunEvent, RunStatus
 from .text_check import scrub
 from .types import utcnow
 
@@ -21,38 +21,38 @@ INTERRUPTED_REASON = "Interrupted: the server stopped during the run."
 FINAL_STATUSES = frozenset(RunStatus) - {RunStatus.RUNNING}
 
 
-def create_session(session: Session, *, team_id: int, name: str = "") -> ChatSession:
+def create_conversation(session: Session, *, team_id: int, name: str = "") -> Conversation:
     """Start a conversation with a team."""
-    chat = ChatSession(team_id=team_id, name=name)
-    session.add(chat)
+    conversation = Conversation(team_id=team_id, name=name)
+    session.add(conversation)
     session.flush()
-    return chat
+    return conversation
 
 
-def get_chat_session(session: Session, session_id: int) -> ChatSession | None:
-    return session.get(ChatSession, session_id)
+def get_conversation(session: Session, conversation_id: int) -> Conversation | None:
+    return session.get(Conversation, conversation_id)
 
 
-def list_sessions(session: Session, *, team_id: int | None = None) -> list[ChatSession]:
+def list_conversations(session: Session, *, team_id: int | None = None) -> list[Conversation]:
     """Sessions (of one team, or all), most recently active first."""
-    query = select(ChatSession)
+    query = select(Conversation)
     if team_id is not None:
-        query = query.where(ChatSession.team_id == team_id)
-    query = query.order_by(col(ChatSession.updated_at).desc(), col(ChatSession.id).desc())
+        query = query.where(Conversation.team_id == team_id)
+    query = query.order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
     return list(session.exec(query))
 
 
-def rename_session(session: Session, chat: ChatSession, name: str) -> ChatSession:
+def rename_conversation(session: Session, conversation: Conversation, name: str) -> Conversation:
     """Give a session a name ("" lets pages call it "Session N")."""
-    chat.name = name
-    session.add(chat)
+    conversation.name = name
+    session.add(conversation)
     session.flush()
-    return chat
+    return conversation
 
 
-def delete_session(session: Session, chat: ChatSession) -> None:
+def delete_conversation(session: Session, conversation: Conversation) -> None:
     """Delete a session with its runs and their events."""
-    session.delete(chat)
+    session.delete(conversation)
     session.flush()
     forget_cascaded(session)
 
@@ -60,7 +60,7 @@ def delete_session(session: Session, chat: ChatSession) -> None:
 def create_run(
     session: Session,
     *,
-    session_id: int,
+    conversation_id: int,
     task: str,
     replay_of: int | None = None,
     fresh_start: bool = True,
@@ -69,14 +69,14 @@ def create_run(
     """A new run, `running` from now; the session counts as active."""
     now = utcnow()
     run = Run(
-        session_id=session_id, task=task, status=RunStatus.RUNNING, started_at=now,
+        conversation_id=conversation_id, task=task, status=RunStatus.RUNNING, started_at=now,
         replay_of=replay_of, fresh_start=fresh_start, notice=notice,
     )
     session.add(run)
-    chat = session.get(ChatSession, session_id)
-    if chat is not None:
-        chat.updated_at = now
-        session.add(chat)
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is not None:
+        conversation.updated_at = now
+        session.add(conversation)
     session.flush()
     return run
 
@@ -85,21 +85,22 @@ def get_run(session: Session, run_id: int) -> Run | None:
     return session.get(Run, run_id)
 
 
-def list_runs(session: Session, session_id: int) -> list[Run]:
+def list_runs(session: Session, conversation_id: int) -> list[Run]:
     """A session's runs, oldest first."""
-    query = select(Run).where(Run.session_id == session_id).order_by(col(Run.id))
+    query = select(Run).where(Run.conversation_id == conversation_id).order_by(col(Run.id))
     return list(session.exec(query))
 
 
-def last_run(session: Session, session_id: int) -> Run | None:
+def last_run(session: Session, conversation_id: int) -> Run | None:
     """A session's newest run, None when it has none."""
-    return session.exec(select(Run).where(Run.session_id == session_id).order_by(col(Run.id).desc()).limit(1)).first()
+    query = select(Run).where(Run.conversation_id == conversation_id).order_by(col(Run.id).desc()).limit(1)
+    return session.exec(query).first()
 
 
-def has_runs(session: Session, session_id: int, *, replays: bool = True) -> bool:
+def has_runs(session: Session, conversation_id: int, *, replays: bool = True) -> bool:
     """Whether the session has a run (`replays=False`: a run of its own task, not a replay), without
     loading any (a run's row carries its recording)."""
-    query = select(Run.id).where(Run.session_id == session_id)
+    query = select(Run.id).where(Run.conversation_id == conversation_id)
     if not replays:
         query = query.where(col(Run.replay_of).is_(None))
     return session.exec(query.limit(1)).first() is not None
@@ -126,7 +127,7 @@ def add_events(session: Session, events: Sequence[tuple[int, int, dict[str, Any]
             totals[0] += prompt
             totals[1] += completion
     if tokens:
-        table = Run.__table__
+        table = SQLModel.metadata.tables[Run.__tablename__]
         session.connection().execute(
             table.update().where(table.c.id == bindparam("run")).values(
                 prompt_tokens=table.c.prompt_tokens + bindparam("prompt"),
@@ -213,17 +214,17 @@ __all__ = [
     "add_event",
     "add_events",
     "create_run",
-    "create_session",
-    "delete_session",
+    "create_conversation",
+    "delete_conversation",
     "finish_run",
-    "get_chat_session",
+    "get_conversation",
     "get_run",
     "has_runs",
     "last_run",
     "last_seq",
     "list_events",
     "list_runs",
-    "list_sessions",
+    "list_conversations",
     "mark_interrupted_runs",
-    "rename_session",
+    "rename_conversation",
 ]

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from .db import forget_cascaded
 from .models import Team, TeamVersion
-from .types import utcnow
+from .types import id_of, utcnow
 
 UNTITLED = "Untitled team"
 
@@ -121,8 +121,7 @@ def _stored_component(session: Session, team: Team) -> dict[str, Any]:
     if team.id is None:
         return team.component
     session.flush()
-    stored = session.exec(select(Team.component).where(Team.id == team.id)).one()
-    return stored
+    return dict(session.exec(select(Team.component).where(Team.id == team.id)).one())
 
 
 def _keep_version(session: Session, team: Team, component: dict[str, Any], *, note: str) -> TeamVersion:
@@ -130,7 +129,7 @@ def _keep_version(session: Session, team: Team, component: dict[str, Any], *, no
         select(func.max(TeamVersion.number)).where(TeamVersion.team_id == team.id)
     ).one()
     version = TeamVersion(
-        team_id=team.id, number=(last or 0) + 1, label=team.label, note=note, component=component
+        team_id=id_of(team), number=(last or 0) + 1, label=team.label, note=note, component=component
     )
     session.add(version)
     return version

@@ -1,9 +1,9 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite and PostgreSQL, and the id of a stored row."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
@@ -15,6 +15,17 @@ from sqlalchemy.types import TypeDecorator
 JSONDocument = JSON()
 # Small values nobody diffs (layouts, tags, preference values): `jsonb` on PostgreSQL.
 JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Row(Protocol):
+    id: int | None
+
+
+def id_of(row: Row) -> int:
+    """A stored row's id: SQLModel types ids `int | None`, and None means the row was never flushed."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: it was never flushed")
+    return row.id
 
 
 def utcnow() -> datetime:
@@ -42,4 +53,4 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-__all__ = ["JSONDocument", "JSONValue", "UTCDateTime", "utcnow"]
+__all__ = ["JSONDocument", "JSONValue", "Row", "UTCDateTime", "id_of", "utcnow"]

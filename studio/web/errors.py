@@ -8,6 +8,7 @@ logged with their traceback here and answered with a plain 500: never a tracebac
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -41,7 +42,7 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status_code: int, detail: Any = None, *, headers: dict[str, str] | None = None
+    request: Request, status_code: int, detail: Any = None, *, headers: Mapping[str, str] | None = None
 ) -> Response:
     """The error in the format the client asked for (JSON, htmx fragment or full page)."""
     phrase = _phrase(status_code)
@@ -54,7 +55,7 @@ def error_response(
     if is_htmx(request):
         html = render_template(request, "errors/_error.html", context)
         fragment_headers = {"HX-Retarget": FLASH_TARGET, "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
-        return HTMLResponse(html, status_code=status_code, headers=(headers or {}) | fragment_headers)
+        return HTMLResponse(html, status_code=status_code, headers={**(headers or {}), **fragment_headers})
     return HTMLResponse(render_template(request, "errors/error.html", context), status_code, headers=headers)
 
 

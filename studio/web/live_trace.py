@@ -19,9 +19,9 @@ from starlette.requests import Request
 
 from studio import store
 from studio.playground import RunManager
-from studio.playground.trace import TraceBuilder, stream_dom_id
 from studio.store import session as store_session
 from studio.store.models import Run
+from studio.web.trace.items import TraceBuilder, stream_dom_id
 
 from .playground_view import RunView, finished_view, run_view
 from .sse import KEEPALIVE, sse_message

@@ -353,10 +353,10 @@ def test_model_output_with_script_renders_inert(page: Page) -> None:
 def test_a_2000_event_run_renders_its_last_page_and_loads_earlier_ones(page: Page, studio_server: StudioServer) -> None:
     team_id = _team(page, writer_critic())
     _open_session(page, team_id)
-    session_id = int(page.url.rsplit("/", 1)[1])
+    conversation_id = int(page.url.rsplit("/", 1)[1])
     engine = make_engine(Settings(home=studio_server.home, database_url=None).resolved_database_url)
     with session(engine) as db:  # a long finished run, written straight into the server's database
-        run = store.create_run(db, session_id=session_id, task="Talk for a long time")
+        run = store.create_run(db, conversation_id=conversation_id, task="Talk for a long time")
         for seq in range(1, 2001):
             source = "writer" if seq % 2 else "critic"
             store.add_event(db, run.id, seq, {"type": "TextMessage", "source": source, "content": f"Line **{seq}**."})

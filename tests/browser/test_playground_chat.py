@@ -40,10 +40,10 @@ def _try_demo(page: Page, template: str) -> None:
 
 def test_the_task_box_stays_at_the_bottom_while_a_long_trace_scrolls(page: Page, studio_server: StudioServer) -> None:
     _open_session(page, _team(page, writer_critic()))
-    session_id = int(page.url.rsplit("/", 1)[1])
+    conversation_id = int(page.url.rsplit("/", 1)[1])
     engine = make_engine(Settings(home=studio_server.home, database_url=None).resolved_database_url)
     with session(engine) as db:  # a finished run far longer than the viewport, written into the server's database
-        run = store.create_run(db, session_id=session_id, task="Talk for a while")
+        run = store.create_run(db, conversation_id=conversation_id, task="Talk for a while")
         for seq in range(1, 61):
             source = "writer" if seq % 2 else "critic"
             store.add_event(db, run.id, seq, {"type": "TextMessage", "source": source, "content": f"Line **{seq}**."})

@@ -12,7 +12,6 @@ import pytest
 from studio.builder.library import builtin_items
 from studio.components import (
     ComponentValidationError,
-    UnsupportedComponentError,
     canonical_form,
     dump_component,
     load_component,

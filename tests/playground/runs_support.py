@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from studio.playground import RunManager, Update
-from studio.store import Run, create_session, create_team, get_run, list_events, list_runs, session, update_team
+from studio.store import Run, create_conversation, create_team, get_run, list_events, list_runs, session, update_team
 from studio.store.models import RunEvent
 from tests.components.builders import replay
 from tests.playground.replay_teams import assistant, max_messages, team, user_proxy
@@ -20,14 +20,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def new_session(engine: Engine, component: dict[str, Any]) -> int:
     with session(engine) as db:
         row = create_team(db, component=component, label="T")
-        return create_session(db, team_id=row.id).id
+        return create_conversation(db, team_id=row.id).id
 
 
-def set_component(engine: Engine, session_id: int, component: dict[str, Any]) -> None:
+def set_component(engine: Engine, conversation_id: int, component: dict[str, Any]) -> None:
     with session(engine) as db:
-        from studio.store import get_chat_session, get_team
+        from studio.store import get_conversation, get_team
 
-        update_team(db, get_team(db, get_chat_session(db, session_id).team_id), component=component)
+        update_team(db, get_team(db, get_conversation(db, conversation_id).team_id), component=component)
 
 
 def stored(engine: Engine, run_id: int) -> list[RunEvent]:
@@ -67,6 +67,6 @@ def solo(model: dict[str, Any], n: int = 2) -> dict[str, Any]:
     return team("RoundRobinGroupChat", [assistant("writer", model)], termination_condition=max_messages(n))
 
 
-def run_count(engine: Engine, session_id: int) -> int:
+def run_count(engine: Engine, conversation_id: int) -> int:
     with session(engine) as db:
-        return len(list_runs(db, session_id))
+        return len(list_runs(db, conversation_id))

@@ -14,14 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from studio.playground import run_writer
 from studio.playground.run_writer import RunWriter
-from studio.store import create_run, create_session, create_team, get_run, list_events, session
+from studio.store import create_conversation, create_run, create_team, get_run, list_events, session
 from studio.store.models import RunEvent
 
 
 def new_runs(engine: Engine, count: int) -> list[int]:
     with session(engine) as db:
-        chat = create_session(db, team_id=create_team(db, component={}, label="T").id)
-        return [create_run(db, session_id=chat.id, task=f"task {i}").id for i in range(count)]
+        conversation = create_conversation(db, team_id=create_team(db, component={}, label="T").id)
+        return [create_run(db, conversation_id=conversation.id, task=f"task {i}").id for i in range(count)]
 
 
 def message(text: str, usage: tuple[int, int] | None = None) -> dict[str, Any]:
@@ -112,13 +112,13 @@ async def test_rows_and_events_written_together_share_a_transaction_and_a_failin
     writer = RunWriter(engine, on_stored=ignore)
     [run_id] = new_runs(engine, 1)
     with session(engine) as db:
-        session_id = get_run(db, run_id).session_id
+        conversation_id = get_run(db, run_id).conversation_id
 
     def broken(db: Any) -> None:
         raise ValueError("not this one")
 
     created, event, failed = await asyncio.gather(
-        writer.write(lambda db: create_run(db, session_id=session_id, task="another").id),
+        writer.write(lambda db: create_run(db, conversation_id=conversation_id, task="another").id),
         writer.event(run_id, 1, message("stored")),
         writer.write(broken),
         return_exceptions=True,

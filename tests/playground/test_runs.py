@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from studio.playground import RunManager, RunNotFound, RunRefused, SessionNotFound, Update
+from studio.playground import ConversationNotFound, RunManager, RunNotFound, RunRefused, Update
 from studio.playground.runs import STOPPED_REASON
 from studio.settings import Settings
 from studio.store import make_engine, migrate
@@ -44,8 +44,8 @@ from tests.support.waits import until
 
 
 async def test_events_are_stored_in_order_and_each_follower_sees_each_once(engine, manager) -> None:
-    session_id = new_session(engine, writer_and_user("draft one", "draft two"))
-    run_id = await manager.start(session_id, "Write a haiku")
+    conversation_id = new_session(engine, writer_and_user("draft one", "draft two"))
+    run_id = await manager.start(conversation_id, "Write a haiku")
     early = asyncio.create_task(follow_all(manager, run_id))  # follows from the start, live
     question = await until(lambda: manager.pending_question(run_id))
     # A follower joining mid-run gets the stored events from the database, then the live ones.
@@ -153,18 +153,18 @@ async def test_a_model_error_ends_the_run_as_error_with_the_message(engine, mana
 async def test_an_unexpected_failure_ends_the_run_as_error_and_the_manager_keeps_working(
     engine, manager, monkeypatch
 ) -> None:
-    session_id = new_session(engine, solo(replay("hello", "again")))
+    conversation_id = new_session(engine, solo(replay("hello", "again")))
 
     def broken(*args: Any) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("studio.playground.run_writer.store.add_events", broken)
-    run_id = await manager.start(session_id, "Hi")
+    run_id = await manager.start(conversation_id, "Hi")
     await finished(manager, run_id)
     run = run_row(engine, run_id)
     assert run.status == "error" and "disk on fire" in run.error and "Traceback" not in run.error
     monkeypatch.undo()
-    second = await manager.start(session_id, "Hi again")
+    second = await manager.start(conversation_id, "Hi again")
     await finished(manager, second)
     second_run = run_row(engine, second)
     assert second_run.status == "complete"
@@ -176,43 +176,43 @@ async def test_an_unexpected_failure_ends_the_run_as_error_and_the_manager_keeps
 
 @pytest.mark.parametrize("task", ["", "   ", [], [{"type": "text", "text": " "}]])
 async def test_an_empty_task_is_refused_and_nothing_is_stored(engine, manager, task) -> None:
-    session_id = new_session(engine, solo(replay("hello")))
+    conversation_id = new_session(engine, solo(replay("hello")))
     with pytest.raises(RunRefused) as refused:
-        await manager.start(session_id, task)
+        await manager.start(conversation_id, task)
     assert [p.path for p in refused.value.problems] == ["task"]
     assert "empty" in refused.value.message
-    assert run_count(engine, session_id) == 0
+    assert run_count(engine, conversation_id) == 0
 
 
 async def test_an_invalid_team_is_refused_with_its_problems(engine, manager) -> None:
     component = solo(replay("hello"))
     component["config"]["participants"][0]["config"]["name"] = 5
     del component["config"]["termination_condition"]["config"]["max_messages"]
-    session_id = new_session(engine, component)
+    conversation_id = new_session(engine, component)
     with pytest.raises(RunRefused) as refused:
-        await manager.start(session_id, "Go")
+        await manager.start(conversation_id, "Go")
     paths = {p.path for p in refused.value.problems}
     assert "config.participants[0].config.name" in paths
     assert "config.termination_condition.config.max_messages" in paths
-    assert run_count(engine, session_id) == 0
+    assert run_count(engine, conversation_id) == 0
     # The session is not left claimed: a fixed team runs.
-    set_component(engine, session_id, solo(replay("hello")))
-    await finished(manager, await manager.start(session_id, "Go"))
+    set_component(engine, conversation_id, solo(replay("hello")))
+    await finished(manager, await manager.start(conversation_id, "Go"))
 
 
 async def test_one_run_at_a_time_per_session(engine, manager) -> None:
-    session_id = new_session(engine, writer_and_user("draft"))
-    run_id = await manager.start(session_id, "Go")
+    conversation_id = new_session(engine, writer_and_user("draft"))
+    run_id = await manager.start(conversation_id, "Go")
     await until(lambda: manager.pending_question(run_id))
     with pytest.raises(RunRefused, match="already active"):
-        await manager.start(session_id, "Again")
+        await manager.start(conversation_id, "Again")
     await manager.stop(run_id)
     await finished(manager, run_id)
 
 
 async def test_an_unknown_session_is_refused_as_not_found_every_time(manager) -> None:
     for _ in range(2):  # the first refusal let go of its claim: no "a run is already active" the second time
-        with pytest.raises(SessionNotFound, match="no playground session 12345"):
+        with pytest.raises(ConversationNotFound, match="no playground session 12345"):
             await manager.start(12345, "Go")
 
 
@@ -225,8 +225,8 @@ async def test_the_recording_is_stored_and_a_replay_reproduces_the_trace(engine,
     url = openai_server.base_url
     component = team("RoundRobinGroupChat", [assistant("writer", openai_model(url)), user_proxy("user")],
                      termination_condition=max_messages(4))
-    session_id = new_session(engine, component)
-    original = await manager.start(session_id, "Write")
+    conversation_id = new_session(engine, component)
+    original = await manager.start(conversation_id, "Write")
     await until(lambda: manager.pending_question(original))
     await manager.reply(original, "shorter please")
     await finished(manager, original)
@@ -234,7 +234,7 @@ async def test_the_recording_is_stored_and_a_replay_reproduces_the_trace(engine,
     assert [r["content"] for r in recording["models"]["writer"]] == ["draft one", "draft two"]
     assert recording["user"] == {"user": ["shorter please"]}
 
-    replayed = await manager.start(session_id, "", replay_of=original)
+    replayed = await manager.start(conversation_id, "", replay_of=original)
     await finished(manager, replayed)  # no reply needed: the recorded one is fed in
     assert texts(stored(engine, replayed)) == texts(stored(engine, original))
     assert len(openai_server.chat_requests) == 2  # the replay called no live model
@@ -247,9 +247,9 @@ async def test_a_supplied_recording_plays_its_scripted_replies(engine, manager, 
     url = openai_server.base_url
     component = team("RoundRobinGroupChat", [assistant("writer", openai_model(url)), user_proxy("user")],
                      termination_condition=max_messages(4))
-    session_id = new_session(engine, component)
+    conversation_id = new_session(engine, component)
     demo = {"demo": True, "models": {"writer": ["demo draft", "demo final"]}, "user": {"user": ["shorter please"]}}
-    run_id = await manager.start(session_id, "Write", recording=demo)
+    run_id = await manager.start(conversation_id, "Write", recording=demo)
     await finished(manager, run_id)
     assert [(source, text) for kind, source, text in texts(stored(engine, run_id)) if kind == "TextMessage"] == [
         ("user", "Write"), ("writer", "demo draft"), ("user", "shorter please"), ("writer", "demo final")]
@@ -258,10 +258,10 @@ async def test_a_supplied_recording_plays_its_scripted_replies(engine, manager, 
 
 
 async def test_a_run_without_recording_cannot_be_replayed(engine, manager) -> None:
-    session_id = new_session(engine, solo(replay("hello")))
+    conversation_id = new_session(engine, solo(replay("hello")))
     with pytest.raises(RunRefused, match="no recording"):
-        await manager.start(session_id, "", replay_of=4242)
-    assert run_count(engine, session_id) == 0
+        await manager.start(conversation_id, "", replay_of=4242)
+    assert run_count(engine, conversation_id) == 0
 
 
 async def test_aclose_interrupts_active_runs(engine, make_manager) -> None:

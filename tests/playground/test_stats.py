@@ -8,7 +8,7 @@ from datetime import timedelta
 from studio.playground.stats import run_summary
 from studio.runtime.messages import SelectSpeakerEvent, TextMessage, ToolCallRequestEvent
 from studio.runtime.models.types import FunctionCall, RequestUsage
-from tests.playground.trace_support import START, Elements, FakeRun, Recorder, render, tool_run
+from tests.web.trace.trace_support import START, Elements, FakeRun, Recorder, render, tool_run
 
 
 def test_run_summary_counts_and_renders() -> None:

@@ -119,12 +119,12 @@ def test_a_hostile_tool_run_from_the_playground_reaches_nothing_and_the_studio_k
         assert created.status_code == 201, created.text
         team_id = created.json()["teams"][0]["id"]
         opened = client.post(f"/playground/teams/{team_id}/session", follow_redirects=False)
-        session_id = int(opened.headers["location"].rsplit("/", 1)[1])
-        refused = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Look around"}, headers=HTMX)
+        conversation_id = int(opened.headers["location"].rsplit("/", 1)[1])
+        refused = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Look around"}, headers=HTMX)
         assert refused.status_code == 422 and "not reviewed and trusted yet" in refused.text  # it was imported
         review = client.get(f"/teams/{team_id}/trust").text
         client.post(f"/teams/{team_id}/trust", data={"digest": re.findall(r'name="digest" value="(\w+)"', review)})
-        started = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Look around"}, headers=HTMX)
+        started = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Look around"}, headers=HTMX)
         assert started.status_code == 200, started.text
         run_id = int(re.findall(r'data-run-id="(\d+)"', started.text)[0])
         stream = ""

@@ -241,8 +241,8 @@ def test_trying_a_demo_again_reuses_its_team_and_numbers_its_sessions(db: Sessio
     team = OURS["components"]["teams"][0]
     item = store.add_template(db, gallery_id=built_in.id, key="demo-key", component=team, label="Travel desk",
                               demo={"demo": True, "models": {}}, trusted=True)
-    first, _ = galleries.demo_session(db, item.id)
-    second, _ = galleries.demo_session(db, item.id)
+    first, _ = galleries.demo_conversation(db, item.id)
+    second, _ = galleries.demo_conversation(db, item.id)
     assert first.team_id == second.team_id  # one demo team, not one per try
     assert (first.name, second.name) == ("Travel desk demo", "Travel desk demo 2")
     demo_team = team_service.get_team(db, first.team_id)
@@ -250,8 +250,8 @@ def test_trying_a_demo_again_reuses_its_team_and_numbers_its_sessions(db: Sessio
     changed = copy.deepcopy(demo_team.component)
     changed["config"]["participants"] = changed["config"]["participants"][:1]
     team_service.save_team_component(db, demo_team, changed)  # the user's now: left alone
-    third, _ = galleries.demo_session(db, item.id)
+    third, _ = galleries.demo_conversation(db, item.id)
     assert third.team_id != first.team_id and third.name == "Travel desk demo"
     assert team_service.get_team(db, third.team_id).label == "Travel desk (demo 2)"
-    assert galleries.demo_session(db, item.id)[0].team_id == third.team_id
+    assert galleries.demo_conversation(db, item.id)[0].team_id == third.team_id
     assert sorted(t.label for t in list_teams(db)) == ["Travel desk (demo 2)", "Travel desk (demo)"]

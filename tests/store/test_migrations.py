@@ -5,32 +5,36 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from studio.store import (
     Gallery,
     GalleryTemplate,
     Run,
+    create_conversation,
     current_revision,
+    delete_conversation,
     get_secret,
     get_setting,
     get_team,
     head_revision,
+    list_conversations,
     list_events,
     list_versions,
     migrate,
     update_team,
 )
-from studio.store.db import table_names
+from studio.store.db import _alembic_config, table_names
 
 FIRST = "0001_initial"
 TABLES = {
     "team",
     "team_version",
-    "chat_session",
+    "conversation",
     "run",
     "run_event",
     "gallery",
@@ -46,7 +50,7 @@ TABLES = {
 def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
-    assert current_revision(blank_engine) == head_revision() == "0008_trust_digests"
+    assert current_revision(blank_engine) == head_revision() == "0009_conversation"
     assert TABLES <= table_names(blank_engine)
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()
@@ -105,7 +109,8 @@ def test_upgrade_from_the_first_revision_keeps_data(blank_engine: Engine, writer
         assert team.created_at == now
         assert [v.component for v in list_versions(db, 1)] == [{"v": 1}]
         run = db.get(Run, 1)
-        assert run is not None and (run.prompt_tokens, run.completion_tokens) == (3, 4)
+        assert run is not None and run.conversation_id == 1  # revision 9 renames the table and the column
+        assert run.prompt_tokens is not None and (run.prompt_tokens, run.completion_tokens) == (3, 4)
         assert (run.recording, run.fresh_start, run.notice, run.replay_of) == ({}, True, "", None)  # revision 4
         assert [e.data["content"] for e in list_events(db, 1)] == ["go"]
         assert get_setting(db, "model") == {"name": "gpt-4o"}
@@ -114,6 +119,46 @@ def test_upgrade_from_the_first_revision_keeps_data(blank_engine: Engine, writer
         db.commit()
         db.expire_all()
         assert get_team(db, 1).layout == {"writer": {"x": 1, "y": 2}}
+
+
+def test_revision_9_renames_chat_sessions_to_conversations_and_back(blank_engine: Engine) -> None:
+    migrate(blank_engine, "0008_trust_digests")
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with blank_engine.begin() as conn:
+        conn.execute(text("INSERT INTO team (id, label, description, component, layout, revision, created_at, "
+                          "updated_at) VALUES (1, 'T', '', '{}', '{}', 1, :now, :now)"), {"now": now})
+        conn.execute(text("INSERT INTO chat_session (id, team_id, name, created_at, updated_at) "
+                          "VALUES (7, 1, 'kept', :now, :now)"), {"now": now})
+        conn.execute(text("INSERT INTO run (id, session_id, task, status, stop_reason, prompt_tokens, "
+                          "completion_tokens, started_at) VALUES (3, 7, 'go', 'complete', '', 0, 0, :now)"),
+                     {"now": now})
+    migrate(blank_engine)
+    assert {"conversation", "run"} <= table_names(blank_engine) and "chat_session" not in table_names(blank_engine)
+    assert _names(blank_engine) == {
+        "conversation": {"ix_conversation_team_id", "fk_conversation_team_id_team"},
+        "run": {"ix_run_conversation_id", "ix_run_status", "fk_run_conversation_id_conversation"},
+    } if blank_engine.dialect.name == "postgresql" else _names(blank_engine)["run"] >= {"ix_run_conversation_id"}
+    with Session(blank_engine) as db:
+        run = db.get(Run, 3)
+        assert run is not None and run.conversation_id == 7
+        assert [c.name for c in list_conversations(db)] == ["kept"]
+        created = create_conversation(db, team_id=1)  # new ids still come (PostgreSQL: from the renamed sequence)
+        db.commit()
+        assert created.id is not None and created.id != 7
+        delete_conversation(db, created)  # the foreign keys follow the renamed table: its runs go with it
+        db.commit()
+    with blank_engine.begin() as conn:  # migrate() only upgrades
+        command.downgrade(_alembic_config(conn), "0008_trust_digests")
+    with blank_engine.connect() as conn:
+        assert conn.execute(text("SELECT session_id FROM run WHERE id = 3")).scalar() == 7
+        assert conn.execute(text("SELECT name FROM chat_session WHERE id = 7")).scalar() == "kept"
+
+
+def _names(engine: Engine) -> dict[str, set[str]]:
+    """The index and foreign-key names of the conversation and run tables."""
+    found = inspect(engine)
+    return {table: {i["name"] for i in found.get_indexes(table)} | {f["name"] for f in found.get_foreign_keys(table)}
+            for table in ("conversation", "run")}
 
 
 def test_upgrade_to_revision_5_marks_the_seeded_gallery_built_in_and_trusted(blank_engine: Engine) -> None:

@@ -15,18 +15,18 @@ from studio.store import (
     RunPublic,
     RunStatus,
     add_event,
+    create_conversation,
     create_run,
-    create_session,
     create_team,
-    delete_session,
+    delete_conversation,
     finish_run,
-    get_chat_session,
+    get_conversation,
     get_run,
     has_runs,
     last_run,
+    list_conversations,
     list_events,
     list_runs,
-    list_sessions,
     mark_interrupted_runs,
 )
 
@@ -34,8 +34,8 @@ from studio.store import (
 @pytest.fixture
 def run(db: Session) -> Run:
     team = create_team(db, component={}, label="T")
-    chat = create_session(db, team_id=team.id, name="first chat")
-    return create_run(db, session_id=chat.id, task="Write a haiku")
+    conversation = create_conversation(db, team_id=team.id, name="first conversation")
+    return create_run(db, conversation_id=conversation.id, task="Write a haiku")
 
 
 def _append(db: Session, run: Run, event: dict) -> RunEvent:
@@ -53,7 +53,7 @@ def _message(n: int, usage: tuple[int, int] | None = None) -> dict:
 def test_a_new_run_is_running(db: Session, run: Run) -> None:
     assert (run.status, run.task, run.finished_at, run.error) == ("running", "Write a haiku", None, None)
     assert run.started_at.tzinfo is not None
-    assert [r.id for r in list_runs(db, run.session_id)] == [run.id]
+    assert [r.id for r in list_runs(db, run.conversation_id)] == [run.id]
     assert get_run(db, run.id) is run
 
 
@@ -72,7 +72,7 @@ def test_events_come_back_in_order_with_seq_and_after_seq_paging(db: Session, ru
 
 
 def test_seq_counts_per_run(db: Session, run: Run) -> None:
-    other = create_run(db, session_id=run.session_id, task="again")
+    other = create_run(db, conversation_id=run.conversation_id, task="again")
     _append(db, run, _message(1))
     assert _append(db, other, _message(1)).seq == 1
     assert _append(db, run, _message(2)).seq == 2
@@ -107,7 +107,7 @@ def test_add_event_stores_the_given_seq_and_adds_tokens_in_sql(db: Session, run:
 
 def test_a_run_notes_a_fresh_start_and_keeps_its_recording(db: Session, run: Run) -> None:
     assert (run.fresh_start, run.notice, run.replay_of, run.recording) == (True, "", None, {})
-    replay = create_run(db, session_id=run.session_id, task="again", replay_of=run.id,
+    replay = create_run(db, conversation_id=run.conversation_id, task="again", replay_of=run.id,
                         fresh_start=False, notice="why")
     recording = {"version": 1, "models": {"writer": [{"content": "hi"}]}, "user": {}}
     finish_run(db, replay, status="complete", recording=recording)
@@ -132,8 +132,8 @@ def test_finish_run_records_the_ending(db: Session, run: Run) -> None:
 
 
 def test_mark_interrupted_runs_after_a_restart(db: Session, run: Run) -> None:
-    second = create_run(db, session_id=run.session_id, task="two")
-    done = create_run(db, session_id=run.session_id, task="three")
+    second = create_run(db, conversation_id=run.conversation_id, task="two")
+    done = create_run(db, conversation_id=run.conversation_id, task="three")
     finish_run(db, done, status=RunStatus.ERROR, stop_reason="Error: boom", error="boom")
     db.commit()
     assert mark_interrupted_runs(db) == 2
@@ -148,42 +148,42 @@ def test_mark_interrupted_runs_after_a_restart(db: Session, run: Run) -> None:
 
 
 def test_sessions_by_team_and_deleting_one_drops_its_runs(db: Session, run: Run) -> None:
-    chat = get_chat_session(db, run.session_id)
+    conversation = get_conversation(db, run.conversation_id)
     other_team = create_team(db, component={}, label="U")
-    other = create_session(db, team_id=other_team.id)
-    assert [s.id for s in list_sessions(db, team_id=chat.team_id)] == [chat.id]
-    assert {s.id for s in list_sessions(db)} == {chat.id, other.id}
+    other = create_conversation(db, team_id=other_team.id)
+    assert [s.id for s in list_conversations(db, team_id=conversation.team_id)] == [conversation.id]
+    assert {s.id for s in list_conversations(db)} == {conversation.id, other.id}
     _append(db, run, _message(1))
     db.commit()
-    delete_session(db, chat)
+    delete_conversation(db, conversation)
     db.commit()
-    assert get_chat_session(db, chat.id) is None
+    assert get_conversation(db, conversation.id) is None
     assert get_run(db, run.id) is None
     assert list_events(db, run.id) == []
 
 
 def test_last_run_and_whether_a_session_has_runs_of_its_own(db: Session, run: Run) -> None:
-    empty = create_session(db, team_id=get_chat_session(db, run.session_id).team_id)
+    empty = create_conversation(db, team_id=get_conversation(db, run.conversation_id).team_id)
     assert (last_run(db, empty.id), has_runs(db, empty.id)) == (None, False)
-    replay = create_run(db, session_id=empty.id, task="again", replay_of=run.id)
+    replay = create_run(db, conversation_id=empty.id, task="again", replay_of=run.id)
     assert (last_run(db, empty.id).id, has_runs(db, empty.id), has_runs(db, empty.id, replays=False)) == (
         replay.id, True, False)
-    newest = create_run(db, session_id=empty.id, task="new")
+    newest = create_run(db, conversation_id=empty.id, task="new")
     assert (last_run(db, empty.id).id, has_runs(db, empty.id, replays=False)) == (newest.id, True)
 
 
 def test_rename_session_stores_the_new_name(db: Session, run: Run) -> None:
-    chat = get_chat_session(db, run.session_id)
-    assert chat is not None and chat.name == "first chat"
-    assert store.rename_session(db, chat, "Sea haiku").name == "Sea haiku"
+    conversation = get_conversation(db, run.conversation_id)
+    assert conversation is not None and conversation.name == "first conversation"
+    assert store.rename_conversation(db, conversation, "Sea haiku").name == "Sea haiku"
     db.commit()
     db.expire_all()
-    assert get_chat_session(db, run.session_id).name == "Sea haiku"
+    assert get_conversation(db, run.conversation_id).name == "Sea haiku"
 
 
 def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) -> None:
     assert store.last_seq(db, run.id) == 0
-    other = create_run(db, session_id=run.session_id, task="Another")
+    other = create_run(db, conversation_id=run.conversation_id, task="Another")
     for n in range(1, 4):
         _append(db, run, _message(n))
     _append(db, other, _message(9))
@@ -193,12 +193,12 @@ def test_last_seq_is_the_newest_event_of_that_run_only(db: Session, run: Run) ->
 
 def test_run_output_with_nul_and_surrogates_is_recorded_scrubbed(engine: Engine) -> None:
     """What a run produces is kept (with U+FFFD for what no database holds), on SQLite and PostgreSQL."""
-    from studio.store import add_event, create_run, create_session, create_team, finish_run, list_events
+    from studio.store import add_event, create_conversation, create_run, create_team, finish_run, list_events
     from studio.store import session as store_session
 
     with store_session(engine) as db:
         team = create_team(db, component={"provider": "x", "config": {}}, label="T")
-        run = create_run(db, session_id=create_session(db, team_id=team.id).id, task="hi")
+        run = create_run(db, conversation_id=create_conversation(db, team_id=team.id).id, task="hi")
         add_event(db, run.id, 1, {"type": "TextMessage", "source": "tool\x00", "content": "a\x00b\ud800c"})
         finish_run(db, run, status="error", error="bad \x00 byte")
         run_id = run.id

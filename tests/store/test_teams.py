@@ -11,14 +11,14 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from studio.store import (
-    ChatSession,
+    Conversation,
     Run,
     RunEvent,
     TeamPublic,
     TeamVersion,
     add_event,
+    create_conversation,
     create_run,
-    create_session,
     create_team,
     delete_team,
     duplicate_team,
@@ -142,10 +142,10 @@ def test_deleting_a_team_cascades_to_everything_under_it(db: Session) -> None:
     team = create_team(db, component=_component("v1"), label="T")
     other = create_team(db, component=_component("o"), label="Other")
     update_team(db, team, component=_component("v2"))
-    chat = create_session(db, team_id=team.id)
-    run = create_run(db, session_id=chat.id, task="go")
+    conversation = create_conversation(db, team_id=team.id)
+    run = create_run(db, conversation_id=conversation.id, task="go")
     add_event(db, run.id, 1, {"type": "TextMessage", "source": "user", "content": "go"})
-    other_run = create_run(db, session_id=create_session(db, team_id=other.id).id, task="x")
+    other_run = create_run(db, conversation_id=create_conversation(db, team_id=other.id).id, task="x")
     add_event(db, other_run.id, 1, {"type": "TextMessage", "source": "user", "content": "x"})
     db.commit()
     version_id, run_id = list_versions(db, team.id)[0].id, run.id
@@ -157,5 +157,5 @@ def test_deleting_a_team_cascades_to_everything_under_it(db: Session) -> None:
     assert db.get(TeamVersion, version_id) is None  # not a stale object from the session
     assert db.get(Run, run_id) is None
     counts = {m.__name__: db.exec(select(func.count()).select_from(m)).one() for m in
-              (TeamVersion, ChatSession, Run, RunEvent)}
-    assert counts == {"TeamVersion": 0, "ChatSession": 1, "Run": 1, "RunEvent": 1}
+              (TeamVersion, Conversation, Run, RunEvent)}
+    assert counts == {"TeamVersion": 0, "Conversation": 1, "Run": 1, "RunEvent": 1}

@@ -156,8 +156,8 @@ def test_data_survives_a_restart_and_active_runs_are_marked_interrupted(make_app
         engine = client.app.state.engine
         with session(engine) as db:
             team = teams.create_team(db, component=gallery_team, label="Kept")
-            chat = runs.create_session(db, team_id=team.id)
-            active = runs.create_run(db, session_id=chat.id, task="still running")
+            conversation = runs.create_conversation(db, team_id=team.id)
+            active = runs.create_run(db, conversation_id=conversation.id, task="still running")
             run_id = active.id
 
     with TestClient(make_app()) as client:  # a new server process over the same home

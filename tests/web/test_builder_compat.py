@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from studio.builder.library import LibraryItem, builtin_items, library
-
 from tests.compat.marks import AUTOGEN_LOADS
 
 from .teams_support import HTMX, app_db

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+
 from fastapi.testclient import TestClient
 
 from studio.builder.library import assistant

@@ -68,9 +68,9 @@ def test_an_endpoint_without_a_credential_stops_with_an_error_naming_it_and_a_li
     with app_db(client) as db:
         credentials.save_credential(db, "openai", None, SAVED_KEY)
     team_id = _import(client, "https://models.foreign.example/v1")
-    session_id = _session(client, team_id)
-    _finished(client, _start(client, session_id, "Say hello"))
-    page = client.get(f"/playground/sessions/{session_id}").text
+    conversation_id = _session(client, team_id)
+    _finished(client, _start(client, conversation_id, "Say hello"))
+    page = client.get(f"/playground/sessions/{conversation_id}").text
     assert "No credential for endpoint https://models.foreign.example/v1 (OpenAI model" in page
     link = ('href="/settings?kind=openai_compatible&amp;endpoint=https%3A//models.foreign.example/v1#add-credential"'
             '>Add a credential for https://models.foreign.example/v1 in Settings</a>')

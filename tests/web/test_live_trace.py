@@ -11,8 +11,8 @@ from .routes.test_playground import _finished, _messages, _session, _start, _tea
 
 
 def test_event_stream_sends_each_event_with_its_seq_then_the_summary(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    messages = _finished(client, _start(client, session_id))
+    conversation_id = _session(client, _team(client))
+    messages = _finished(client, _start(client, conversation_id))
     events = [m for m in messages if m.event == "event"]
     assert [m.id for m in events] == list(range(1, len(events) + 1)) and len(events) == 5
     for message in events:
@@ -43,11 +43,11 @@ def _summary_and_flow(html: str) -> str:
 
 
 def test_a_streams_end_summarises_the_same_events_as_the_page_however_it_joined(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    run_id = _start(client, session_id)
+    conversation_id = _session(client, _team(client))
+    run_id = _start(client, conversation_id)
     live_end = _finished(client, run_id)[-1].data  # streamed all five
     resumed_end = _messages(client, run_id, headers={"Last-Event-ID": "3"})[-1].data  # joined after three
-    page = client.get(f"/playground/sessions/{session_id}").text
+    page = client.get(f"/playground/sessions/{conversation_id}").text
     assert "<dt>Tokens</dt>" in live_end
     assert _summary_and_flow(live_end) == _summary_and_flow(resumed_end) == _summary_and_flow(page)
 

@@ -96,8 +96,8 @@ def saved_and_exported(client: TestClient, team_id: int) -> dict[str, Any]:
 def run_refusal(client: TestClient, team_id: int) -> tuple[int, dict[str, Any]]:
     session = client.post("/playground/sessions", data={"team_id": str(team_id), "name": "try"},
                           follow_redirects=False)
-    session_id = int(session.headers["location"].rsplit("/", 1)[1])
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "hi"}, headers=HTMX)
+    conversation_id = int(session.headers["location"].rsplit("/", 1)[1])
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "hi"}, headers=HTMX)
     served = client.post(f"/api/serve/teams/{team_id}/runs", json={"task": "hi"})
     return response.status_code, {"playground": response.text, "serve": served}
 

@@ -262,10 +262,10 @@ def test_runs_recordings_and_every_error_path_never_show_a_planted_key(
         responses.append((f"events of run {run_id}", "\n".join(m.data for m in _messages(client, run_id))))
         runs.append(run_id)
     for name in ("foreign", "keyless"):
-        session_id = _session(client, ids[name])
-        run_id = _start(client, session_id, "go")
+        conversation_id = _session(client, ids[name])
+        run_id = _start(client, conversation_id, "go")
         responses.append((f"events of the {name} run", "\n".join(m.data for m in _messages(client, run_id))))
-        page = client.get(f"/playground/sessions/{session_id}").text
+        page = client.get(f"/playground/sessions/{conversation_id}").text
         assert "No credential for endpoint" in page, name
         responses.append((f"{name} session page", page))
     tool_results = [r for r in openai_server.chat_requests[-1].body["messages"] if r["role"] == "tool"]
@@ -275,7 +275,7 @@ def test_runs_recordings_and_every_error_path_never_show_a_planted_key(
     replayed = client.post(f"/playground/runs/{runs[1]}/replay", headers=HTMX)
     responses.append(("replay", replayed.text))
     app: FastAPI = client.app  # type: ignore[assignment]
-    for url in _get_urls(app, ids["server"], run_id=runs[1], session_id=server_session):
+    for url in _get_urls(app, ids["server"], run_id=runs[1], conversation_id=server_session):
         response = client.get(url)
         assert response.status_code < 500, url
         responses.append((url, response.content.decode()))

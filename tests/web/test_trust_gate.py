@@ -8,17 +8,16 @@ from __future__ import annotations
 import copy
 import json
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from studio.runtime import isolation
-from tests.components.builders import CODE_AGENT, env
-
 from studio.store import get_run
+from tests.components.builders import CODE_AGENT, env
 
 from .teams_support import HTMX, app_db
 
@@ -84,8 +83,8 @@ def trust_on_review_page(client: TestClient, team_id: int) -> None:
 # Each path: (run it, did it refuse as untrusted?, did it run?)
 def playground(client: TestClient, team_id: int) -> tuple[bool, bool]:
     opened = client.post(f"/playground/teams/{team_id}/session", follow_redirects=False)
-    session_id = int(opened.headers["location"].rsplit("/", 1)[1])
-    answer = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+    conversation_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    answer = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Go"}, headers=HTMX)
     if answer.status_code != 200:
         return "not reviewed and trusted yet" in answer.text, False
     run_id = int(re.findall(r'data-run-id="(\d+)"', answer.text)[0])

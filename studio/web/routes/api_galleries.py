@@ -23,6 +23,7 @@ from studio.services.errors import (
     ServiceError,
 )
 from studio.store.models import Gallery, GalleryTemplate
+from studio.store.types import id_of
 
 from ..deps import DbSession
 from ..file_upload import FILE_OR_JSON_BODY, file_or_body
@@ -46,7 +47,7 @@ class GallerySummary(BaseModel):
 
     @classmethod
     def of(cls, gallery: Gallery, items: int) -> GallerySummary:
-        return cls(id=gallery.id, name=gallery.name, kind=gallery.kind, description=gallery.description,
+        return cls(id=id_of(gallery), name=gallery.name, kind=gallery.kind, description=gallery.description,
                    source=gallery.source, url=gallery.url, meta=gallery.meta, items=items,
                    created_at=gallery.created_at)
 
@@ -63,7 +64,7 @@ class ItemSummary(BaseModel):
 
     @classmethod
     def of(cls, item: GalleryTemplate) -> ItemSummary:
-        return cls(id=item.id, key=item.key, label=item.label, component_type=item.component_type,
+        return cls(id=id_of(item), key=item.key, label=item.label, component_type=item.component_type,
                    unsupported=item.unsupported, trusted=item.trusted)
 
 

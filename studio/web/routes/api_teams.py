@@ -24,6 +24,7 @@ from studio.services.errors import (
 )
 from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
+from studio.store.types import id_of
 
 from ..deps import DbSession
 from ..downloads import download
@@ -62,7 +63,7 @@ class TeamSummary(BaseModel):
 
     @classmethod
     def of(cls, team: Team) -> TeamSummary:
-        return cls(id=team.id, label=team.label, description=team.description,
+        return cls(id=id_of(team), label=team.label, description=team.description,
                    provider=str(team.component.get("provider", "")),
                    created_at=team.created_at, updated_at=team.updated_at)
 

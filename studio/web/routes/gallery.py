@@ -25,6 +25,7 @@ from studio.services import galleries, trust
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, ServiceError
 from studio.store.models import GalleryTemplate
+from studio.store.types import id_of
 
 from .. import gallery_view as view
 from ..deps import DbSession as Db
@@ -97,18 +98,18 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
     for it, and a run on the demo's scripted replies (no model called, no key needed); then the session
     page, where the trace streams."""
     try:
-        chat, demo = await in_db(engine, galleries.demo_session, item_id)
+        conversation, demo = await in_db(engine, galleries.demo_conversation, item_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     except ServiceError as exc:
         flash(request, str(exc), "error")
         return redirect(request, f"/gallery/items/{item_id}")
     try:
-        run_id = await runs.start(chat.id, str(demo.get("task") or ""), recording=demo)
+        run_id = await runs.start(id_of(conversation), str(demo.get("task") or ""), recording=demo)
     except RunRefused as exc:
         flash(request, exc.message, "error")
-        return redirect(request, f"/playground/sessions/{chat.id}")
-    return redirect(request, f"/playground/sessions/{chat.id}#run-{run_id}")
+        return redirect(request, f"/playground/sessions/{conversation.id}")
+    return redirect(request, f"/playground/sessions/{conversation.id}#run-{run_id}")
 
 
 @router.post("/gallery/items/{item_id}/trust", name="gallery_trust")

@@ -114,7 +114,7 @@ def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(clie
     location = answer.headers["location"]
     match = re.fullmatch(r"/playground/sessions/(\d+)#run-(\d+)", location)
     assert match, location
-    session_id, run_id = map(int, match.groups())
+    conversation_id, run_id = map(int, match.groups())
 
     def finished() -> bool:
         with app_db(client) as db:
@@ -124,7 +124,7 @@ def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(clie
     with app_db(client) as db:
         run = store.get_run(db, run_id)
         events = store.list_events(db, run_id)
-        team = team_service.get_team(db, store.get_chat_session(db, session_id).team_id)
+        team = team_service.get_team(db, store.get_conversation(db, conversation_id).team_id)
     assert run.status == "complete", run.stop_reason
     assert team.label == "Assistant with tools (demo)"
     assert "ToolCallRequestEvent" in {e.type for e in events}

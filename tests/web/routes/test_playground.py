@@ -44,8 +44,8 @@ def _session(client: TestClient, team_id: int) -> int:
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def _start(client: TestClient, session_id: int, task: str = "Write a haiku", **kwargs: Any) -> int:
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": task}, headers=HTMX, **kwargs)
+def _start(client: TestClient, conversation_id: int, task: str = "Write a haiku", **kwargs: Any) -> int:
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": task}, headers=HTMX, **kwargs)
     assert response.status_code == 200, response.text
     return int(re.findall(r'data-run-id="(\d+)"', response.text)[0])
 
@@ -103,20 +103,20 @@ def test_create_a_session_then_the_list_shows_it_with_its_last_run(client: TestC
     response = client.post("/playground/sessions", data={"team_id": str(team_id), "name": "  Haiku   work "},
                            follow_redirects=False)
     assert response.status_code == 303
-    session_id = int(response.headers["location"].rsplit("/", 1)[1])
+    conversation_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert "no runs yet" in client.get("/playground").text
-    run_id = _start(client, session_id, "Write a haiku about the sea")
+    run_id = _start(client, conversation_id, "Write a haiku about the sea")
     _finished(client, run_id)
     html = client.get("/playground").text
-    card = html[html.index(f'id="session-{session_id}"'):]
-    assert f'href="/playground/sessions/{session_id}">Haiku work</a>' in card
+    card = html[html.index(f'id="session-{conversation_id}"'):]
+    assert f'href="/playground/sessions/{conversation_id}">Haiku work</a>' in card
     assert 'data-status="complete"' in card and "Write a haiku about the sea" in card
 
 
 def test_create_without_a_team_says_so_and_creates_nothing(client: TestClient, db: Session) -> None:
     response = client.post("/playground/sessions", data={"team_id": "999"})
     assert response.status_code == 200 and "Choose a team" in response.text
-    assert store.list_sessions(db) == []
+    assert store.list_conversations(db) == []
 
 
 def test_run_in_playground_opens_the_teams_latest_session_or_creates_one(client: TestClient) -> None:
@@ -135,40 +135,40 @@ def test_the_open_in_playground_link_goes_to_the_latest_session_and_never_create
     page = client.get(f"/playground?team={team_id}", follow_redirects=False)
     assert page.status_code == 200 and "has no session yet" in page.text
     assert re.search(rf'<option value="{team_id}" selected>Writer and critic</option>', page.text)
-    assert store.list_sessions(db, team_id=team_id) == []  # a GET wrote nothing
-    session_id = _session(client, team_id)
+    assert store.list_conversations(db, team_id=team_id) == []  # a GET wrote nothing
+    conversation_id = _session(client, team_id)
     again = client.get(f"/playground?team={team_id}", follow_redirects=False)
-    assert (again.status_code, again.headers["location"]) == (303, f"/playground/sessions/{session_id}")
+    assert (again.status_code, again.headers["location"]) == (303, f"/playground/sessions/{conversation_id}")
     assert client.get("/playground?team=4242").status_code == 404
 
 
 def test_rename_and_delete_a_session(client: TestClient, db: Session) -> None:
-    session_id = _session(client, _team(client))
-    form = client.get(f"/playground/sessions/{session_id}/rename").text
+    conversation_id = _session(client, _team(client))
+    form = client.get(f"/playground/sessions/{conversation_id}/rename").text
     assert '<label for="session-name">Session name</label>' in form
-    client.post(f"/playground/sessions/{session_id}/rename", data={"name": "Sea <poems>"})
+    client.post(f"/playground/sessions/{conversation_id}/rename", data={"name": "Sea <poems>"})
     assert "Sea &lt;poems&gt;" in client.get("/playground").text
-    _finished(client, _start(client, session_id))
-    asked = client.get(f"/playground/sessions/{session_id}/delete")  # without JavaScript: a page asks first
+    _finished(client, _start(client, conversation_id))
+    asked = client.get(f"/playground/sessions/{conversation_id}/delete")  # without JavaScript: a page asks first
     assert "Delete “Sea &lt;poems&gt;”?" in asked.text
-    assert f'<form method="post" action="/playground/sessions/{session_id}/delete"' in asked.text
-    assert store.get_chat_session(db, session_id) is not None
-    response = client.post(f"/playground/sessions/{session_id}/delete", headers=HTMX)
+    assert f'<form method="post" action="/playground/sessions/{conversation_id}/delete"' in asked.text
+    assert store.get_conversation(db, conversation_id) is not None
+    response = client.post(f"/playground/sessions/{conversation_id}/delete", headers=HTMX)
     assert response.headers["HX-Redirect"] == "/playground"
-    assert store.get_chat_session(db, session_id) is None
-    assert client.get(f"/playground/sessions/{session_id}").status_code == 404
+    assert store.get_conversation(db, conversation_id) is None
+    assert client.get(f"/playground/sessions/{conversation_id}").status_code == 404
 
 
 # --- starting runs ---------------------------------------------------------------------------------
 
 
 def test_empty_task_is_refused_with_a_message_and_no_run(client: TestClient, db: Session) -> None:
-    session_id = _session(client, _team(client))
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "   "}, headers=HTMX)
+    conversation_id = _session(client, _team(client))
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "   "}, headers=HTMX)
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "#task-problems"
     assert 'role="alert"' in response.text and "task" in response.text.lower()
-    assert store.list_runs(db, session_id) == []
+    assert store.list_runs(db, conversation_id) == []
 
 
 def test_invalid_team_is_refused_with_its_problems_and_their_json_paths(client: TestClient, db: Session) -> None:
@@ -177,28 +177,28 @@ def test_invalid_team_is_refused_with_its_problems_and_their_json_paths(client: 
         team = service.get_team(writable, team_id)
         team.component = invalid_team()
         writable.add(team)
-    session_id = _session(client, team_id)
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+    conversation_id = _session(client, team_id)
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Go"}, headers=HTMX)
     assert response.status_code == 422
     paths = re.findall(r'data-path="([^"]*)"', response.text)
     assert "config.participants[1].config.model_client" in " ".join(paths)
-    assert store.list_runs(db, session_id) == []
+    assert store.list_runs(db, conversation_id) == []
 
 
 def test_a_non_text_attachment_is_refused_naming_the_field(client: TestClient, db: Session) -> None:
-    session_id = _session(client, _team(client))
+    conversation_id = _session(client, _team(client))
     files = {"attachments": ("blob.bin", b"\xff\xfe\x00\x81", "application/octet-stream")}
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Read this"}, files=files,
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Read this"}, files=files,
                            headers=HTMX)
     assert response.status_code == 422 and "attachments: blob.bin" in response.text
-    assert store.list_runs(db, session_id) == []
+    assert store.list_runs(db, conversation_id) == []
 
 
 def test_text_and_image_attachments_reach_the_first_message_and_its_replay(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
+    conversation_id = _session(client, _team(client))
     files = [("attachments", ("notes.txt", b"Gulls and tides.", "text/plain")),
              ("attachments", ("sea.png", PNG, "image/png"))]
-    run_id = _start(client, session_id, "Use these", files=files)
+    run_id = _start(client, conversation_id, "Use these", files=files)
     first = next(m for m in _finished(client, run_id) if m.event == "event")
     assert 'data-type="MultiModalMessage"' in first.data
     assert "Gulls and tides." in first.data and "Use these" in first.data
@@ -213,8 +213,8 @@ def test_text_and_image_attachments_reach_the_first_message_and_its_replay(clien
 
 
 def test_run_partial_connects_to_the_event_stream(client: TestClient) -> None:
-    session_id = _session(client, _team(client, asking_team()))  # waits for the user: still running below
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Write"}, headers=HTMX)
+    conversation_id = _session(client, _team(client, asking_team()))  # waits for the user: still running below
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Write"}, headers=HTMX)
     run_id = int(re.findall(r'data-run-id="(\d+)"', response.text)[0])
     assert 'hx-ext="sse"' in response.text
     after = int(re.findall(rf'sse-connect="/playground/runs/{run_id}/events\?after=(\d+)"', response.text)[0])
@@ -227,10 +227,10 @@ def test_run_partial_connects_to_the_event_stream(client: TestClient) -> None:
 
 
 def test_the_session_page_renders_stored_events_and_the_summary(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    run_id = _start(client, session_id)
+    conversation_id = _session(client, _team(client))
+    run_id = _start(client, conversation_id)
     _finished(client, run_id)
-    html = client.get(f"/playground/sessions/{session_id}").text
+    html = client.get(f"/playground/sessions/{conversation_id}").text
     assert 'role="region" aria-label="Trace"' in html
     assert re.findall(rf'id="event-{run_id}-(\d+)"', html) == ["1", "2", "3", "4", "5"]
     assert 'data-run-status="complete"' in html and "sse-connect" not in html  # ended: no stream
@@ -238,12 +238,12 @@ def test_the_session_page_renders_stored_events_and_the_summary(client: TestClie
 
 
 def test_a_user_proxy_question_gets_a_reply_box_and_the_reply_continues_the_run(client: TestClient) -> None:
-    session_id = _session(client, _team(client, asking_team()))
-    run_id = _start(client, session_id, "A poem")
+    conversation_id = _session(client, _team(client, asking_team()))
+    run_id = _start(client, conversation_id, "A poem")
     question = _messages(client, run_id, until="question")[-1]
     assert '<label for="reply-' in question.data and ">Your reply</label>" in question.data
     assert ">Send</button>" in question.data
-    page = client.get(f"/playground/sessions/{session_id}").text
+    page = client.get(f"/playground/sessions/{conversation_id}").text
     assert ">Your reply</label>" in page  # a reload shows the open question too
     answered = client.post(f"/playground/runs/{run_id}/reply", data={"text": "Blue, please"}, headers=HTMX)
     assert answered.status_code == 200 and "not waiting" not in answered.text
@@ -255,8 +255,8 @@ def test_a_user_proxy_question_gets_a_reply_box_and_the_reply_continues_the_run(
 
 
 def test_stop_ends_a_waiting_run_as_stopped(client: TestClient) -> None:
-    session_id = _session(client, _team(client, asking_team()))
-    run_id = _start(client, session_id, "A poem")
+    conversation_id = _session(client, _team(client, asking_team()))
+    run_id = _start(client, conversation_id, "A poem")
     _messages(client, run_id, until="question")
     response = client.post(f"/playground/runs/{run_id}/stop", headers=HTMX)
     assert response.status_code == 200 and "Stopping" in response.text
@@ -264,8 +264,8 @@ def test_stop_ends_a_waiting_run_as_stopped(client: TestClient) -> None:
 
 
 def test_reset_says_the_next_task_starts_afresh(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    response = client.post(f"/playground/sessions/{session_id}/reset", headers=HTMX)
+    conversation_id = _session(client, _team(client))
+    response = client.post(f"/playground/sessions/{conversation_id}/reset", headers=HTMX)
     assert response.status_code == 200 and "new conversation starts here" in response.text
 
 
@@ -273,16 +273,16 @@ def test_reset_says_the_next_task_starts_afresh(client: TestClient) -> None:
 
 
 def test_replay_gives_the_same_trace_and_compare_says_so(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    first = _start(client, session_id)
+    conversation_id = _session(client, _team(client))
+    first = _start(client, conversation_id)
     _finished(client, first)
     response = client.post(f"/playground/runs/{first}/replay", headers=HTMX)
     second = int(re.findall(r'data-run-id="(\d+)"', response.text)[0])
     assert second != first
     _finished(client, second)
-    html = client.get(f"/playground/sessions/{session_id}").text
+    html = client.get(f"/playground/sessions/{conversation_id}").text
     assert f"replay of run {first}" in html and '<label for="compare-a">First run</label>' in html
-    compare = client.get(f"/playground/sessions/{session_id}/compare?a={first}&b={second}", headers=HTMX).text
+    compare = client.get(f"/playground/sessions/{conversation_id}/compare?a={first}&b={second}", headers=HTMX).text
     assert 'data-compare="same"' in compare
 
 
@@ -298,27 +298,27 @@ def test_export_as_test_downloads_the_team_with_replay_clients(client: TestClien
 
 
 def test_compare_needs_two_runs(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    assert client.get(f"/playground/sessions/{session_id}/compare?a=1").status_code == 422
+    conversation_id = _session(client, _team(client))
+    assert client.get(f"/playground/sessions/{conversation_id}/compare?a=1").status_code == 422
 
 
 # --- long traces and the flow ----------------------------------------------------------------------
 
 
 def _stored_run(client: TestClient, events: int) -> tuple[int, int]:
-    session_id = _session(client, _team(client))
+    conversation_id = _session(client, _team(client))
     with app_db(client) as db:
-        run = store.create_run(db, session_id=session_id, task="Long")
+        run = store.create_run(db, conversation_id=conversation_id, task="Long")
         for seq in range(1, events + 1):
             source = "writer" if seq % 2 else "critic"
             store.add_event(db, run.id, seq, {"type": "TextMessage", "source": source, "content": f"message {seq}"})
         store.finish_run(db, run, status=RunStatus.COMPLETE, stop_reason="Maximum number of messages reached")
-        return session_id, run.id
+        return conversation_id, run.id
 
 
 def test_a_long_run_renders_its_last_page_and_loads_earlier_ones(client: TestClient) -> None:
-    session_id, run_id = _stored_run(client, 450)
-    html = client.get(f"/playground/sessions/{session_id}").text
+    conversation_id, run_id = _stored_run(client, 450)
+    html = client.get(f"/playground/sessions/{conversation_id}").text
     seqs = [int(s) for s in re.findall(rf'id="event-{run_id}-(\d+)"', html)]
     assert seqs == list(range(251, 451))
     assert f'hx-get="/playground/runs/{run_id}/trace?before=251"' in html and "Show earlier events" in html
@@ -330,10 +330,10 @@ def test_a_long_run_renders_its_last_page_and_loads_earlier_ones(client: TestCli
 
 
 def test_a_flow_arrow_filters_the_trace_to_its_turns(client: TestClient) -> None:
-    session_id = _session(client, _team(client))
-    run_id = _start(client, session_id)
+    conversation_id = _session(client, _team(client))
+    run_id = _start(client, conversation_id)
     _finished(client, run_id)
-    page = client.get(f"/playground/sessions/{session_id}").text
+    page = client.get(f"/playground/sessions/{conversation_id}").text
     assert f'href="/playground/runs/{run_id}/flow?from=writer&amp;to=critic"' in page
     turns = client.get(f"/playground/runs/{run_id}/flow?from=writer&to=critic", headers=HTMX).text
     sources = re.findall(r'<article [^>]*data-source="(\w+)"', turns)
@@ -355,8 +355,8 @@ def test_ids_too_large_for_the_database_are_404_not_500(client) -> None:
         assert response.status_code == 404, path
 
 
-@pytest.mark.parametrize("session_id", [999, 2**70])
-def test_a_task_for_an_unknown_session_is_404_and_starts_nothing(client, db, session_id: int) -> None:
-    response = client.post(f"/playground/sessions/{session_id}/runs", data={"task": "Go"}, headers=HTMX)
+@pytest.mark.parametrize("conversation_id", [999, 2**70])
+def test_a_task_for_an_unknown_session_is_404_and_starts_nothing(client, db, conversation_id: int) -> None:
+    response = client.post(f"/playground/sessions/{conversation_id}/runs", data={"task": "Go"}, headers=HTMX)
     assert response.status_code == 404 and "no playground session" in response.text
     assert db.exec(select(func.count()).select_from(Run)).one() == 0

@@ -34,7 +34,7 @@ _secret = sa.table("secret", sa.column("name", sa.String()), sa.column("value", 
 _OLD_SETTINGS = ("credentials.openai_base_url", "credentials.azure_endpoint", "credentials.azure_api_version")
 
 
-def _credential_table() -> sa.Table:
+def _credential_table() -> sa.TableClause:
     return sa.table("credential", sa.column("kind", sa.String()), sa.column("endpoint", sa.Text()),
                     sa.column("value", sa.Text()), sa.column("created_at", sa.DateTime(timezone=True)),
                     sa.column("updated_at", sa.DateTime(timezone=True)))

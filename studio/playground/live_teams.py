@@ -1,9 +1,9 @@
-"""The live team of each chat session, so a second task continues the conversation of the first.
+"""The live team of each conversation, so a second task continues where the first ended.
 
-`prepare` turns (session, task) into what a run needs: it validates the task and the team (raising
-`RunRefused`, before anything is stored), then reuses the session's live team when the team component and
-its injected model settings are unchanged, or loads a fresh one and says why on the run (`notice`). Only
-one run per session at a time: `claim` / `release` bracket it, and `release` closes teams nobody keeps.
+`prepare` turns (conversation, task) into what a run needs: it validates the task and the team (raising
+`RunRefused`, before anything is stored), then reuses the conversation's live team when the team component
+and its injected model settings are unchanged, or loads a fresh one and says why on the run (`notice`). Only
+one run per conversation at a time: `claim` / `release` bracket it, and `release` closes teams nobody keeps.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from studio.runtime.messages import (
 )
 from studio.runtime.teams.base import BaseGroupChat
 from studio.runtime.teams.swarm import Swarm
+from studio.services import conversations
 from studio.services import teams as team_service
 from studio.services.admission import NotTrusted, admit
 from studio.services.credentials import inject_credentials
-from studio.services.errors import NotFoundError, find_row
+from studio.services.errors import NotFoundError
 from studio.store.db import session as db_session
 from studio.store.models import Run
 
@@ -68,15 +69,15 @@ class RunRefused(Exception):
         super().__init__(message)
 
 
-class SessionNotFound(RunRefused):
-    """No chat session with that id."""
+class ConversationNotFound(RunRefused):
+    """No conversation session with that id."""
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A run ready to start: the team object, the task to give it, and what its row records."""
 
-    session_id: int
+    conversation_id: int
     team: BaseGroupChat
     task: Task
     message: BaseChatMessage | list[BaseChatMessage]
@@ -106,7 +107,7 @@ class _Live:
     handoff: HandoffMessage | None = None  # the latest handoff in the conversation
 
 
-class Conversations:
+class LiveTeams:
     """Live teams by session id, and which sessions have a run going.
 
     At most `max_live` teams stay loaded: past that, the least recently used session without a run going
@@ -120,75 +121,75 @@ class Conversations:
         self._notices: dict[int, str] = {}  # why a session's next run starts afresh, when known here
         self._claimed: set[int] = set()
 
-    def claim(self, session_id: int) -> None:
-        if session_id in self._claimed:
+    def claim(self, conversation_id: int) -> None:
+        if conversation_id in self._claimed:
             raise RunRefused("A run is already active in this session: stop it or wait for it to end.")
-        self._claimed.add(session_id)
+        self._claimed.add(conversation_id)
 
-    async def release(self, session_id: int, team: BaseGroupChat | None) -> None:
+    async def release(self, conversation_id: int, team: BaseGroupChat | None) -> None:
         """The session's run is over; close `team` unless it is the session's live team."""
-        self._claimed.discard(session_id)
-        live = self._live.get(session_id)
+        self._claimed.discard(conversation_id)
+        live = self._live.get(conversation_id)
         if team is not None and (live is None or live.team is not team):
             await _close(team)
 
     async def prepare(
-        self, session_id: int, task: str | list[dict[str, Any]], *, replay_of: int | None = None,
+        self, conversation_id: int, task: str | list[dict[str, Any]], *, replay_of: int | None = None,
         recording: dict[str, Any] | None = None,
     ) -> Prepared:
         """The run to start: the live team, a fresh one, or one replaying `recording` (or run `replay_of`'s)."""
-        source = await asyncio.to_thread(self._read, session_id, task, replay_of)
+        source = await asyncio.to_thread(self._read, conversation_id, task, replay_of)
         if recording is not None:
             source = replace(source, recording=recording)
         if source.recording is not None:
             component = replay_component(source.component, source.recording, count_words=False)
             team = _load(component)  # CPU only, well under a millisecond: a thread would only add a wait
-            return Prepared(session_id, team, source.task, source.task.message, fresh_start=True,
+            return Prepared(conversation_id, team, source.task, source.task.message, fresh_start=True,
                             replay_of=replay_of, user_replies=playground_inputs(source.recording),
                             secrets=source.secrets)
-        live = self._live.get(session_id)
+        live = self._live.get(conversation_id)
         if live is not None and live.fingerprint == source.fingerprint:
-            self._live[session_id] = self._live.pop(session_id)  # now the most recently used
+            self._live[conversation_id] = self._live.pop(conversation_id)  # now the most recently used
             message = _continuing(live, source.task.message)
-            return Prepared(session_id, live.team, source.task, message, fresh_start=False, secrets=source.secrets)
+            return Prepared(conversation_id, live.team, source.task, message, fresh_start=False, secrets=source.secrets)
         team = _load(source.component)
-        notice = self._notices.pop(session_id, None)
+        notice = self._notices.pop(conversation_id, None)
         if notice is None:
             notice = CHANGED_NOTICE if live is not None else RESTART_NOTICE if source.earlier_runs else ""
         if live is not None:
-            await _close(self._live.pop(session_id).team)
-        self._live[session_id] = _Live(team, source.fingerprint)
+            await _close(self._live.pop(conversation_id).team)
+        self._live[conversation_id] = _Live(team, source.fingerprint)
         await self._unload_beyond_limit()
-        return Prepared(session_id, team, source.task, source.task.message, fresh_start=True, notice=notice,
+        return Prepared(conversation_id, team, source.task, source.task.message, fresh_start=True, notice=notice,
                         secrets=source.secrets)
 
     async def _unload_beyond_limit(self) -> None:
-        """Close the least recently used teams past `max_live`, skipping sessions with a run going."""
-        for session_id in list(self._live):  # oldest first; checked afresh after every await
+        """Close the least recently used teams past `max_live`, skipping conversations with a run going."""
+        for conversation_id in list(self._live):  # oldest first; checked afresh after every await
             if len(self._live) <= self._max_live:
                 return
-            if session_id in self._live and session_id not in self._claimed:
-                self._notices[session_id] = UNLOADED_NOTICE
-                await _close(self._live.pop(session_id).team)
+            if conversation_id in self._live and conversation_id not in self._claimed:
+                self._notices[conversation_id] = UNLOADED_NOTICE
+                await _close(self._live.pop(conversation_id).team)
 
-    def handed_off(self, session_id: int, team: BaseGroupChat, message: HandoffMessage) -> None:
+    def handed_off(self, conversation_id: int, team: BaseGroupChat, message: HandoffMessage) -> None:
         """A run of the session's live team yielded this handoff (a swarm may be waiting for the user)."""
-        live = self._live.get(session_id)
+        live = self._live.get(conversation_id)
         if live is not None and live.team is team:
             live.handoff = message
 
-    def forget(self, session_id: int, team: BaseGroupChat, notice: str) -> None:
+    def forget(self, conversation_id: int, team: BaseGroupChat, notice: str) -> None:
         """Drop the session's live team if it is `team` (its state is no longer trustworthy)."""
-        live = self._live.get(session_id)
+        live = self._live.get(conversation_id)
         if live is not None and live.team is team:
-            del self._live[session_id]
-            self._notices[session_id] = notice
+            del self._live[conversation_id]
+            self._notices[conversation_id] = notice
 
-    async def reset(self, session_id: int) -> None:
+    async def reset(self, conversation_id: int) -> None:
         """The session's next run starts a new conversation."""
-        live = self._live.pop(session_id, None)
-        self._notices[session_id] = RESET_NOTICE
-        if live is not None and session_id not in self._claimed:
+        live = self._live.pop(conversation_id, None)
+        self._notices[conversation_id] = RESET_NOTICE
+        if live is not None and conversation_id not in self._claimed:
             await _close(live.team)
 
     async def aclose(self) -> None:
@@ -196,15 +197,15 @@ class Conversations:
         for live in lives:
             await _close(live.team)
 
-    def _read(self, session_id: int, task: str | list[dict[str, Any]], replay_of: int | None) -> _Source:
+    def _read(self, conversation_id: int, task: str | list[dict[str, Any]], replay_of: int | None) -> _Source:
         """Validate the task and the team (with the stored credentials injected); raises `RunRefused`."""
         with db_session(self._engine) as db:
             try:
-                chat = find_row(store.get_chat_session, db, session_id, f"There is no playground session {session_id}.")
+                conversation = conversations.get_conversation(db, conversation_id)
             except NotFoundError as error:
-                raise SessionNotFound(str(error)) from None
+                raise ConversationNotFound(str(error)) from None
             try:
-                team = team_service.get_team(db, chat.team_id)
+                team = team_service.get_team(db, conversation.team_id)
             except NotFoundError as error:
                 raise RunRefused(str(error)) from None
             recording: dict[str, Any] | None = None
@@ -216,7 +217,7 @@ class Conversations:
                 built = _task(task) if _given(task) else _replayed_task(db, original)
             else:
                 built = _task(task)
-            earlier = store.has_runs(db, session_id, replays=False)
+            earlier = store.has_runs(db, conversation_id, replays=False)
             try:  # the gate every execution path passes: nothing untrusted runs, keys only for what is admitted
                 creds = admit(db, team.component, team_id=team.id)
             except NotTrusted as error:
@@ -289,6 +290,6 @@ async def _close(team: BaseGroupChat) -> None:
 
 
 __all__ = [
-    "CHANGED_NOTICE", "Conversations", "Prepared", "RESET_NOTICE", "RESTART_NOTICE", "RunRefused", "SessionNotFound",
+    "CHANGED_NOTICE", "LiveTeams", "Prepared", "RESET_NOTICE", "RESTART_NOTICE", "RunRefused", "ConversationNotFound",
     "UNLOADED_NOTICE",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .turns import TurnTracker, is_speaker, turn_key
+from studio.playground.turns import TurnTracker, is_speaker, turn_key
 
 NODE_RADIUS = 30
 LABEL_SPACE = 24  # below a node, for its name

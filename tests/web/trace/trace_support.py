@@ -14,7 +14,7 @@ from studio.runtime.messages import TextMessage, ToolCallExecutionEvent, ToolCal
 from studio.runtime.models.types import FunctionCall, FunctionExecutionResult, RequestUsage
 from studio.web.templating import make_environment
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "frontend" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 START = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
 
 

@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from studio.playground.event_views import (
+from studio.web.trace.event_views import (
     content_parts,
     error_hint,
     image_type,

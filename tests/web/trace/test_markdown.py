@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from studio.playground.markdown import render_markdown
-from studio.playground.trace import trace_items
 from studio.runtime.messages import MultiModalMessage, TextMessage
-from tests.playground.trace_support import Elements, Recorder, render_items
+from studio.web.trace.items import trace_items
+from studio.web.trace.markdown import render_markdown
+from tests.web.trace.trace_support import Elements, Recorder, render_items
 
 ATTACKS = [
     "<script>alert(1)</script>",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
+
+from studio.playground.stats import as_datetime, duration_text
+from studio.playground.turns import TurnTracker, is_speaker, turn_key
 
 from .event_views import (
     ContentPart,
@@ -30,7 +33,6 @@ from .event_views import (
     tool_results,
 )
 from .markdown import render_markdown
-from .turns import TurnTracker, is_speaker, turn_key
 
 # How each AutoGen type is shown (the branch of `_event.html`); anything else is "unknown" (plain JSON).
 KINDS = {
@@ -133,30 +135,6 @@ class TraceItem:
 def stream_dom_id(run_id: int | None, source: str) -> str:
     """The id of the placeholder that live streamed chunks from `source` are appended to."""
     return f"stream-{run_id}-{source}"
-
-
-def duration_text(seconds: float | None) -> str:
-    """`seconds` for people: "320 ms", "4.2 s", "3 min 5 s"; "" when unknown."""
-    if seconds is None:
-        return ""
-    if seconds < 1:
-        return f"{round(seconds * 1000)} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """A stored timestamp (datetime or ISO text) as an aware datetime; naive ones are UTC."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class TraceBuilder:
@@ -355,7 +333,6 @@ __all__ = [
     "Tokens",
     "TraceBuilder",
     "TraceItem",
-    "duration_text",
     "filter_items",
     "stream_dom_id",
     "trace_item",

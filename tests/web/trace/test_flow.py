@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from studio.playground.flow import flow
 from studio.runtime.messages import (
     HandoffMessage,
     SelectSpeakerEvent,
@@ -10,7 +9,8 @@ from studio.runtime.messages import (
     ToolCallRequestEvent,
 )
 from studio.runtime.models.types import FunctionCall
-from tests.playground.trace_support import Elements, Recorder, render
+from studio.web.trace.flow import flow
+from tests.web.trace.trace_support import Elements, Recorder, render
 
 
 def conversation() -> Recorder:

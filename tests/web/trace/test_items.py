@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from studio.playground.trace import TraceBuilder, filter_items, trace_item, trace_items
 from studio.runtime.messages import (
     CodeExecutionEvent,
     CodeExecutionResult,
@@ -24,7 +23,8 @@ from studio.runtime.models.types import (
     FunctionExecutionResult,
     RequestUsage,
 )
-from tests.playground.trace_support import (
+from studio.web.trace.items import TraceBuilder, filter_items, trace_item, trace_items
+from tests.web.trace.trace_support import (
     Elements,
     FakeRun,
     Recorder,
@@ -196,8 +196,8 @@ def test_chunk_placeholder_is_what_the_final_message_settles() -> None:
 
 
 def test_the_task_box_marks_run_unavailable_while_a_run_is_going() -> None:
-    idle = render("playground/_task_form.html", session_id=7, busy=False, csrf_field="")
-    busy = render("playground/_task_form.html", session_id=7, busy=True, csrf_field="")
+    idle = render("playground/_task_form.html", conversation_id=7, busy=False, csrf_field="")
+    busy = render("playground/_task_form.html", conversation_id=7, busy=True, csrf_field="")
     run_idle = next(a for t, a in Elements(idle).tags if t == "button" and "data-run-button" in a)
     run_busy = next(a for t, a in Elements(busy).tags if t == "button" and "data-run-button" in a)
     assert "aria-disabled" not in run_idle and "aria-describedby" not in run_idle
