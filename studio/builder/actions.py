@@ -215,7 +215,8 @@ class DuplicateNode(BaseAction):
         _graph.add_node(component, name_of(copy_) or "")
         where = layout["nodes"].get(str(self.node))
         if isinstance(where, dict):
-            layout["nodes"][str(NodeId.agent(name_of(copy_) or ""))] = {"x": where.get("x", 0) + 40, "y": where.get("y", 0) + 40}
+            layout["nodes"][str(NodeId.agent(name_of(copy_) or ""))] = {"x": where.get("x", 0) + 40,
+                                                                          "y": where.get("y", 0) + 40}
         return done(draft, component, layout)
 
 

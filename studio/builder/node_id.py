@@ -87,10 +87,9 @@ class NodeId:
     @classmethod
     def parse_or_none(cls, text: str) -> NodeId | None:
         """The node `text` names, or None (for text from outside, e.g. a layout key or a stale selection)."""
-        if text in ("team", "termination"):
-            return cls(text)  # type: ignore[arg-type]
-        if text == "team/model":
-            return cls.team_model()
+        plain = {"team": cls.team, "termination": cls.termination, "team/model": cls.team_model}.get(text)
+        if plain is not None:
+            return plain()
         kind, _, rest = text.partition(":")
         if kind == "at" and rest:
             return cls.at(rest)

@@ -130,8 +130,8 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
             continue
         by_name[source]["targets"].append(target)
         edge_id = NodeId.edge(source, target)
-        result["edges"].append({"source": source, "target": target, "node": str(edge_id), "node_attr": _edge_attr(edge_id),
-                                "condition": _condition(edge.get("condition")),
+        result["edges"].append({"source": source, "target": target, "node": str(edge_id),
+                                "node_attr": _edge_attr(edge_id), "condition": _condition(edge.get("condition")),
                                 **_edge_path(where[source], where[target], source == target)})
     result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
     return result
