@@ -79,6 +79,12 @@ def config_of(component: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def read_config(component: dict[str, Any]) -> dict[str, Any]:
+    """The component's config dict, to read (an empty one when it has none: nothing is made)."""
+    config = component.get("config")
+    return config if isinstance(config, dict) else {}
+
+
 def participants(component: dict[str, Any]) -> list[dict[str, Any]]:
     """The team's participants list (created if missing)."""
     config = config_of(component)
@@ -132,7 +138,7 @@ def edges(component: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def tool_lists(agent: dict[str, Any]) -> list[list[Any]]:
     """The lists an agent's tools live in: its own `tools` and each workbench's (read only: none made)."""
-    config = agent.get("config") if isinstance(agent.get("config"), dict) else {}
+    config = read_config(agent)
     lists = [config["tools"]] if isinstance(config.get("tools"), list) else []
     benches = config.get("workbench")
     for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
@@ -160,7 +166,7 @@ def component_at(component: dict[str, Any], node: NodeId) -> dict[str, Any] | No
 def nested_at(component: dict[str, Any], node: NodeId) -> dict[str, Any] | None:
     """The component a team, termination, agent, model, tool or `at:` node id names (None if it is gone);
     the live dict inside `component`, so an action working on a copy can change it in place."""
-    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    config = read_config(component)
     found: Any = None
     if node.kind == "team":
         found = component
@@ -321,6 +327,7 @@ __all__ = [
     "node_for_path",
     "nodes_of",
     "participants",
+    "read_config",
     "split_path",
     "team_provider",
     "tool_lists",

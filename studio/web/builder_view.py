@@ -52,6 +52,7 @@ from studio.components.describe import describe_termination
 from studio.components.validation import unsupported_reason
 from studio.services import teams as team_service
 from studio.services import trust
+from studio.store.types import id_of
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
@@ -99,7 +100,7 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
         "termination_parts": [describe_termination(p) if isinstance(p, dict) else str(p)
                               for p in termination_parts(termination) or []],
         "termination_join": _short(termination.get("provider")).removesuffix("TerminationCondition").upper()
-        if termination_parts(termination) is not None else "",
+        if isinstance(termination, dict) and termination_parts(termination) is not None else "",
         "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
         "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
         "opaque": "", "termination_opaque": marks.get(TERMINATION, ""),
@@ -154,7 +155,7 @@ def _parts(component: dict[str, Any], opaque: Mapping[str, Problem] | None, unde
     return found
 
 
-def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
+def _edge_path(src: tuple[float, float], tgt: tuple[float, float], loop: bool) -> dict[str, Any]:
     """An SVG path between two boxes and where its label goes. Down to a later layer: bottom to top; back up
     (a loop's return): around the left side, so it never hides under the edge going down; within a row:
     side to side, or an arc below when it runs right to left; an edge to itself: a small loop."""
@@ -247,7 +248,8 @@ def drop_action(kind: str, component: dict[str, Any], target: NodeId, combine: s
     if kind == "agent":
         return AddParticipant(component=component)
     if kind == "termination":
-        return SetTermination(component=component, combine=combine if combine in ("or", "and") else "replace")
+        return SetTermination(component=component, combine="or" if combine == "or" else "and" if combine == "and"
+                              else "replace")
     if kind == "team":
         return SwitchTeamType(provider=component["provider"])
     if kind == "model":
@@ -275,10 +277,7 @@ def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[
     opaque_at = {node_at_path(component, path): path for path in opaque}
     selected_component = component_at(component, selected) or component
     kind = selected.kind
-    if kind == "edge":
-        form = edge_form(selected_component, agent_names(component))
-    else:
-        form = form_for(selected_component)
+    form = edge_form(selected_component, agent_names(component)) if kind == "edge" else form_for(selected_component)
     errors_by_path: dict[str, list[str]] = {}
     for p in form_problems or []:
         target = form.field_at(p.path)
@@ -300,7 +299,7 @@ def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[
         "form_errors": errors_by_path,
         "problems": [(p, str(node_at_path(component, p.path) if p.unsupported else node_for_path(component, p.path)))
                      for p in problems],
-        "trust_url": trust.review_url(builder.team.id) + f"?next=/builder/{builder.team.id}",
+        "trust_url": trust.review_url(id_of(builder.team)) + f"?next=/builder/{builder.team.id}",
         "error_count": sum(p.severity == "error" for p in problems),
         "json_text": json_text if json_text is not None else team_service.pretty_json(component),
         "json_problems": json_problems or [],

@@ -324,7 +324,7 @@ def _update(request: Request, builder: DraftEditor, selected: NodeId, *,
     context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
                            json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
                            opaque_text=opaque_text)
-    extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
+    extra: dict[str, Any] = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
     response = render(request, "builder/index.html", context | extra, partial="builder/_update.html",
                       status_code=status_code)
     if focus is not None:

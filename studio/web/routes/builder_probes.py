@@ -32,9 +32,9 @@ PROBED_KINDS = ("model", "tool", "agent")
 @router.get("/builder/{team_id}/probe", name="builder_probe_section")
 def section(request: Request, db: Db, team_id: int, node: str) -> Response:
     """The Test section of `node`: empty for nodes that have no Test button."""
-    component = _component(db, team_id, node, required=False)
+    component = _component(db, team_id, node)
     kind = kind_of(component)
-    if kind not in PROBED_KINDS:
+    if component is None or kind not in PROBED_KINDS:
         return Response("")
     context: dict[str, Any] = {"team_id": team_id, "node": node, "kind": kind, "fields": [], "problem": ""}
     if kind == "tool":
@@ -51,7 +51,7 @@ async def probe(request: Request, engine: EngineDep, team_id: int) -> Response:
     database work is done (and its session closed) before the probe runs: no transaction is held open meanwhile."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     node = form.get("node", "")
-    component = await in_db(engine, lambda db: _component(db, team_id, node, required=True))
+    component = await in_db(engine, lambda db: _required_component(db, team_id, node))
     kind = kind_of(component)
     result: dict[str, Any] = {"kind": kind}
     try:  # the gate every execution path passes
@@ -81,14 +81,19 @@ async def _probe_tool(component: dict[str, Any], form: dict[str, str], credentia
     return {"tool": await probes.probe_tool(component, arguments, credentials=credentials)}
 
 
-def _component(db: Session, team_id: int, node: str, *, required: bool) -> dict[str, Any] | None:
-    """The component of `node` in the team's current draft; 404 if the team (or a required node) is missing."""
+def _component(db: Session, team_id: int, node: str) -> dict[str, Any] | None:
+    """The component of `node` in the team's current draft (None if there is none); 404 if the team is missing."""
     try:
         draft = DraftEditor.open(db, team_id).draft
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     named = NodeId.parse_or_none(node)
-    found = component_at(draft.component, named) if named is not None else None
-    if found is None and required:
+    return component_at(draft.component, named) if named is not None else None
+
+
+def _required_component(db: Session, team_id: int, node: str) -> dict[str, Any]:
+    """The component of `node` in the team's current draft; 404 if the team or the node is missing."""
+    found = _component(db, team_id, node)
+    if found is None:
         raise HTTPException(404, f"No node {node!r} in this team: select it again.")
     return found
