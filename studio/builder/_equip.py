@@ -1,4 +1,5 @@
-"""Equipping agents: a model onto an agent or a selector team, tools into an assistant's workbench."""
+"""Equipping agents: a model onto an agent or a selector team, tools into an assistant's workbench, a workbench
+(an MCP server's) onto an assistant."""
 
 from __future__ import annotations
 
@@ -78,6 +79,29 @@ class AddTool(BaseAction):
         return done(draft, component, layout)
 
 
+class AddWorkbench(BaseAction):
+    """Add a workbench (an MCP server's tools) to an assistant, after the ones it has; `target` is the agent
+    or one of its tools."""
+
+    type: Literal["add_workbench"] = "add_workbench"
+    target: NodeId
+    component: dict[str, Any]
+
+    def apply(self, draft: Draft) -> Draft:
+        component, layout = draft.editable()
+        bench = expect(self.component, "workbench")
+        _, agent = agent_at(component, self.target.owner, what="A workbench")
+        if canonical(agent.get("provider")) != ASSISTANT:
+            raise ActionRefused(f"Only an assistant agent uses workbenches; {name_of(agent)} can't.")
+        config = config_of(agent)
+        if isinstance(config.get("tools"), list) or agent.get("component_version") == 1:
+            raise ActionRefused(f"{name_of(agent)} is a version 1 agent with a tool list: it takes tools only.")
+        benches = config.get("workbench")
+        config["workbench"] = [*(benches if isinstance(benches, list) else [benches] if isinstance(benches, dict)
+                                 else []), bench]
+        return done(draft, component, layout)
+
+
 class RemoveTool(BaseAction):
     """Remove the tool called `name` from an agent."""
 
@@ -96,4 +120,4 @@ class RemoveTool(BaseAction):
         raise ActionRefused(f"{name_of(agent)} has no tool named {self.name!r}.")
 
 
-__all__ = ["AddTool", "RemoveTool", "SetModel"]
+__all__ = ["AddTool", "AddWorkbench", "RemoveTool", "SetModel"]

@@ -115,6 +115,8 @@ def convert(field: FormField, submitted: Submitted, original: Any = None) -> Any
             return None if not field.required else values
         kept = original if isinstance(original, dict) else {}
         return {**kept, **values, "family": values["family"] or ""}
+    if field.kind == "variant":
+        return _variant(field, submitted, original)
     if field.kind == "rows":
         items = []
         for row in field.rows:
@@ -124,6 +126,23 @@ def convert(field: FormField, submitted: Submitted, original: Any = None) -> Any
                 items.append(item)
         return items or (None if not field.required else [])
     return _leaf(field, submitted, field.required)
+
+
+def _variant(field: FormField, submitted: Submitted, original: Any) -> dict[str, Any]:
+    """The settings of the kind submitted: the stored ones with the changed inputs applied; on a switch of
+    kind, the inputs whose names the new kind has too (the rest is left to its defaults)."""
+    select, *leaves = field.fields
+    chosen = _leaf(select, submitted, required=True)
+    kept = original if isinstance(original, dict) else {}
+    if chosen == select.value:
+        values = dict(kept)
+        for leaf in leaves:
+            if _received(leaf, submitted) != inputs(leaf):
+                values[leaf.name] = _leaf(leaf, submitted, required=leaf.required)
+        return values
+    names = dict(field.carries).get(chosen, ())
+    carried = {leaf.name: _leaf(leaf, submitted, required=False) for leaf in leaves if leaf.name in names}
+    return {"type": chosen, **{k: v for k, v in carried.items() if v is not None}}
 
 
 def _leaf(field: FormField, submitted: Submitted, required: bool) -> Any:

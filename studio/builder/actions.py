@@ -26,7 +26,7 @@ from ._base import (
     named,
     word,
 )
-from ._equip import AddTool, RemoveTool, SetModel
+from ._equip import AddTool, AddWorkbench, RemoveTool, SetModel
 from ._graph import AddEdge, DeleteEdge, SetStartNode, UpdateEdge
 from ._refs import drop_references, rename_references, unique_name
 from ._switch import TEAM_TYPES, nested_teams, switched
@@ -323,7 +323,7 @@ class ReplaceComponent(BaseAction):
 
 
 Action: TypeAlias = (
-    AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
+    AddParticipant | MoveParticipant | SetModel | AddTool | AddWorkbench | RemoveTool | SetTermination | RemoveTerminationPart
     | MoveNode | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
     | AddEdge | UpdateEdge | DeleteEdge | SetStartNode | EditOpaque
 )
@@ -344,6 +344,7 @@ __all__ = [
     "AddEdge",
     "AddParticipant",
     "AddTool",
+    "AddWorkbench",
     "AutoLayout",
     "DeleteEdge",
     "DeleteNode",

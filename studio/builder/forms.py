@@ -14,7 +14,7 @@ import dataclasses
 import json
 import types
 from collections.abc import Collection, Sequence
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
@@ -34,11 +34,11 @@ __all__ = ["CHECKED", "CLEAR", "ComponentRef", "Form", "FormField", "Kind", "edg
            "parse_edge_form", "parse_form"]
 
 Kind = Literal["text", "textarea", "code", "number", "integer", "checkbox", "select", "list_text", "json",
-               "secret", "component", "group", "rows"]
+               "secret", "component", "group", "rows", "variant"]
 TEXTAREAS = frozenset({"system_message", "selector_prompt", "description", "final_answer_prompt",
                        "tool_call_summary_format", "message"})
 CODE = frozenset({"source_code"})
-FIRST = ("name", "model", "base_url", "api_key", "azure_endpoint", "azure_deployment", "api_version",
+FIRST = ("name", "server_params", "tool", "model", "base_url", "api_key", "azure_endpoint", "azure_deployment", "api_version",
          "model_info", "temperature", "max_tokens", "description", "system_message", "model_client", "workbench",
          "tools", "handoffs", "participants", "termination_condition", "max_turns", "graph", "text", "source_code",
          "target", "condition")
@@ -56,6 +56,12 @@ LABELS: dict[str, str] = {
     "max_completion_token": "Max completion tokens",
     "workbench": "Workbenches",
     "input_func": "Input function",
+    "args": "Arguments",
+    "env": "Environment variables",
+    "cwd": "Working directory",
+    "url": "URL",
+    "sse_read_timeout": "Read timeout",
+    "read_timeout_seconds": "Read timeout (seconds)",
 }
 """Labels that `name.replace("_", " ").capitalize()` gets wrong. The help texts are the config models'
 field descriptions."""
@@ -86,7 +92,9 @@ class FormField:
 
     `value` is what the widget shows: a string for text-like kinds and selects, a bool for checkboxes,
     None for secrets (see `is_set`) and components (see `refs`). `group` holds `fields` (model info);
-    `rows` holds `rows` of fields (handoffs, with a blank row at the end for adding one).
+    `rows` holds `rows` of fields (handoffs, with a blank row at the end for adding one); `variant` holds
+    `fields` too, the first a select of the kinds (`type`: an MCP server's params), the others the chosen
+    kind's, and `carries` the field names of every kind, so a switch keeps the values that carry over.
     """
 
     name: str
@@ -106,6 +114,7 @@ class FormField:
     refs: tuple[ComponentRef, ...] = ()
     fields: tuple[FormField, ...] = ()
     rows: tuple[tuple[FormField, ...], ...] = ()
+    carries: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def clear_name(self) -> str:
@@ -114,7 +123,7 @@ class FormField:
 
     def leaves(self) -> list[FormField]:
         """The inputs this field is made of (itself, or its sub-fields)."""
-        if self.kind == "group":
+        if self.kind in ("group", "variant"):
             return list(self.fields)
         if self.kind == "rows":
             return [f for row in self.rows for f in row]
@@ -154,7 +163,8 @@ class Form:
         for f in self.fields:
             quiet = f.is_default or f.value in ("", None, False)
             errored = any(leaf.path in errors for leaf in (f, *f.leaves()))
-            keep = f.required or f.name in ESSENTIAL or f.kind in ("component", "rows") or errored or not quiet
+            keep = (f.required or f.name in ESSENTIAL or f.kind in ("component", "rows", "variant") or errored
+                    or not quiet)
             (shown if keep else folded).append(f)
         return tuple(shown), tuple(folded)
 
@@ -287,6 +297,8 @@ def _field(base: dict[str, Any], info: FieldInfo, value: Any) -> FormField:
         return FormField(**base, kind="secret", is_set=bool(value))
     if annotation is ModelInfoConfig:
         return _model_info(base, value)
+    if kinds := _variants(annotation):
+        return _variant(base, kinds, value)
     if _is_list_of(annotation, Handoff):
         return _handoffs(base, value)
     if annotation is bool:
@@ -320,6 +332,39 @@ def _model_info(base: dict[str, Any], value: Any) -> FormField:
                              value=bool(info.get(name, False))))
     sub.append(_text("family", f"{path}.family", "Family", _help(ModelInfoConfig, "family"), info.get("family")))
     return FormField(**base, kind="group", fields=tuple(sub))
+
+
+KIND_LABELS = {"StdioServerParams": "Command (stdio)", "SseServerParams": "Server-sent events (SSE)",
+               "StreamableHttpServerParams": "Streamable HTTP"}
+"""How the kind select of a `variant` field names each kind."""
+
+
+def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
+    """The kinds of a config model (or tagged union of them) that names its kind in a `type` literal, by
+    name; empty for any other annotation."""
+    members = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    found: dict[str, type[BaseModel]] = {}
+    for member in members:
+        model = get_args(member)[0] if get_origin(member) is Annotated else member
+        kind = model.model_fields.get("type") if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if kind is None or get_origin(kind.annotation) is not Literal:
+            return {}
+        found[str(kind.default)] = model
+    return found
+
+
+def _variant(base: dict[str, Any], kinds: dict[str, type[BaseModel]], value: Any) -> FormField:
+    """One of several kinds of settings (an MCP server's): the kind select, then the chosen kind's fields."""
+    data = value if isinstance(value, dict) else {}
+    chosen = str(data.get("type") or next(iter(kinds)))
+    model = kinds.get(chosen) or next(iter(kinds.values()))
+    path = base["path"]
+    select = FormField("type", f"{path}.type", "Server kind" if chosen in KIND_LABELS else "Kind",
+                       "select", "How the studio reaches the server; switching keeps the values that carry over.",
+                       required=True, value=chosen, choices=tuple((k, KIND_LABELS.get(k, k)) for k in kinds))
+    sub = [f for f in _fields(model, data, f"{path}.", chosen) if f.name != "type"]
+    carries = tuple((k, tuple(n for n in m.model_fields if n != "type")) for k, m in kinds.items())
+    return FormField(**base, kind="variant", value=chosen, fields=(select, *sub), carries=carries)
 
 
 def _handoffs(base: dict[str, Any], value: Any) -> FormField:

@@ -17,7 +17,8 @@ from studio.components import canonical_form, get_spec
 from .draft import AND, OR, canonical, kind_of
 from .library_groups import LibraryGroup, fold, fold_digest, grouped
 
-GROUPS = {"team": "Teams", "agent": "Agents", "model": "Models", "tool": "Tools", "termination": "Terminations"}
+GROUPS = {"team": "Teams", "agent": "Agents", "model": "Models", "tool": "Tools", "workbench": "Workbenches",
+          "termination": "Terminations"}
 DEFAULT_MODEL = "gpt-4o-mini"
 _C = "autogen_agentchat.conditions."
 
@@ -162,6 +163,41 @@ def _tools() -> Iterator[tuple[str, dict[str, Any]]]:
         "global_imports": [], "has_cancellation_support": False}, "Function tool", "A Python function the agent can call.")
 
 
+_MCP = "autogen_ext.tools.mcp."
+MCP_SERVERS = {
+    "Stdio": {"type": "StdioServerParams", "command": "python", "args": ["server.py"], "env": None, "cwd": None,
+              "encoding": "utf-8", "encoding_error_handler": "strict", "read_timeout_seconds": 5},
+    "Sse": {"type": "SseServerParams", "url": "http://127.0.0.1:8000/sse", "headers": None, "timeout": 5,
+            "sse_read_timeout": 300},
+    "StreamableHttp": {"type": "StreamableHttpServerParams", "url": "http://127.0.0.1:8000/mcp", "headers": None,
+                       "timeout": 30.0, "sse_read_timeout": 300.0, "terminate_on_close": True},
+}
+"""Example server params of each kind: a server.py started with the studio's python, or one listening locally."""
+_MCP_KINDS = {"Stdio": "stdio", "Sse": "SSE", "StreamableHttp": "streamable HTTP"}
+
+
+def _mcp_tools() -> Iterator[tuple[str, dict[str, Any]]]:
+    for kind, shown in _MCP_KINDS.items():
+        tool = {"name": "convert", "description": "Convert a value between units.",
+                "inputSchema": {"type": "object", "properties": {"value": {"type": "number"},
+                                "from_unit": {"type": "string"}, "to_unit": {"type": "string"}},
+                                "required": ["value", "from_unit", "to_unit"]}}
+        yield f"mcp-{kind.lower()}", envelope(f"{_MCP}{kind}McpToolAdapter", {
+            "server_params": copy.deepcopy(MCP_SERVERS[kind]), "tool": tool}, f"MCP tool ({shown})",
+            f"One tool of an MCP server reached over {shown}.")
+
+
+def _workbenches() -> Iterator[tuple[str, dict[str, Any]]]:
+    yield "static", envelope("autogen_core.tools.StaticWorkbench", {"tools": []}, "Tools workbench",
+                             "A fixed set of tools: drop tools on the agent to fill it.")
+    yield "static-stream", envelope("autogen_core.tools.StaticStreamWorkbench", {"tools": []},
+                                    "Streaming tools workbench", "A fixed set of tools that may stream their results.")
+    yield "mcp", envelope(f"{_MCP}McpWorkbench", {"server_params": copy.deepcopy(MCP_SERVERS["Stdio"]),
+                                                  "tool_overrides": {}, "model_client": None},
+                          "MCP workbench", "Every tool of one MCP server: a command the studio starts, or a URL. "
+                          "Connect lists its tools.")
+
+
 def _terminations() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "max-message", max_messages()
     yield "text-mention", text_mention()
@@ -188,7 +224,7 @@ def _terminations() -> Iterator[tuple[str, dict[str, Any]]]:
 def builtin_items() -> list[LibraryItem]:
     """One template per provider the engine runs (a few have variants: Ollama, Or/And)."""
     items = []
-    for source in (_teams, _agents, _models, _tools, _terminations):
+    for source in (_teams, _agents, _models, _tools, _mcp_tools, _workbenches, _terminations):
         for key, component in source():
             items.append(_item(f"builtin:{component['component_type']}:{key}", component))
     return items
@@ -210,7 +246,7 @@ def _parts(component: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The agents, models, tools and terminations in a gallery item (itself included), depth first."""
     def walk(node: Any) -> Iterator[dict[str, Any]]:
         if isinstance(node, dict) and isinstance(node.get("provider"), str):
-            if kind_of(node) in ("agent", "model", "tool", "termination"):
+            if kind_of(node) in ("agent", "model", "tool", "workbench", "termination"):
                 yield node
             for value in (node.get("config") or {}).values():
                 yield from walk(value)

@@ -21,6 +21,7 @@ from studio.builder import (
     ActionRefused,
     AddParticipant,
     AddTool,
+    AddWorkbench,
     DraftEditor,
     NodeId,
     SetModel,
@@ -260,6 +261,10 @@ def drop_action(kind: str, component: dict[str, Any], target: NodeId, combine: s
         if on_agent:
             return AddTool(target=target, component=component)
         raise ActionRefused("Drop a tool on an agent: select an agent first, or drag the tool onto it.")
+    if kind == "workbench":
+        if on_agent:
+            return AddWorkbench(target=target, component=component)
+        raise ActionRefused("Drop a workbench on an agent: select an agent first, or drag it onto it.")
     raise ActionRefused(f"The builder can't add {kind} components yet.")
 
 
@@ -285,7 +290,7 @@ def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[
     if submitted:
         form = replace(form, fields=tuple(
             replace(f, value=submitted.get(f.path, f.value)) if f.path in errors_by_path and f.kind not in (
-                "group", "rows", "checkbox", "component") else f for f in form.fields))
+                "group", "rows", "variant", "checkbox", "component") else f for f in form.fields))
     return {
         "team": builder.team,
         "team_id": builder.team.id,

@@ -445,7 +445,7 @@ def test_library_groups_fold_the_gallery_and_name_every_button_once(make_app) ->
         page = client.get(f"/builder/{team_id}").text
         searched = client.get(f"/builder/{team_id}/library", params={"q": "travel"}, headers=HTMX).text
     library = page[page.index('id="library-list"'):page.index('id="canvas-heading"')]
-    assert library.count('<details class="library-group" open') == 5
+    assert library.count('<details class="library-group" open') == 6
     assert library.count('<details class="library-more">') >= 3  # the gallery's parts start folded
     names = re.findall(r'class="lib-add"[^>]*aria-label="([^"]+)"', library, re.DOTALL)
     assert len(names) == len(set(names)) and "Add to team: Assistant agent" in names
