@@ -2,7 +2,7 @@
 
 Each probe injects the stored credentials (`inject_credentials`), loads the component with our
 runtime and runs it once: a model answers a one-line prompt, a tool runs in the sandbox, an agent
-takes one turn. Failures come back as text in the result, never as exceptions, and every text a
+takes one turn, an MCP workbench connects to its server and lists what it offers (or calls one tool). Failures come back as text in the result, never as exceptions, and every text a
 probe returns has the keys it could have seen masked, since model errors may echo them.
 """
 
@@ -25,8 +25,11 @@ from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models import ModelClientError
 from studio.runtime.models.types import UserMessage
 from studio.runtime.tools import FunctionTool, get_sandbox_limits
+from studio.runtime.tools.mcp import McpWorkbench
+from studio.runtime.tools.mcp.workbench import tool_schema
 
 from .credentials import Credentials, inject_credentials, masked
+from .tool_arguments import ArgumentField, argument_fields
 
 PROBE_TIMEOUT_SECONDS = 60.0
 """How long one probe may take before the page gives up on it."""
@@ -58,6 +61,43 @@ class AgentProbe:
     """The messages and events of one turn of an agent alone (as dumps), or why it could not run."""
 
     messages: list[dict[str, Any]]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class McpTool:
+    """One tool of an MCP server as the agent sees it (`name`, overrides applied; `server_name` the server's)."""
+
+    name: str
+    server_name: str
+    description: str
+    input_schema: dict[str, Any]
+
+    @property
+    def schema_text(self) -> str:
+        return json.dumps(self.input_schema, indent=2, ensure_ascii=False)
+
+    @property
+    def arguments(self) -> list[ArgumentField] | None:
+        """The inputs of its Run form, from its input schema (None: a schema the form cannot show)."""
+        properties = self.input_schema.get("properties")
+        if properties is not None and not (isinstance(properties, dict)
+                                           and all(isinstance(p, dict) for p in properties.values())):
+            return None
+        return argument_fields(self.input_schema)
+
+
+@dataclass(frozen=True)
+class McpListing:
+    """What an MCP server offers (`server` names it as it introduced itself), or why it could not be listed.
+    Resources and prompts are lists of the server's dumps; each `*_error` says why that list is missing."""
+
+    server: str = ""
+    tools: tuple[McpTool, ...] = ()
+    resources: tuple[dict[str, Any], ...] = ()
+    prompts: tuple[dict[str, Any], ...] = ()
+    resources_error: str | None = None
+    prompts_error: str | None = None
     error: str | None = None
 
 
@@ -129,6 +169,81 @@ async def probe_agent(component: dict[str, Any], task: str, *, credentials: Cred
     return AgentProbe(dumps)
 
 
+async def probe_mcp(component: dict[str, Any], *, credentials: Credentials | None = None,
+                    timeout: float = PROBE_TIMEOUT_SECONDS) -> McpListing:
+    """Connect the MCP workbench `component` (starting a stdio server in the sandbox) and list its tools,
+    resources and prompts; the session is closed before this returns."""
+    secrets = _secrets(component, credentials)
+    try:
+        bench = _mcp_workbench(component, credentials)
+    except _ProbeFailed as exc:
+        return McpListing(error=_redact(str(exc), secrets))
+    try:
+        listing = await _limited(_listing(bench), timeout)
+    except _ProbeFailed as exc:
+        return McpListing(error=_redact(str(exc), secrets))
+    finally:
+        await bench.close()
+    return listing
+
+
+async def probe_mcp_tool(component: dict[str, Any], name: str, arguments: Mapping[str, Any], *,
+                         credentials: Credentials | None = None,
+                         timeout: float = PROBE_TIMEOUT_SECONDS) -> ToolProbe:
+    """Call the tool `name` (as the agent sees it) of the MCP workbench `component` once."""
+    started = time.perf_counter()
+    secrets = _secrets(component, credentials)
+    try:
+        bench = _mcp_workbench(component, credentials)
+    except _ProbeFailed as exc:
+        return ToolProbe(_redact(str(exc), secrets), True, 0.0)
+    try:
+        result = await _limited(bench.call_tool(name, dict(arguments)), timeout)
+    except _ProbeFailed as exc:
+        content, is_error = str(exc), True
+    else:
+        content, is_error = result.content, result.is_error
+    finally:
+        await bench.close()
+    return ToolProbe(_redact(content, secrets), is_error, (time.perf_counter() - started) * 1000)
+
+
+def _mcp_workbench(component: dict[str, Any], credentials: Credentials | None) -> McpWorkbench:
+    bench = _load(component, "workbench", credentials)
+    if not isinstance(bench, McpWorkbench):
+        raise _ProbeFailed("Only an MCP workbench connects to a server.")
+    return bench
+
+
+async def _listing(bench: McpWorkbench) -> McpListing:
+    await bench.start()
+    session = bench.session
+    assert session is not None and session.initialize_result is not None
+    info = session.initialize_result
+    tools = tuple(McpTool(schema["name"], tool.name, schema["description"], dict(tool.inputSchema))
+                  for tool in await session.list_tools()
+                  for schema in [tool_schema(tool, bench.tool_overrides.get(tool.name))])
+    resources: tuple[dict[str, Any], ...] = ()
+    prompts: tuple[dict[str, Any], ...] = ()
+    resources_error: str | None = "The server offers none."
+    prompts_error: str | None = "The server offers none."
+    if info.capabilities.resources is not None:
+        try:
+            found = await session.request("resources/list", lambda client: client.list_resources())
+            resources, resources_error = tuple(r.model_dump(mode="json", exclude_none=True)
+                                               for r in found.resources), None
+        except Exception as exc:  # noqa: BLE001 - shown as the server answered
+            resources_error = f"{type(exc).__name__}: {exc}"
+    if info.capabilities.prompts is not None:
+        try:
+            listed = await session.request("prompts/list", lambda client: client.list_prompts())
+            prompts, prompts_error = tuple(p.model_dump(mode="json", exclude_none=True) for p in listed.prompts), None
+        except Exception as exc:  # noqa: BLE001 - shown as the server answered
+            prompts_error = f"{type(exc).__name__}: {exc}"
+    server = f"{info.serverInfo.name} {info.serverInfo.version}".strip()
+    return McpListing(server, tools, resources, prompts, resources_error, prompts_error)
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -182,5 +297,5 @@ def _redact(text: str, secrets: list[str]) -> str:
     return text
 
 
-__all__ = ["PROBE_TIMEOUT_SECONDS", "AgentProbe", "ModelProbe", "ToolProbe", "probe_agent", "probe_model",
-           "probe_tool"]
+__all__ = ["PROBE_TIMEOUT_SECONDS", "AgentProbe", "McpListing", "McpTool", "ModelProbe", "ToolProbe", "probe_agent",
+           "probe_mcp", "probe_mcp_tool", "probe_model", "probe_tool"]

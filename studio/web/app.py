@@ -31,6 +31,7 @@ from studio.store.runs import mark_interrupted_runs
 
 from . import errors
 from .auth import API_DOCS_PATH, GuardMiddleware, session_mark, verify_csrf
+from .builder_view import McpListings
 from .login_security import LoginLimiter, RevokedSessions, SecureCookieMiddleware
 from .routes import include_routers
 from .templating import SWAGGER_UI_DIR, make_environment
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, extra_hosts: Iterable[str] =
     app.state.settings = settings
     app.state.session_mark = session_mark(settings, secret)
     app.state.jinja = make_environment(settings.frontend_dir / "templates")
+    app.state.mcp_listings = McpListings()  # what the Builder's Connect found, for the canvas
 
     errors.install(app)  # adds the innermost middleware: the catch-all
     app.add_middleware(JSONBodyMiddleware, refuse=errors.json_refused)

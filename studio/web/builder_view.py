@@ -36,6 +36,7 @@ from studio.builder.draft import (
     GRAPH_FLOW,
     SELECTOR,
     agent_names,
+    canonical,
     component_at,
     edges,
     graph_of,
@@ -51,19 +52,48 @@ from studio.builder.opaque import opaque_problems
 from studio.components import Problem
 from studio.components.describe import describe_termination
 from studio.components.validation import unsupported_reason
+from studio.services import probes, trust
 from studio.services import teams as team_service
-from studio.services import trust
 from studio.store.types import id_of
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
+MCP_WORKBENCH = "autogen_ext.tools.mcp.McpWorkbench"
 
 
-def canvas(component: dict[str, Any], layout: dict[str, Any],
-           opaque: Mapping[str, Problem] | None = None) -> dict[str, Any]:
+class McpListings:
+    """What Connect last listed of each MCP workbench of a team's draft, kept in the app's memory for the canvas
+    (`app.state.mcp_listings`, never in the team's JSON): by team and by the workbench's settings, so a changed
+    server is listed anew."""
+
+    LIMIT = 512
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, str], probes.McpListing] = {}
+
+    @staticmethod
+    def key(bench: dict[str, Any]) -> str:
+        config = bench.get("config") or {}
+        settings = {k: config.get(k) for k in ("server_params", "tool_overrides")}
+        return hashlib.blake2b(json.dumps(settings, sort_keys=True, default=str).encode(), digest_size=8).hexdigest()
+
+    def remember(self, team_id: int, bench: dict[str, Any], listing: probes.McpListing) -> None:
+        if len(self._found) >= self.LIMIT:
+            self._found.pop(next(iter(self._found)))
+        self._found[(team_id, self.key(bench))] = listing
+
+    def of(self, team_id: int) -> dict[str, probes.McpListing]:
+        """The team's listings by workbench key."""
+        return {key: listing for (team, key), listing in self._found.items() if team == team_id}
+
+
+
+def canvas(component: dict[str, Any], layout: dict[str, Any], opaque: Mapping[str, Problem] | None = None,
+           listings: Mapping[str, probes.McpListing] | None = None) -> dict[str, Any]:
     """What the canvas draws: the team node, participants (placed, for graphs) and edges as paths. `opaque`
     (JSON path -> problem) marks the opaque nodes where they sit, each with its reason; one without a place of
-    its own (a workbench, a memory...) is listed on its agent, or on the team, as an unsupported part."""
+    its own (a workbench, a memory...) is listed on its agent, or on the team, as an unsupported part. An
+    agent's MCP workbenches are listed on it, with the tools Connect found (`listings`, by `McpListings.key`)."""
     marks = {node_at_path(component, path): unsupported_reason(problem) for path, problem in (opaque or {}).items()}
     if TEAM in marks:  # the whole team is kept as written: nothing inside it is drawn apart
         return {"provider": team_provider(component), "kind": _short(component.get("provider")),
@@ -90,7 +120,8 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
                        "model_node": str(NodeId.model(name)),
                        "index": index, "last": index == len(members) - 1,
                        "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
-                       "tools": tools, "description": agent_config.get("description", ""), "targets": [],
+                       "tools": tools, "mcp": _mcp_benches(agent, index, listings or {}),
+                       "description": agent_config.get("description", ""), "targets": [],
                        "opaque": marks.get(NodeId.agent(name), ""), "model_opaque": marks.get(NodeId.model(name), ""),
                        "parts": _parts(component, opaque, f"config.participants[{index}]") if name_of(agent) else []})
     graph = graph_of(component) if provider == GRAPH_FLOW else None
@@ -137,6 +168,24 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
                                 **_edge_path(where[source], where[target], source == target)})
     result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
     return result
+
+
+def _mcp_benches(agent: dict[str, Any], index: int, listings: Mapping[str, probes.McpListing]) -> list[dict[str, Any]]:
+    """An agent's MCP workbenches: each one's node (`at:` its path), title and listed tools (None: not listed)."""
+    benches = (agent.get("config") or {}).get("workbench")
+    base = f"config.participants[{index}].config.workbench"
+    found = [(f"{base}[{i}]", b) for i, b in enumerate(benches)] if isinstance(benches, list) else [(base, benches)]
+    shown = []
+    for path, bench in found:
+        if not isinstance(bench, dict) or canonical(bench.get("provider")) != MCP_WORKBENCH:
+            continue
+        listing = listings.get(McpListings.key(bench))
+        params = (bench.get("config") or {}).get("server_params") or {}
+        where = params.get("url") or " ".join([str(params.get("command", "")), *map(str, params.get("args") or [])])
+        shown.append({"node": str(NodeId.at(path)), "title": str(bench.get("label") or "MCP workbench"),
+                      "server": str(where).strip(),
+                      "tools": [t.name for t in listing.tools] if listing and not listing.error else None})
+    return shown
 
 
 def _edge_attr(edge: NodeId) -> Markup:
@@ -268,13 +317,15 @@ def drop_action(kind: str, component: dict[str, Any], target: NodeId, combine: s
     raise ActionRefused(f"The builder can't add {kind} components yet.")
 
 
-def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[Problem] | None = None,
+def page_context(builder: DraftEditor, selected: NodeId, *, listings: McpListings | None = None,
+                 form_problems: list[Problem] | None = None,
                  submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
                  json_text: str | None = None, opaque_problems_shown: list[Problem] | None = None,
                  opaque_text: str | None = None) -> dict[str, Any]:
     """What the builder page and its partials show for the selected node: canvas, form (with the submitted
     values of fields that failed to parse, and their errors), or for an opaque node its JSON editor (with the
-    text refused and its errors), problems, JSON view and toolbar state."""
+    text refused and its errors), problems, JSON view and toolbar state; the canvas shows what `listings` has of
+    the team's MCP workbenches."""
     draft = builder.draft
     component = draft.component
     problems = builder.problems()
@@ -295,7 +346,7 @@ def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[
         "team": builder.team,
         "team_id": builder.team.id,
         "component": component,
-        "canvas": canvas(component, draft.layout, opaque),
+        "canvas": canvas(component, draft.layout, opaque, listings.of(id_of(builder.team)) if listings else None),
         "opaque": _opaque_editor(component, opaque, opaque_at.get(selected), opaque_problems_shown, opaque_text),
         "selected": str(selected),
         "selected_kind": kind,
@@ -326,4 +377,4 @@ def _opaque_editor(component: dict[str, Any], opaque: Mapping[str, Problem], pat
             "text": text if text is not None else team_service.pretty_json(value), "problems": problems or []}
 
 
-__all__ = ["NODE_H", "NODE_W", "canvas", "drop_action", "page_context"]
+__all__ = ["NODE_H", "NODE_W", "McpListings", "canvas", "drop_action", "page_context"]

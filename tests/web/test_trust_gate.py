@@ -128,11 +128,25 @@ def tool_probe(client: TestClient, team_id: int) -> tuple[bool, bool]:
     return "not reviewed and trusted yet" in answer, 'data-probe-status="ok"' in answer
 
 
+MCP_NODE = "at:config.participants[0].config.workbench[0]"
+
+
+def mcp_connect(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    """The Builder's Connect on an MCP workbench, then Run tool on what it listed."""
+    client.get(f"/builder/{team_id}")
+    answer = client.post(f"/builder/{team_id}/probe", data={"node": MCP_NODE}, headers=HTMX).text
+    refused = "not reviewed and trusted yet" in answer and f'href="/teams/{team_id}/trust?next=/builder/{team_id}"' in answer
+    ran = client.post(f"/builder/{team_id}/probe", data={"node": MCP_NODE, "mcp_tool": "add", "arg.a": "1", "arg.b": "2"},
+                      headers=HTMX).text
+    assert refused == ("not reviewed and trusted yet" in ran)
+    return refused, 'data-probe-status="ok"' in answer and 'data-probe-status="ok"' in ran
+
+
 PATHS = {"playground": playground, "serve run": serve_run, "chat completion": chat_completion,
-         "agent probe": agent_probe, "tool probe": tool_probe}
+         "agent probe": agent_probe, "tool probe": tool_probe, "mcp connect": mcp_connect}
 
 
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("path", [p for p in PATHS if p != "mcp connect"])
 def test_imported_tool_code_is_refused_on_every_path_until_trusted(client: TestClient, started: list[str],
                                                                    path: str) -> None:
     team_id = imported(client, tool_team())
@@ -193,7 +207,7 @@ def mcp_team(server_params: dict[str, Any] | None = None) -> dict[str, Any]:
             "label": "Adds over MCP", "config": {"participants": [agent], "max_turns": 1}}
 
 
-@pytest.mark.parametrize("path", ["playground", "serve run", "chat completion", "agent probe"])
+@pytest.mark.parametrize("path", ["playground", "serve run", "chat completion", "agent probe", "mcp connect"])
 def test_an_imported_mcp_stdio_server_does_not_start_until_trusted(client: TestClient, started: list[str],
                                                                    path: str) -> None:
     team_id = imported(client, mcp_team())

@@ -56,7 +56,8 @@ def index(request: Request, db: Db) -> Response:
 @router.get("/builder/{team_id}", name="builder_team")
 def page(request: Request, db: Db, team_id: int, node: str = str(TEAM), q: str = "") -> Response:
     builder = _open(db, team_id)
-    context = page_context(builder, _known(builder, _node(node))) | {"groups": _groups(db, q), "q": q}
+    context = page_context(builder, _known(builder, _node(node)), listings=request.app.state.mcp_listings)
+    context |= {"groups": _groups(db, q), "q": q}
     return render(request, "builder/index.html", context)
 
 
@@ -108,7 +109,7 @@ def drop(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     except ActionRefused as exc:
         flash(request, exc.reason, "error")
         return _update(request, builder, target)
-    keep = target if item.component_type in ("model", "tool") else TEAM
+    keep = target if item.component_type in ("model", "tool", "workbench") else TEAM
     acted_on = TERMINATION if item.component_type == "termination" else keep
     return _apply(request, builder, act, keep, acted_on=acted_on)
 
@@ -321,7 +322,8 @@ def _update(request: Request, builder: DraftEditor, selected: NodeId, *,
     says this answer is about that text (it was applied, refused, or discarded). `focus` names the node
     keyboard focus moves to ("" the canvas; header `X-Builder-Focus`, read by builder.js); without it,
     focus stays on the control it was on."""
-    context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
+    context = page_context(builder, selected, listings=request.app.state.mcp_listings, form_problems=form_problems,
+                           submitted=submitted,
                            json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
                            opaque_text=opaque_text)
     extra: dict[str, Any] = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}

@@ -1,7 +1,9 @@
-"""The Builder's Test buttons: the Test section of the selected model, tool or agent, and its probe.
+"""The Builder's Test buttons: the Test section of the selected model, tool, agent or MCP workbench, and its probe.
 
 The section (`builder/_test.html`) is loaded by the properties panel; a probe runs the component as it
-is in the current draft (`studio.services.probes`) and answers with `builder/_probe.html`.
+is in the current draft (`studio.services.probes`) and answers with `builder/_probe.html`. An MCP workbench's
+Connect lists what its server offers (remembered for the canvas, which comes along: `builder_view.McpListings`);
+each listed tool's Run form calls that tool and answers with `builder/_mcp_run.html`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from studio.builder import DraftEditor, NodeId
-from studio.builder.draft import component_at, kind_of
+from studio.builder.draft import canonical, component_at, kind_of
 from studio.services import probes
 from studio.services.admission import NotTrusted, admit
 from studio.services.errors import NotFoundError
 from studio.services.tool_arguments import parse_arguments, tool_argument_fields
 
+from ..builder_view import MCP_WORKBENCH, McpListings, page_context
 from ..deps import DbSession as Db
 from ..deps import EngineDep
 from ..templating import render
@@ -26,17 +29,19 @@ from ..threads import in_db
 
 router = APIRouter(include_in_schema=False)
 
-PROBED_KINDS = ("model", "tool", "agent")
+PROBED_KINDS = ("model", "tool", "agent", "workbench")
 
 
 @router.get("/builder/{team_id}/probe", name="builder_probe_section")
 def section(request: Request, db: Db, team_id: int, node: str) -> Response:
     """The Test section of `node`: empty for nodes that have no Test button."""
     component = _component(db, team_id, node)
-    kind = kind_of(component)
-    if component is None or kind not in PROBED_KINDS:
+    kind = _probe_kind(component)
+    if component is None or kind is None:
         return Response("")
     context: dict[str, Any] = {"team_id": team_id, "node": node, "kind": kind, "fields": [], "problem": ""}
+    if kind == "mcp" and (listing := _listings(request).of(team_id).get(McpListings.key(component))):
+        context["listed"] = {"kind": "workbench", "mcp": listing}
     if kind == "tool":
         try:
             context["fields"] = tool_argument_fields(component)
@@ -52,13 +57,17 @@ async def probe(request: Request, engine: EngineDep, team_id: int) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     node = form.get("node", "")
     component = await in_db(engine, lambda db: _required_component(db, team_id, node))
-    kind = kind_of(component)
+    kind = _probe_kind(component)
     result: dict[str, Any] = {"kind": kind}
     try:  # the gate every execution path passes
         credentials = await in_db(engine, lambda db: admit(db, component, team_id=team_id))
     except NotTrusted as exc:
-        return render(request, "builder/_probe.html", {"probe": result | {"error": str(exc),
-                                                       "review_url": exc.review_url}, "team_id": team_id})
+        refused = {"error": str(exc), "review_url": exc.review_url}
+        if kind == "mcp" and "mcp_tool" in form:
+            return render(request, "builder/_mcp_run.html", {"run": refused, "team_id": team_id})
+        return render(request, "builder/_probe.html", {"probe": result | refused, "team_id": team_id})
+    if kind == "mcp":
+        return await _probe_mcp(request, engine, team_id, node, component, form, credentials)
     if kind == "model":
         result["model"] = await probes.probe_model(component, form.get("prompt", ""), credentials=credentials)
     elif kind == "agent":
@@ -66,7 +75,7 @@ async def probe(request: Request, engine: EngineDep, team_id: int) -> Response:
     elif kind == "tool":
         result |= await _probe_tool(component, form, credentials)
     else:
-        result["error"] = "Only models, tools and agents have a Test button."
+        result["error"] = "Only models, tools, agents and MCP workbenches have a Test button."
     return render(request, "builder/_probe.html", {"probe": result})
 
 
@@ -79,6 +88,41 @@ async def _probe_tool(component: dict[str, Any], form: dict[str, str], credentia
     if errors:
         return {"arg_errors": errors}
     return {"tool": await probes.probe_tool(component, arguments, credentials=credentials)}
+
+
+def _probe_kind(component: dict[str, Any] | None) -> str | None:
+    """What the Test section of `component` does: "model", "tool", "agent", "mcp" (Connect), or None."""
+    kind = kind_of(component)
+    if kind == "workbench":
+        return "mcp" if component is not None and canonical(component.get("provider")) == MCP_WORKBENCH else None
+    return kind if kind in PROBED_KINDS else None
+
+
+async def _probe_mcp(request: Request, engine: Any, team_id: int, node: str, component: dict[str, Any],
+                     form: dict[str, str], credentials: Any) -> Response:
+    """Run one listed tool (the form names it in `mcp_tool`), or Connect: list the server, remember the listing,
+    and send the canvas along, whose workbench now shows the tools."""
+    if "mcp_tool" in form:
+        name = form["mcp_tool"]
+        listing = _listings(request).of(team_id).get(McpListings.key(component))
+        tool = next((t for t in listing.tools if t.name == name), None) if listing else None
+        fields = tool.arguments if tool else []
+        arguments, errors = parse_arguments(fields or [], form)
+        run: dict[str, Any] = {"arg_errors": errors} if errors else {
+            "tool": await probes.probe_mcp_tool(component, name, arguments, credentials=credentials)}
+        return render(request, "builder/_mcp_run.html", {"run": run, "team_id": team_id})
+    listing = await probes.probe_mcp(component, credentials=credentials)
+    if not listing.error:
+        _listings(request).remember(team_id, component, listing)
+    context = await in_db(engine, lambda db: page_context(DraftEditor.open(db, team_id), NodeId.parse(node),
+                                                          listings=_listings(request)))
+    return render(request, "builder/_probe.html", context | {"probe": {"kind": "workbench", "mcp": listing},
+                                                             "node": node, "canvas_oob": True})
+
+
+def _listings(request: Request) -> McpListings:
+    listings: McpListings = request.app.state.mcp_listings
+    return listings
 
 
 def _component(db: Session, team_id: int, node: str) -> dict[str, Any] | None:

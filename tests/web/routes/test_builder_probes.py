@@ -123,4 +123,112 @@ def test_probing_an_unknown_node_or_team_is_a_404_message(client: TestClient) ->
     assert gone.status_code == 404 and "No node" in gone.text and "agent:nobody" in gone.text
     assert probe(client, 9999, "agent:helper", task="x").status_code == 404
     team = probe(client, team_id, "team", task="x")
-    assert team.status_code == 200 and "Only models, tools and agents have a Test button." in team.text
+    assert team.status_code == 200 and "Only models, tools, agents and MCP workbenches have a Test button." in team.text
+
+
+# ---- MCP workbenches: the server params form, Connect, Run tool --------------------------------------------
+
+MCP_NODE = "at:config.participants[0].config.workbench[0]"
+
+
+def mcp_team(server_params: dict) -> dict:
+    bench = {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench", "label": "Test server",
+             "config": {"server_params": server_params}}
+    team = team_json("hi")
+    agent = team["config"]["participants"][0]["config"]
+    del agent["tools"]
+    agent["workbench"] = [bench]
+    return team
+
+
+def test_the_server_params_form_switches_kind_keeping_what_carries_over(client: TestClient) -> None:
+    from tests.support.mcp_servers import stdio_params
+
+    team_id = make_team(client, mcp_team(stdio_params()))
+    page = client.get(f"/builder/{team_id}", params={"node": MCP_NODE}).text
+    assert '<label for="f-config-server_params-type">Server kind' in page
+    assert 'name="config.server_params.command"' in page and 'name="config.server_params.read_timeout_seconds"' in page
+    assert "The program that starts the server" in page  # help from the params' field descriptions
+    prefix = "config.server_params."
+    sse = {"_node": MCP_NODE, prefix + "type": "SseServerParams"}
+    answer = client.post(f"/builder/{team_id}/properties", data=sse, headers=HTMX).text
+    assert 'name="config.server_params.url"' in answer and 'name="config.server_params.command"' not in answer
+    assert "field required" in answer  # the URL, until one is entered
+    filled = {"_node": MCP_NODE, prefix + "type": "SseServerParams", prefix + "url": "http://127.0.0.1:9/sse",
+              prefix + "headers": '{"X-Team": "blue"}', prefix + "timeout": "7"}
+    client.post(f"/builder/{team_id}/properties", data=filled, headers=HTMX)
+    http = {**filled, prefix + "type": "StreamableHttpServerParams"}
+    answer = client.post(f"/builder/{team_id}/properties", data=http, headers=HTMX).text
+    assert 'name="config.server_params.terminate_on_close"' in answer
+    bench = json.loads(client.get(f"/builder/{team_id}/export").text)["config"]["participants"][0]["config"][
+        "workbench"][0]
+    assert bench["config"]["server_params"] == {"type": "StreamableHttpServerParams", "url": "http://127.0.0.1:9/sse",
+                                                "headers": {"X-Team": "blue"}, "timeout": 7.0, "sse_read_timeout": 300,
+                                                "terminate_on_close": True}
+
+
+def test_an_mcp_workbench_from_the_library_goes_on_an_assistant(client: TestClient) -> None:
+    team_id = make_team(client, team_json("hi"))
+    page = client.get(f"/builder/{team_id}", params={"node": "agent:helper"}).text
+    assert 'data-add="builtin:workbench:mcp"' in page and 'aria-label="Add to selected: MCP workbench"' in page
+    answer = client.post(f"/builder/{team_id}/drop", data={"item": "builtin:workbench:mcp", "target": "agent:helper"},
+                         headers=HTMX).text
+    assert 'aria-label="MCP workbench MCP workbench of helper: python server.py"' in answer
+    assert "not connected" in answer
+
+
+def _connect(client: TestClient, params: dict) -> tuple[int, str]:
+    team_id = make_team(client, mcp_team(params))
+    section = client.get(f"/builder/{team_id}/probe", params={"node": MCP_NODE}, headers=HTMX).text
+    assert re.search(r">\s*Connect\s*<", section) and 'data-probe-kind="mcp"' in section
+    return team_id, probe(client, team_id, MCP_NODE).text
+
+
+def test_connect_lists_the_tools_resources_and_prompts_over_stdio(client: TestClient) -> None:
+    from tests.support.mcp_servers import stdio_params
+
+    team_id, listed = _connect(client, stdio_params())
+    assert 'data-probe-status="ok"' in listed and "Connected to studio-test-server" in listed
+    assert 'data-mcp-tool="convert"' in listed
+    assert "&#34;required&#34;" in listed or "&quot;required&quot;" in listed  # the input schema, escaped
+    assert "notes://greeting" in listed and "summarise" in listed  # a resource and a prompt
+    assert 'hx-swap-oob="innerHTML"' in listed and 'class="tool-chip mcp-tool">convert<' in listed  # on the canvas
+    page = client.get(f"/builder/{team_id}").text
+    assert 'class="tool-chip mcp-tool">add<' in page  # remembered for the page, not in the team
+    assert "studio-test-server" not in client.get(f"/builder/{team_id}/export").text
+    section = client.get(f"/builder/{team_id}/probe", params={"node": MCP_NODE}, headers=HTMX).text
+    assert 'data-mcp-tool="add"' in section
+
+
+def test_connect_over_streamable_http(client: TestClient) -> None:
+    from tests.support.mcp_servers import http_server
+
+    with http_server("http") as server:
+        _, listed = _connect(client, server.params())
+    assert 'data-probe-status="ok"' in listed and 'data-mcp-tool="echo"' in listed
+
+
+def test_a_server_that_cannot_start_shows_its_error_escaped(client: TestClient) -> None:
+    _, listed = _connect(client, {"type": "StdioServerParams", "command": "no-such-<server>"})
+    assert 'data-probe-status="error"' in listed
+    assert "no-such-&lt;server&gt;" in listed and "<server>" not in listed
+
+
+def test_run_tool_calls_one_tool_with_its_schema_form(client: TestClient) -> None:
+    from tests.support.mcp_servers import stdio_params
+
+    team_id, listed = _connect(client, stdio_params())
+    assert 'name="arg.a"' in listed and 'type="number" step="1"' in listed
+    assert 'aria-label="Run tool add"' in listed
+
+    def run(**form: str) -> str:
+        return probe(client, team_id, MCP_NODE, **form).text
+
+    added = run(mcp_tool="add", **{"arg.a": "2", "arg.b": "3"})
+    assert 'data-probe-status="ok"' in added and ">5</pre>" in added
+    echoed = run(mcp_tool="echo", **{"arg.text": "<b>bold</b>"})
+    assert "&lt;b&gt;bold&lt;/b&gt;" in echoed and "<b>bold</b>" not in echoed
+    failed = run(mcp_tool="fail", **{"arg.reason": "on purpose"})
+    assert 'data-probe-status="error"' in failed and "on purpose" in failed
+    missing = run(mcp_tool="add", **{"arg.a": "x"})
+    assert "a: &#39;x&#39; is not a whole number" in missing and "b: a value is required" in missing
