@@ -11,6 +11,7 @@ components for the builder's library) and `index.json`, the same content as one 
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from pathlib import Path
@@ -25,6 +26,7 @@ from studio.store.models import GalleryKind
 from studio.store.types import id_of
 
 from . import trust
+from .credentials import mcp_server_params
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +127,18 @@ def build_index(directory: Path) -> dict[str, Any]:
     }
 
 
+def located(component: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """A copy of a template whose MCP stdio servers' relative `cwd` (`gallery/mcp`, as AutoGen run from the
+    project's root finds it) is made absolute against the directory that holds the gallery `directory`, so the
+    server ships with the gallery and starts wherever the studio runs."""
+    located = copy.deepcopy(component)
+    for params in mcp_server_params(located):
+        cwd = params.get("cwd")
+        if params.get("type") == "StdioServerParams" and isinstance(cwd, str) and cwd and not Path(cwd).is_absolute():
+            params["cwd"] = str((directory.resolve().parent / cwd).resolve())
+    return located
+
+
 def seed_gallery_once(engine: Engine, settings: Settings) -> int:
     """Add the templates and single components of `settings.gallery_dir` never seeded before (trusted, with
     their demo recordings); returns how many items were added.
@@ -133,7 +147,8 @@ def seed_gallery_once(engine: Engine, settings: Settings) -> int:
     """
     if not settings.gallery_dir.is_dir():
         return 0
-    items = [(key, "team", component) for key, component in read_templates(settings.gallery_dir)]
+    items = [(key, "team", located(component, settings.gallery_dir))
+             for key, component in read_templates(settings.gallery_dir)]
     items += [(f"{group}/{key}", GROUP_TYPES[group], component)
               for group, found in read_components(settings.gallery_dir).items() for key, component in found]
     with session(engine) as db:

@@ -17,6 +17,7 @@ STOP_REASONS = {
     "debate-judge": "VERDICT",
     "human-in-the-loop": "TERMINATE",
     "local-model": "TERMINATE",
+    "mcp-unit-converter": "TERMINATE",
     "parallel-review": "Digraph execution is complete",
     "research-selector": "TERMINATE",
     "review-loop": "Digraph execution is complete",
@@ -69,6 +70,14 @@ async def test_tool_demo_calls_every_tool_without_errors() -> None:
     assert results["convert_units"] == "350 F = 176.67 C"
     assert results["days_between"].startswith("45 days")
     assert results["calculator"] == "100.0"
+
+
+async def test_the_mcp_demo_calls_the_shipped_server_over_stdio() -> None:
+    """The gallery's unit converter (gallery/mcp/unit_converter.py) runs offline, started by the workbench."""
+    _, items, _ = await run_demo("mcp-unit-converter")
+    (execution,) = of_type(items, "ToolCallExecutionEvent")
+    assert not any(r.is_error for r in execution.content)
+    assert [r.content for r in execution.content] == ["350 F = 176.7 C", "2 cup = 0.4732 l"]
 
 
 async def test_swarm_demo_hands_off_between_agents_then_to_the_user() -> None:

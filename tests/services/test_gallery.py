@@ -79,3 +79,18 @@ def test_read_demo_returns_the_shipped_recording_or_none(tmp_path):
     assert read_demo(settings, "../teams/travel-swarm") is None
     (settings.gallery_dir / "demos" / "bad.json").write_text("[1, 2")
     assert read_demo(settings, "bad") is None
+
+
+def test_the_mcp_template_finds_its_server_wherever_the_gallery_is(tmp_path):
+    """A relative `cwd` (`gallery/mcp`) becomes the shipped server's directory beside the gallery it was seeded
+    from, and is trusted as seeded: its demo runs from the database."""
+    from studio.services import trust
+
+    settings, engine = setup(tmp_path)
+    seed_gallery_once(engine, settings)
+    with session(engine) as db:
+        template = next(t for t in galleries.list_templates(db) if t.key == "mcp-unit-converter")
+        bench = template.component["config"]["participants"][0]["config"]["workbench"][0]
+        cwd = Path(bench["config"]["server_params"]["cwd"])
+        assert cwd == (tmp_path / "gallery" / "mcp").resolve() and (cwd / "unit_converter.py").is_file()
+        assert template.trusted and trust.trust_problems(db, template.component) == []
