@@ -1,6 +1,7 @@
 """axe-core scans (tests/browser/axe.py) of the Builder's states, light and dark: a GraphFlow team with the
 team, an agent, its model and tool, the termination and an edge selected (with their Test sections), the
-switch question, the JSON view with a refused edit, problems in Validation, and the team chooser."""
+switch question, the JSON view with a refused edit, problems in Validation, and the team chooser; an MCP
+workbench's params form, its Connect listing and a Run tool answer."""
 
 from __future__ import annotations
 
@@ -88,3 +89,37 @@ def test_builder_states(page: Page, axe: AxeScan) -> None:
     axe.check(page, "builder: problems in Validation and the form")
     shoot(page, "a11y-builder-problems", dark=True)
     axe.assert_clean()
+
+
+def test_mcp_workbench_states(page: Page, axe: AxeScan) -> None:
+    from tests.support.mcp_servers import stdio_params
+
+    bench = {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench",
+             "label": "Test server", "config": {"server_params": stdio_params()}}
+    team = {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
+            "label": f"Scanned MCP {uuid.uuid4().hex[:6]}", "config": {"max_turns": 1, "participants": [{
+                "provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
+                "config": {"name": "helper", "workbench": [bench], "model_client": {
+                    "provider": "autogen_ext.models.replay.ReplayChatCompletionClient", "component_type": "model",
+                    "config": {"chat_completions": ["hi"]}}}}]}}
+    response = page.request.post("/api/teams", data={"component": team})
+    assert response.status == 201, response.text()
+    node = "at:config.participants[0].config.workbench[0]"
+    page.goto(f"/builder/{response.json()['id']}")
+    _select(page, node)
+    expect(page.get_by_role("button", name="Connect")).to_be_visible()
+    axe.check(page, "builder: MCP workbench selected, its params form and Connect")
+    page.get_by_role("button", name="Connect").click()
+    expect(page.locator("#probe-result")).to_have_attribute("data-probe-status", "ok", timeout=60_000)
+    expect(page.locator("#canvas .mcp-bench .mcp-tool").first).to_be_visible()
+    axe.check(page, "builder: MCP server connected, its tools listed")
+    echo = page.locator('[data-mcp-tool="echo"]')
+    echo.locator("summary").filter(has_text="Run echo").click()
+    echo.get_by_role("textbox", name="text").fill("<b>hello</b>")
+    echo.get_by_role("button", name="Run tool echo").click()
+    expect(echo.locator(".mcp-run-result .probe-output")).to_have_text("<b>hello</b>")  # escaped: shown as text
+    axe.check(page, "builder: MCP tool run, its answer")
+    _settled(page)
+    page.get_by_role("combobox", name="Server kind").select_option("SseServerParams")
+    expect(page.locator("#properties .field-error").first).to_be_visible()
+    axe.check(page, "builder: MCP params switched to SSE, the URL missing")
