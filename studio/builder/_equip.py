@@ -21,6 +21,7 @@ from .node_id import TEAM, NodeId
 
 AGENT_PROVIDERS_WITH_MODEL = (ASSISTANT, "autogen_agentchat.agents.CodeExecutorAgent")
 STATIC_WORKBENCH = "autogen_core.tools.StaticWorkbench"
+STATIC_WORKBENCHES = (STATIC_WORKBENCH, "autogen_core.tools.StaticStreamWorkbench")
 
 
 class SetModel(BaseAction):
@@ -48,8 +49,8 @@ class SetModel(BaseAction):
 
 
 class AddTool(BaseAction):
-    """Add a tool to an assistant's first workbench (a StaticWorkbench is made if it has none);
-    `target` is the agent or one of its tools."""
+    """Add a tool to an assistant's first static workbench (a StaticWorkbench is made if it has none, after
+    its other workbenches); `target` is the agent or one of its tools."""
 
     type: Literal["add_tool"] = "add_tool"
     target: NodeId
@@ -65,16 +66,17 @@ class AddTool(BaseAction):
         named(tool, unique_name(name_of(tool) or "tool", {t for t in taken if t}))
         config = config_of(agent)
         benches = config.get("workbench")
-        if isinstance(benches, list) and benches and isinstance(benches[0], dict):
-            tools = config_of(benches[0]).setdefault("tools", [])
-        elif isinstance(benches, dict):  # a version 1 agent's single workbench
-            tools = config_of(benches).setdefault("tools", [])
+        listed = benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []
+        static = next((b for b in listed if isinstance(b, dict) and canonical(b.get("provider")) in STATIC_WORKBENCHES),
+                      None)
+        if static is not None:
+            tools = config_of(static).setdefault("tools", [])
         elif isinstance(config.get("tools"), list) or agent.get("component_version") == 1:
             tools = config.setdefault("tools", [])
-        else:
+        else:  # none yet, or only workbenches of other kinds (an MCP server's): a static one joins them
             tools = []
-            config["workbench"] = [{"provider": STATIC_WORKBENCH, "component_type": "workbench", "version": 1,
-                                    "component_version": 1, "label": "Tools", "config": {"tools": tools}}]
+            config["workbench"] = [*listed, {"provider": STATIC_WORKBENCH, "component_type": "workbench", "version": 1,
+                                             "component_version": 1, "label": "Tools", "config": {"tools": tools}}]
         tools.append(tool)
         return done(draft, component, layout)
 

@@ -11,6 +11,7 @@ from studio.builder import (
     ActionRefused,
     AddParticipant,
     AddTool,
+    AddWorkbench,
     AutoLayout,
     DeleteNode,
     Draft,
@@ -128,6 +129,30 @@ def test_add_tool_refusals(round_robin: Draft) -> None:
     assert refused(AddTool(target="team", component=tool), round_robin) == "A tool can't be dropped onto the team."
     d = apply(AddParticipant(component=template("builtin:agent:user-proxy")), round_robin)
     assert refused(AddTool(target="agent:user", component=tool), d) == "Only an assistant agent uses tools; user can't."
+
+
+def test_add_workbench_puts_an_mcp_server_beside_the_agents_tools(round_robin: Draft) -> None:
+    mcp = template("builtin:workbench:mcp")
+    d = apply(AddWorkbench(target="agent:writer", component=mcp), round_robin)
+    benches = agents(d)[0]["config"]["workbench"]
+    assert [b["provider"] for b in benches] == ["autogen_core.tools.StaticStreamWorkbench",
+                                                "autogen_ext.tools.mcp.McpWorkbench"]
+    assert errors(d.component) == []
+    d = apply(AddTool(target="agent:writer", component=template("builtin:tool:function")), d)
+    benches = agents(d)[0]["config"]["workbench"]
+    assert len(benches[0]["config"]["tools"]) == 1 and "tools" not in benches[1]["config"]  # the static one's
+    assert refused(AddWorkbench(target="team", component=mcp), d) == "A workbench can't be dropped onto the team."
+    assert refused(AddWorkbench(target="agent:writer", component=template("builtin:tool:function")), d) == \
+        "A tool can't go here: this needs a workbench."
+
+
+def test_a_tool_added_to_an_agent_with_only_an_mcp_workbench_gets_a_static_one(round_robin: Draft) -> None:
+    d = copy.deepcopy(round_robin)
+    agents(d)[0]["config"]["workbench"] = [template("builtin:workbench:mcp")]
+    d = apply(AddTool(target="agent:writer", component=template("builtin:tool:function")), d)
+    benches = agents(d)[0]["config"]["workbench"]
+    assert [b["provider"].rsplit(".", 1)[-1] for b in benches] == ["McpWorkbench", "StaticWorkbench"]
+    assert [t["config"]["name"] for t in benches[1]["config"]["tools"]] == ["get_weather"]
 
 
 def test_a_version_1_agent_joins_as_version_2_with_its_tools_in_a_workbench(round_robin: Draft) -> None:

@@ -451,3 +451,64 @@ def test_a_long_form_folds_unused_optional_fields_and_keeps_errors_in_view() -> 
     assert "seed" in [f.name for f in shown]
     short = form_for({"provider": "autogen_agentchat.conditions.MaxMessageTermination", "config": {"max_messages": 3}})
     assert short.split() == (short.fields, ())
+
+
+# ---- an MCP server's params: one form per kind ------------------------------------------------------------
+
+def _mcp(params: dict[str, Any]) -> dict[str, Any]:
+    return {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench", "version": 1,
+            "component_version": 1, "config": {"server_params": params, "tool_overrides": {}}}
+
+
+def test_server_params_are_a_form_of_the_chosen_kind() -> None:
+    stdio = form_for(_mcp({"type": "StdioServerParams", "command": "python", "args": ["s.py", "-v"],
+                           "env": {"A": "1"}}))
+    params = stdio.field("config.server_params")
+    assert params.kind == "variant" and stdio.fields[2] is params  # first after the envelope
+    kind, *fields = params.fields
+    assert (kind.kind, kind.value) == ("select", "StdioServerParams")
+    assert [v for v, _ in kind.choices] == ["StdioServerParams", "SseServerParams", "StreamableHttpServerParams"]
+    shown = {f.name: (f.kind, f.value) for f in fields}
+    assert shown["command"] == ("text", "python") and shown["args"] == ("list_text", "s.py\n-v")
+    assert shown["env"][0] == "json" and shown["cwd"] == ("text", "") and shown["read_timeout_seconds"] == ("number", "5")
+    assert shown["encoding_error_handler"][0] == "select" and "type" not in shown
+    http = form_for(_mcp({"type": "StreamableHttpServerParams", "url": "http://h/mcp"})).field("config.server_params")
+    assert [f.name for f in http.fields] == ["type", "url", "headers", "timeout", "sse_read_timeout",
+                                             "terminate_on_close"]
+
+
+def test_an_untouched_params_form_changes_nothing_and_an_edit_keeps_the_rest() -> None:
+    component = _mcp({"type": "StdioServerParams", "command": "python", "args": ["s.py"], "read_timeout_seconds": 5})
+    form = form_for(component)
+    assert parse_form(component, form.submission()) == (component, [])
+    edited, problems = parse_form(component, {**form.submission(), "config.server_params.cwd": "/srv"})
+    assert problems == [] and edited["config"]["server_params"] == {**component["config"]["server_params"],
+                                                                    "cwd": "/srv"}
+    bad, problems = parse_form(component, {**form.submission(), "config.server_params.read_timeout_seconds": "soon"})
+    assert bad == component and [(p.path, p.message) for p in problems] == [
+        ("config.server_params.read_timeout_seconds", "enter a number")]
+
+
+def test_switching_the_kind_keeps_the_values_that_carry_over() -> None:
+    sse = _mcp({"type": "SseServerParams", "url": "http://h/sse", "headers": {"X": "1"}, "timeout": 7})
+    submitted = {**form_for(sse).submission(), "config.server_params.type": "StreamableHttpServerParams"}
+    http, problems = parse_form(sse, submitted)
+    assert problems == []
+    assert http["config"]["server_params"] == {"type": "StreamableHttpServerParams", "url": "http://h/sse",
+                                               "headers": {"X": "1"}, "timeout": 7.0, "sse_read_timeout": 300.0}
+    submitted = {**form_for(http).submission(), "config.server_params.type": "StdioServerParams"}
+    stdio, problems = parse_form(http, submitted)
+    assert stdio["config"]["server_params"] == {"type": "StdioServerParams"}  # nothing of a URL carries over
+    assert [(p.path, p.message) for p in problems] == [("config.server_params.command", "field required")]
+    assert form_for(stdio).field_at("config.server_params.command").path == "config.server_params.command"
+    wrong = {**form_for(sse).submission(), "config.server_params.type": "Telnet"}
+    assert [p.path for p in parse_form(sse, wrong)[1]] == ["config.server_params.type"]
+
+
+def test_an_adapters_params_are_a_form_of_its_one_kind() -> None:
+    item = next(i for i in builtin_items() if i.provider == "autogen_ext.tools.mcp.SseMcpToolAdapter")
+    form = form_for(item.component)
+    params = form.field("config.server_params")
+    assert params.kind == "variant" and params.fields[0].choices == (("SseServerParams", "Server-sent events (SSE)"),)
+    assert form.field("config.tool").kind == "json"
+    assert parse_form(item.component, form.submission()) == (item.component, [])

@@ -182,3 +182,56 @@ async def test_a_key_saved_for_another_endpoint_is_not_sent(openai_server):
                                credentials=stored("http://127.0.0.1:1/v1"))
     assert result.error is None and result.reply == "hello"
     assert STORED_KEY not in openai_server.chat_requests[0].headers.get("authorization", "")
+
+
+# ---- MCP workbenches: Connect and Run tool, against the test server (tests/support/mcp_server.py) --------------
+
+def mcp_workbench(params: dict, **config: object) -> dict:
+    return {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench",
+            "config": {"server_params": params, **config}}
+
+
+async def test_connect_lists_tools_resources_and_prompts_with_the_overrides_applied():
+    from studio.services.probes import probe_mcp
+    from tests.support.mcp_servers import stdio_params
+
+    listing = await probe_mcp(mcp_workbench(stdio_params(), tool_overrides={"add": {"name": "plus"}}))
+    assert listing.error is None and listing.server.startswith("studio-test-server")
+    tools = {t.server_name: t for t in listing.tools}
+    assert tools["add"].name == "plus" and tools["add"].description == "Add two integers."
+    assert tools["add"].input_schema["required"] == ["a", "b"] and '"a"' in tools["add"].schema_text
+    assert [(f.name, f.json_type, f.required) for f in tools["add"].arguments or []] == [
+        ("a", "integer", True), ("b", "integer", True)]
+    assert [r["uri"] for r in listing.resources] == ["notes://greeting"]
+    assert [p["name"] for p in listing.prompts] == ["summarise"]
+    assert listing.resources_error is None and listing.prompts_error is None
+
+
+async def test_connect_over_sse_and_a_server_that_is_not_there():
+    from studio.services.probes import probe_mcp
+    from tests.support.mcp_servers import http_server
+
+    with http_server("sse") as server:
+        listing = await probe_mcp(mcp_workbench(server.params()))
+    assert listing.error is None and "echo" in {t.name for t in listing.tools}
+    gone = await probe_mcp(mcp_workbench({"type": "StreamableHttpServerParams", "url": "http://127.0.0.1:9/mcp",
+                                          "timeout": 2}))
+    assert gone.error and "MCP server 'http://127.0.0.1:9/mcp'" in gone.error and gone.tools == ()
+    other = await probe_mcp({"provider": "autogen_core.tools.StaticWorkbench", "component_type": "workbench",
+                             "config": {"tools": []}})
+    assert other.error == "Only an MCP workbench connects to a server."
+
+
+async def test_run_tool_calls_one_tool_by_its_agent_name_and_masks_secrets():
+    from studio.services.credentials import Variable
+    from studio.services.probes import probe_mcp_tool
+    from tests.support.mcp_servers import stdio_params
+
+    bench = mcp_workbench(stdio_params(env={"TOKEN": "${TOKEN}"}), tool_overrides={"add": {"name": "plus"}})
+    added = await probe_mcp_tool(bench, "plus", {"a": 2, "b": 3})
+    assert (added.result, added.is_error) == ("5", False)
+    failed = await probe_mcp_tool(bench, "fail", {"reason": "no"})
+    assert failed.is_error and "no" in failed.result
+    secret = Credentials(variables=(Variable("TOKEN", "token-secret-value-77"),))
+    shown = await probe_mcp_tool(bench, "environment", {}, credentials=secret)
+    assert "TOKEN" in shown.result and "token-secret-value-77" not in shown.result
