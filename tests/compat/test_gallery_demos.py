@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,13 @@ def _user_proxies(team: Any) -> list[Any]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _python_of_the_venv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AutoGen run from the studio's virtual environment, activated: a template's `python` (the MCP server's
+    command) is that environment's, as the studio's sandbox makes it."""
+    monkeypatch.setenv("PATH", f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 async def run_autogen(component: dict[str, Any], demo: dict[str, Any]) -> Run:
     from autogen_agentchat.base import Team
 
@@ -59,6 +68,9 @@ async def run_autogen(component: dict[str, Any], demo: dict[str, Any]) -> Run:
         return await _collect(team.run_stream(task=demo["task"]), "autogen", catch=True)
     finally:
         await _stop_code_executors(team)
+        for member in getattr(team, "_participants", []):
+            for bench in getattr(member, "_workbench", []):
+                await bench.stop()  # an MCP workbench's server, which AutoGen leaves running
 
 
 async def run_studio(component: dict[str, Any], demo: dict[str, Any]) -> Run:
