@@ -51,7 +51,7 @@ def with_key(document: dict[str, Any]) -> dict[str, Any]:
 def test_our_shipped_gallery_imports_with_every_team_and_component(db: Session) -> None:
     imported = galleries.import_gallery(db, json.dumps(OURS), source="index.json")
     expected = {GROUP_TYPES[g]: len(items) for g, items in OURS["components"].items() if items}
-    assert counts(imported.items) == expected and expected["team"] == 12
+    assert counts(imported.items) == expected and expected["team"] == 13
     assert imported.unsupported == []
     assert imported.gallery.kind == "imported" and imported.gallery.name == OURS["name"]
     assert imported.gallery.meta["author"] == "Studio" and imported.gallery.source == "index.json"
@@ -132,8 +132,8 @@ def test_a_second_import_of_the_same_gallery_gets_a_new_name(db: Session) -> Non
 def test_items_filter_by_type_team_type_tag_and_search(db: Session) -> None:
     ours = galleries.import_gallery(db, OURS).gallery
     galleries.import_gallery(db, AGS)
-    assert len(galleries.gallery_items(db, component_type="team")) == 16
-    assert len(galleries.gallery_items(db, gallery_id=ours.id, component_type="team")) == 12
+    assert len(galleries.gallery_items(db, component_type="team")) == 17
+    assert len(galleries.gallery_items(db, gallery_id=ours.id, component_type="team")) == 13
     swarms = galleries.gallery_items(db, team_type="Swarm")
     assert swarms and all(galleries.item_team_type(i) == "Swarm" for i in swarms)
     graph = galleries.gallery_items(db, tag="graph")

@@ -56,7 +56,7 @@ def card_of(html: str, item_id: int) -> str:
 def test_every_template_is_an_article_named_by_its_label_with_use_template(client: TestClient) -> None:
     html = client.get("/gallery").text
     ids = item_ids(html)
-    assert len(ids) == 12
+    assert len(ids) == 13
     tools = card_of(html, ids["Assistant with tools"])
     assert f'aria-labelledby="item-{ids["Assistant with tools"]}-label"' in tools
     for text in ("Use template", "Try demo", "Preview", "RoundRobinGroupChat", "calculator", "assistant"):
@@ -107,8 +107,10 @@ def test_use_template_creates_a_team_and_opens_the_builder(client: TestClient) -
         assert team.component["config"]["participants"][0]["config"]["name"] == "assistant"
 
 
-def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(client: TestClient) -> None:
-    item_id = item_ids(client.get("/gallery").text)["Assistant with tools"]
+@pytest.mark.parametrize("label", ["Assistant with tools", "Assistant with an MCP server"])
+def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(client: TestClient, label: str) -> None:
+    """The MCP template's demo starts the gallery's own server (trusted with the built-in gallery), offline."""
+    item_id = item_ids(client.get("/gallery").text)[label]
     answer = client.post(f"/gallery/items/{item_id}/demo", follow_redirects=False)
     assert answer.status_code == 303
     location = answer.headers["location"]
@@ -126,8 +128,9 @@ def test_try_demo_makes_a_demo_team_and_runs_it_to_completion_without_a_key(clie
         events = store.list_events(db, run_id)
         team = team_service.get_team(db, store.get_conversation(db, conversation_id).team_id)
     assert run.status == "complete", run.stop_reason
-    assert team.label == "Assistant with tools (demo)"
+    assert team.label == f"{label} (demo)"
     assert "ToolCallRequestEvent" in {e.type for e in events}
+    assert "ErrorEvent" not in {e.type for e in events}
 
 
 def test_import_errors_name_the_json_path_and_save_nothing(client: TestClient) -> None:
