@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from studio.builder import DraftEditor, NodeId
@@ -98,7 +99,7 @@ def _probe_kind(component: dict[str, Any] | None) -> str | None:
     return kind if kind in PROBED_KINDS else None
 
 
-async def _probe_mcp(request: Request, engine: Any, team_id: int, node: str, component: dict[str, Any],
+async def _probe_mcp(request: Request, engine: Engine, team_id: int, node: str, component: dict[str, Any],
                      form: dict[str, str], credentials: Any) -> Response:
     """Run one listed tool (the form names it in `mcp_tool`), or Connect: list the server, remember the listing,
     and send the canvas along, whose workbench now shows the tools."""
@@ -106,10 +107,12 @@ async def _probe_mcp(request: Request, engine: Any, team_id: int, node: str, com
         name = form["mcp_tool"]
         listing = _listings(request).of(team_id).get(McpListings.key(component))
         tool = next((t for t in listing.tools if t.name == name), None) if listing else None
-        fields = tool.arguments if tool else []
-        arguments, errors = parse_arguments(fields or [], form)
-        run: dict[str, Any] = {"arg_errors": errors} if errors else {
-            "tool": await probes.probe_mcp_tool(component, name, arguments, credentials=credentials)}
+        if tool is None:
+            run: dict[str, Any] = {"error": f"No tool {name!r} in this server's listing: Connect again."}
+        else:
+            arguments, errors = parse_arguments(tool.arguments or [], form)
+            run = {"arg_errors": errors} if errors else {
+                "tool": await probes.probe_mcp_tool(component, name, arguments, credentials=credentials)}
         return render(request, "builder/_mcp_run.html", {"run": run, "team_id": team_id})
     listing = await probes.probe_mcp(component, credentials=credentials)
     if not listing.error:

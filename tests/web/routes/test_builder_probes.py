@@ -232,3 +232,5 @@ def test_run_tool_calls_one_tool_with_its_schema_form(client: TestClient) -> Non
     assert 'data-probe-status="error"' in failed and "on purpose" in failed
     missing = run(mcp_tool="add", **{"arg.a": "x"})
     assert "a: &#39;x&#39; is not a whole number" in missing and "b: a value is required" in missing
+    unknown = run(mcp_tool="nope")
+    assert 'data-probe-status="error"' in unknown and "Connect again" in unknown
