@@ -19,6 +19,9 @@ from studio.runtime.models import (
 from studio.runtime.teams import GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
 from studio.runtime.teams.magentic_one import MagenticOneGroupChatConfig
 from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench
+from studio.runtime.tools.code_execution import PythonCodeExecutionTool
+from studio.runtime.tools.http_tool import HttpTool
+from studio.runtime.tools.task_runner import AgentTool, TeamTool
 
 from .registry import ProviderSpec
 
@@ -40,6 +43,10 @@ SPECS = (
     ProviderSpec(f"{MODELS}replay.ReplayChatCompletionClient", "model", ReplayChatCompletionClient,
                  type_aliases=("replay_chat_completion_client",)),
     ProviderSpec(f"{TOOLS}FunctionTool", "tool", FunctionTool),
+    ProviderSpec("autogen_ext.tools.http.HttpTool", "tool", HttpTool),
+    ProviderSpec("autogen_ext.tools.code_execution.PythonCodeExecutionTool", "tool", PythonCodeExecutionTool),
+    ProviderSpec("autogen_agentchat.tools.AgentTool", "tool", AgentTool),
+    ProviderSpec("autogen_agentchat.tools.TeamTool", "tool", TeamTool),
     ProviderSpec(f"{TOOLS}StaticWorkbench", "workbench", StaticWorkbench),
     ProviderSpec(f"{TOOLS}StaticStreamWorkbench", "workbench", StaticStreamWorkbench),
     ProviderSpec(f"{CONTEXTS}UnboundedChatCompletionContext", "chat_completion_context",

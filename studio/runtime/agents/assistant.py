@@ -41,7 +41,7 @@ from ..models.types import (
     SystemMessage,
     ToolSchema,
 )
-from ..tools.base import Tool
+from ..tools.base import Tool, ToolResult
 from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench
 from ._model_calls import call_model, reflect
 from .base import DESCRIPTION_HELP, NAME_HELP, STREAM_HELP, BaseChatAgent
@@ -262,9 +262,18 @@ class AssistantAgent(BaseChatAgent):
             request = ToolCallRequestEvent(content=result.content, source=self.name, models_usage=result.usage)
             inner.append(request)
             yield request
-            executed = list(
-                await asyncio.gather(*(self._execute(call, cancellation_token) for call in result.content))
-            )
+            # The calls run together; the events of stream tools (agents, teams) come out as they happen.
+            stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None] = asyncio.Queue()
+            calls = asyncio.ensure_future(
+                asyncio.gather(*(self._execute(call, cancellation_token, stream) for call in result.content)))
+            calls.add_done_callback(lambda _: stream.put_nowait(None))
+            try:
+                while (event := await stream.get()) is not None:
+                    yield event
+                    inner.append(event)
+                executed = list(await calls)
+            finally:
+                calls.cancel()
             results = [r for _, r in executed]
             execution = ToolCallExecutionEvent(content=results, source=self.name)
             await self.model_context.add_message(FunctionExecutionResultMessage(content=results))
@@ -338,7 +347,10 @@ class AssistantAgent(BaseChatAgent):
         )
         return message_id
 
-    async def _execute(self, call: FunctionCall, cancellation_token: CancellationToken) -> CallAndResult:
+    async def _execute(
+        self, call: FunctionCall, cancellation_token: CancellationToken,
+        stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None],
+    ) -> CallAndResult:
         def result(content: str, is_error: bool) -> CallAndResult:
             return call, FunctionExecutionResult(content=content, call_id=call.id, is_error=is_error, name=call.name)
 
@@ -351,8 +363,17 @@ class AssistantAgent(BaseChatAgent):
             return result(handoff.message, False)
         for wb in self.workbench:
             if wb.has_tool(call.name):
-                tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
-                return result(tool_result.content, tool_result.is_error)
+                if not isinstance(wb, StaticStreamWorkbench):
+                    tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
+                    return result(tool_result.content, tool_result.is_error)
+                streamed: ToolResult | None = None
+                async for item in wb.call_tool_stream(call.name, arguments, cancellation_token, call_id=call.id):
+                    if isinstance(item, ToolResult):
+                        streamed = item
+                    else:
+                        stream.put_nowait(item)
+                assert streamed is not None, "a streamed tool call ends with its result"
+                return result(streamed.content, streamed.is_error)
         return result(f"Error: tool '{call.name}' not found in any workbench", True)
 
     def _handoff_response(
