@@ -286,7 +286,13 @@ async def _stop_code_executors(node: Any) -> None:
     warns with a ResourceWarning during some later test)."""
     for participant in getattr(node, "_participants", None) or []:
         await _stop_code_executors(participant)
-    executor = getattr(node, "_code_executor", None)
+    for workbench in getattr(node, "_workbench", None) or []:  # PythonCodeExecutionTool's, and inner agents'
+        for tool in getattr(workbench, "_tools", None) or []:
+            await _stop_code_executors(tool)
+    inner = getattr(node, "_task_runner", None)  # AgentTool, TeamTool
+    if inner is not None:
+        await _stop_code_executors(inner)
+    executor = getattr(node, "_code_executor", None) or getattr(node, "_executor", None)
     if executor is not None:
         await executor.stop()
 
