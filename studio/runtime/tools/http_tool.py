@@ -61,8 +61,8 @@ class HttpToolConfig(ConfigModel):
                                                          "result; json: the body parsed as JSON.")
     timeout: float = Field(DEFAULT_TIMEOUT, gt=0, description="Seconds to wait for the server before the call "
                            "fails.")
-    variables: list[str] | None = Field(None, description="Names of the variables for tools (kept in Settings) "
-                                        "the headers read: the tool gets those and no others.")
+    variables: list[str] | None = Field(None, validate_default=True, description="Names of the variables for tools "
+                                        "(kept in Settings) the headers read: the tool gets those and no others.")
     max_response_bytes: int | None = Field(None, ge=1, description="The largest response body read; a larger one "
                                            f"fails the call. Empty: {DEFAULT_MAX_RESPONSE_BYTES:,} bytes.")
     variable_values: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
