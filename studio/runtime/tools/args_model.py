@@ -35,7 +35,7 @@ def model_from_json_schema(schema: dict[str, Any]) -> type[BaseModel]:
         raise ValueError("the JSON schema must be an object")
     if schema.get("type", "object") != "object":
         raise ValueError(f"the JSON schema must describe an object, not {schema.get('type')!r}")
-    properties = schema.get("properties") or {}
+    properties = schema.get("properties", {})
     if not isinstance(properties, dict):
         raise ValueError("'properties' must be an object")
     required = set(schema.get("required") or ())
