@@ -9,7 +9,8 @@ the runtime's clients themselves (`OPENAI_API_KEY` for OpenAI's API or `OPENAI_B
 for the same endpoint. The Settings page lists both, with where each comes from.
 
 Variables are named secrets for tools (`SERPAPI_KEY`): a FunctionTool receives only those its config
-declares in `variables` (a list of names), in its own worker's environment, at run time.
+declares in `variables` (a list of names), in its own worker's environment, at run time; an HttpTool, in
+the headers that name them (`${SERPAPI_KEY}`).
 
 Keys and variables are stored encrypted (`studio.store.crypto`). `inject_credentials` is for run time
 only: it returns a copy, never written back to the database or to exports.
@@ -45,6 +46,8 @@ Source = Literal["saved", "environment", "unset"]
 OPENAI = OPENAI_CLIENT
 AZURE = AZURE_CLIENT
 FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
+HTTP_TOOL = "autogen_ext.tools.http.HttpTool"
+VARIABLE_READERS = (FUNCTION_TOOL, HTTP_TOOL)  # the tools that declare `variables` and get their values
 DEFAULT_MODEL_SETTING = "credentials.default_model"
 DEFAULT_MODEL_LABEL = "Default model"
 # The environment variables whose URL decides where a client without its own URL goes.
@@ -266,8 +269,8 @@ def remove_variable(session: Session, name: str) -> bool:
 
 def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[str, Any]:
     """A copy of a team in which every OpenAI / Azure model client without a key of its own gets the saved
-    key for its endpoint, if there is one, and every FunctionTool gets the values of the variables it
-    declares (`variable_values`, never stored).
+    key for its endpoint, if there is one, and every FunctionTool and HttpTool gets the values of the
+    variables it declares (`variable_values`, never stored).
 
     Any depth (agents, a selector's model, nested teams). A client "has no key" when `api_key` is absent,
     empty or AutoGen's mask. A client whose endpoint no saved key covers is left as it is: the runtime then
@@ -281,7 +284,7 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
         if key is not None:
             config["api_key"] = key.value
     values = creds.variable_values()
-    for config in _components(result, FUNCTION_TOOL):
+    for config in (c for provider in VARIABLE_READERS for c in _components(result, provider)):
         names = config.get("variables")
         config.pop("variable_values", None)  # only Settings provides values
         if isinstance(names, list) and names:

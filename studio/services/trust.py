@@ -1,8 +1,9 @@
 """Trust in what a team executes: what arrived by import runs only after the user reviewed it.
 
 What counts as executable (`executables`): a FunctionTool's source code with its `global_imports` and the
-variables it reads; a code executor (it runs the code a model writes: CodeExecutorAgent's, for one); and
-every command a component can spawn (an MCP stdio server's `command`, `args` and `env`). Each is known by
+variables it reads; a code executor (it runs the code a model writes: CodeExecutorAgent's, or a
+PythonCodeExecutionTool's); every command a component can spawn (an MCP stdio server's `command`, `args`
+and `env`); and an HttpTool that reads variables (it sends those secrets to its server: where, and how). Each is known by
 its `digest`, a hash of exactly what will run, so changing any of it (an import added, a variable read, an
 argument) makes it new code.
 
@@ -28,7 +29,7 @@ from studio.components import UNTRUSTED, Problem, get_spec
 from studio.components.validation import join
 from studio.store import preferences
 
-from .credentials import FUNCTION_TOOL
+from .credentials import FUNCTION_TOOL, HTTP_TOOL
 from .team_files import components_in
 
 TRUSTED_KEY = "trust.trusted"
@@ -36,7 +37,7 @@ IMPORTED_KEY = "trust.imported"
 STDIO_SERVER = "StdioServerParams"  # AutoGen's MCP server params `type` for a spawned server
 UNTRUSTED_MESSAGE = "This team runs imported code that you have not reviewed and trusted yet"
 
-Kind = Literal["tool code", "code executor", "command"]
+Kind = Literal["tool code", "code executor", "command", "request"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,17 @@ def executables(component: Any, prefix: str = "") -> list[Executable]:
                 "variables": sorted(config.get("variables") or [])}))
         elif "code_executor" in (envelope.get("component_type"), spec and spec.component_type):
             found.append(Executable(path, "code executor", provider, {"config": config}))
+        elif spec is not None and spec.provider == HTTP_TOOL and config.get("variables"):
+            found.append(Executable(path, "request", spec.provider, _request(config)))
         found += [Executable(at, "command", provider, runs) for at, runs in _spawned(config, join(path, "config"))]
     return found
+
+
+def _request(config: dict[str, Any]) -> dict[str, Any]:
+    """Where an HttpTool sends the variables it reads, and how."""
+    url = f"{config.get('scheme') or 'http'}://{config.get('host')}:{config.get('port')}{config.get('path') or '/'}"
+    return {"method": config.get("method") or "POST", "url": url, "headers": config.get("headers") or {},
+            "variables": sorted(v for v in config.get("variables") or [] if isinstance(v, str))}
 
 
 def _spawned(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
