@@ -77,7 +77,8 @@ def _type_of(prop: dict[str, Any]) -> Any:
         return _SCALARS[kind]
     if kind == "array":
         items = prop.get("items")
-        return list[_type_of(items)] if isinstance(items, dict) else list[Any]
+        item_type = _type_of(items) if isinstance(items, dict) else Any
+        return list[item_type]  # type: ignore[valid-type]  # built at run time from the schema
     if kind == "object":
         return model_from_json_schema(prop) if prop.get("properties") else dict[str, Any]
     raise ValueError("the schema must give a 'type'" if kind is None else f"unsupported type {kind!r}")

@@ -181,9 +181,10 @@ class HttpTool(Tool):
         """Send the request; the body as text (or as its JSON value written by `str`, as AutoGen returns it)."""
         limit = self.max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES
         method = self.method or "POST"
-        data = {"params": values} if method in _IN_QUERY else {"json": values}
+        in_query = method in _IN_QUERY
         async with httpx.AsyncClient(timeout=httpx.Timeout(self.timeout)) as client:
-            async with client.stream(method, url, headers=self._headers(), **data) as response:
+            async with client.stream(method, url, headers=self._headers(), params=values if in_query else None,
+                                     json=None if in_query else values) as response:
                 size = int(response.headers.get("content-length") or 0)
                 body = bytearray()
                 if size <= limit:
