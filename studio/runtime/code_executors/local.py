@@ -142,7 +142,7 @@ class LocalCommandLineCodeExecutor(Configurable):
         self._uid = isolation.take_uid()  # every block runs as one user, so it may change what earlier ones wrote
         weakref.finalize(self, isolation.give_uid, self._uid)
         self._temp_dir: str | None = None
-        self._cleanup: weakref.finalize | None = None
+        self._cleanup: weakref.finalize[..., LocalCommandLineCodeExecutor] | None = None
         if self.work_dir is not None:
             Path(self.work_dir).mkdir(exist_ok=True)
 

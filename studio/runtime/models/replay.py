@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from ..cancellation import CancellationToken
-from ..config import Built, ConfigModel, filled, text_or
+from ..config import Built, ConfigModel, TextOr, filled
 from .base import ChatCompletionClient, ModelClientError
 from .types import CreateResult, LLMMessage, ModelInfo, ModelInfoConfig, RequestUsage, ToolSchema
 
@@ -33,7 +33,7 @@ def _count_words(messages: str | Sequence[LLMMessage]) -> tuple[list[str], int]:
     if isinstance(messages, str):
         words = messages.split()
         return words, len(words)
-    words: list[str] = []
+    words = []
     for message in messages:
         content = getattr(message, "content", None)
         if isinstance(content, str):
@@ -90,7 +90,7 @@ DEFAULT_MODEL_INFO: dict[str, Any] = {"vision": False, "function_calling": False
 class ReplayClientConfig(ConfigModel):
     """Replies used in order: each a string or a full result."""
 
-    chat_completions: list[text_or(CreateResult)] = Field(
+    chat_completions: list[TextOr[CreateResult]] = Field(
         description="The scripted replies, used in order: each a string, or a result object with tool calls. "
         "Edit as a JSON list.")
     model_info: ModelInfoConfig | None = filled(

@@ -119,7 +119,8 @@ async def _read_frame(reader: asyncio.StreamReader, max_bytes: int) -> dict[str,
     size = int.from_bytes(head, "big")
     if size > max_bytes + 4096:
         raise _WorkerDied(f"sent a {size}-byte reply, over the {max_bytes}-byte limit")
-    return json.loads(await reader.readexactly(size))
+    frame: dict[str, Any] = json.loads(await reader.readexactly(size))
+    return frame
 
 
 def _frame(message: dict[str, Any]) -> bytes:
