@@ -18,10 +18,15 @@ from studio.runtime.models import (
 )
 from studio.runtime.teams import GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
 from studio.runtime.teams.magentic_one import MagenticOneGroupChatConfig
-from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench
-from studio.runtime.tools.code_execution import PythonCodeExecutionTool
-from studio.runtime.tools.http_tool import HttpTool
-from studio.runtime.tools.task_runner import AgentTool, TeamTool
+from studio.runtime.tools import (
+    AgentTool,
+    FunctionTool,
+    HttpTool,
+    PythonCodeExecutionTool,
+    StaticStreamWorkbench,
+    StaticWorkbench,
+    TeamTool,
+)
 
 from .registry import ProviderSpec
 
