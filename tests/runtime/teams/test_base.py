@@ -96,3 +96,20 @@ async def test_the_others_see_an_agents_reply_not_the_messages_of_an_agent_it_ra
     await RoundRobinGroupChat([boss, listener], max_turns=2).run(task="go")
     heard = [m.content for m in listener.model_client.create_calls[0]["messages"][1:]]
     assert heard == ["go", "helper: inner reply"]
+
+
+async def test_cancelling_stops_an_agent_running_as_a_tool():
+    client = HangingClient()
+    boss = agent("boss", tool_calls(("helper", {"task": "think"})), tools=[AgentTool(AssistantAgent("helper", client))])
+    token = CancellationToken()
+
+    async def cancel_when_called():
+        await client.called.wait()
+        token.cancel()
+
+    canceller = asyncio.create_task(cancel_when_called())
+    async with asyncio.timeout(WAIT_SECONDS):
+        seen = [item async for item in RoundRobinGroupChat([boss]).run_stream(task="go", cancellation_token=token)]
+    await canceller
+    assert seen[-1].stop_reason == CANCELLED_REASON and client.cancelled.is_set()
+    assert [m.type for m in seen[-1].messages] == ["TextMessage", "ToolCallRequestEvent", "TextMessage"]
