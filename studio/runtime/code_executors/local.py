@@ -11,6 +11,7 @@ code 125), and its output is capped at `limits.max_output_bytes` (the rest is di
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sys
@@ -195,10 +196,8 @@ class LocalCommandLineCodeExecutor(Configurable):
         finally:
             if self.cleanup_temp_files:
                 for file in files:
-                    try:
+                    with contextlib.suppress(OSError):
                         file.unlink(missing_ok=True)
-                    except OSError:
-                        pass
         return CodeResult(exit_code=exit_code, output=logs, code_file=str(files[0]) if files else None)
 
     async def _run(self, command: list[str], work_dir: Path, token: CancellationToken) -> tuple[int, str]:

@@ -60,7 +60,7 @@ class _PromptWordCounter:
     def count(self, messages: Sequence[LLMMessage]) -> int:
         n = self._length
         probes = (0, n // 2, n - 1) if n else ()
-        if n and len(messages) >= n and all(messages[i] is p for i, p in zip(probes, self._probes)):
+        if n and len(messages) >= n and all(messages[i] is p for i, p in zip(probes, self._probes, strict=False)):
             total = self._total + _count_words(messages[n:])[1]
         else:
             total = _count_words(messages)[1]

@@ -15,6 +15,7 @@ The real stdin/stdout are moved to private descriptors so that user `print`/`inp
 from __future__ import annotations
 
 import builtins
+import contextlib
 import inspect
 import io
 import json
@@ -88,10 +89,8 @@ def _cpu_budget(seconds: float | None) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    except (ValueError, OSError):
-        pass
 
 
 def _import_statement(spec: ImportSpec) -> str:
@@ -212,10 +211,7 @@ def _handle(request: _Request) -> Reply:
             kwargs[name] = convert(kwargs[name])
     if wants_token:
         kwargs["cancellation_token"] = _Token()
-    if is_async:
-        result = _run_coroutine(func(**kwargs))
-    else:
-        result = func(**kwargs)
+    result = _run_coroutine(func(**kwargs)) if is_async else func(**kwargs)
     return {"ok": True, "r": _as_text(result)}
 
 

@@ -149,7 +149,7 @@ def _type_of(node: ast.expr | None, depth: int = 0) -> Any:
     if base == "Annotated":
         return _type_of(items[0], depth + 1)
     if base == "Optional":
-        return Optional[_type_of(items[0], depth + 1)]  # noqa: UP007
+        return Optional[_type_of(items[0], depth + 1)]  # noqa: UP045
     if base == "Union":
         return Union[tuple(_type_of(item, depth + 1) for item in items)]  # noqa: UP007
     if base == "Literal":
@@ -190,7 +190,7 @@ def _signature(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[ast.a
     a = func.args
     positional = [*a.posonlyargs, *a.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
-    return [*zip(positional, defaults), *zip(a.kwonlyargs, a.kw_defaults)]
+    return [*zip(positional, defaults, strict=True), *zip(a.kwonlyargs, a.kw_defaults, strict=True)]
 
 
 @functools.lru_cache(maxsize=512)
