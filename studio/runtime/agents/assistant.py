@@ -9,6 +9,7 @@ again after seeing their results. The order of events is AutoGen 0.7.5's.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -268,7 +269,7 @@ class AssistantAgent(BaseChatAgent):
             stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None] = asyncio.Queue()
             calls = asyncio.ensure_future(
                 asyncio.gather(*(self._execute(call, cancellation_token, stream) for call in result.content)))
-            calls.add_done_callback(lambda _: stream.put_nowait(None))
+            calls.add_done_callback(functools.partial(_end_of_stream, stream))
             try:
                 while (event := await stream.get()) is not None:
                     yield event
@@ -428,3 +429,8 @@ class AssistantAgent(BaseChatAgent):
         for wb in self.workbench:
             await wb.close()
         await self.model_client.close()
+
+
+def _end_of_stream(stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None], _: object) -> None:
+    """The tool calls are done: no more events will come."""
+    stream.put_nowait(None)

@@ -182,20 +182,22 @@ class HttpTool(Tool):
         limit = self.max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES
         method = self.method or "POST"
         in_query = method in _IN_QUERY
-        async with httpx.AsyncClient(timeout=httpx.Timeout(self.timeout)) as client:
-            async with client.stream(method, url, headers=self._headers(), params=values if in_query else None,
-                                     json=None if in_query else values) as response:
-                size = int(response.headers.get("content-length") or 0)
-                body = bytearray()
-                if size <= limit:
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) > limit:
-                            break
-                if size > limit or len(body) > limit:
-                    raise _TooLarge(f"The response of {url} is larger than the {limit:,}-byte limit of tool "
-                                    f"'{self.name}' (max_response_bytes).")
-                text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
+        async with (
+            httpx.AsyncClient(timeout=httpx.Timeout(self.timeout)) as client,
+            client.stream(method, url, headers=self._headers(), params=values if in_query else None,
+                          json=None if in_query else values) as response,
+        ):
+            size = int(response.headers.get("content-length") or 0)
+            body = bytearray()
+            if size <= limit:
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > limit:
+                        break
+            if size > limit or len(body) > limit:
+                raise _TooLarge(f"The response of {url} is larger than the {limit:,}-byte limit of tool "
+                                f"'{self.name}' (max_response_bytes).")
+            text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
         return str(json.loads(text)) if self.return_type == "json" else text
 
     def _headers(self) -> dict[str, Any] | None:
