@@ -129,8 +129,8 @@ class HttpTool(Tool):
     def _from_config(cls, config: HttpToolConfig, built: Built) -> HttpTool:
         return cls(
             config.name, config.host, config.port, config.json_schema, headers=config.headers,
-            description=config.description or "HTTP tool", path=config.path, scheme=config.scheme,
-            method=config.method or "POST", return_type=config.return_type or "text", timeout=config.timeout,
+            description="HTTP tool" if config.description is None else config.description, path=config.path,
+            scheme=config.scheme, method=config.method or "POST", return_type=config.return_type or "text", timeout=config.timeout,
             variables=config.variables, variable_values=config.variable_values,
             max_response_bytes=config.max_response_bytes,
         )
