@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from studio.components import dump_component, load_component
+from studio.components import dump_component, load_component, validate_component
 from studio.runtime.agents import AssistantAgent
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.messages import TaskResult, ToolCallRequestEvent
@@ -107,3 +107,14 @@ async def test_closing_the_tool_closes_the_inner_agent() -> None:
     client.close = close  # type: ignore[method-assign]
     await AgentTool(AssistantAgent("a", client)).close()
     assert closed == [True]
+
+
+def test_config_problems_are_reported_at_their_json_paths() -> None:
+    wrong_kind = {"provider": "autogen_agentchat.tools.TeamTool", "config": {"name": "t", "team": {
+        "provider": "autogen_agentchat.agents.UserProxyAgent", "config": {"name": "u"}}}}
+    assert {(p.path, p.message) for p in validate_component(wrong_kind) if p.severity == "error"} == {
+        ("config.description", "field required"),
+        ("config.team", "expected a team here, got an agent (UserProxyAgent)")}
+    bad_agent = {"provider": "autogen_agentchat.tools.AgentTool", "config": {"agent": {
+        "provider": "autogen_agentchat.agents.UserProxyAgent", "config": {"name": "bad name"}}}}
+    assert [p.path for p in validate_component(bad_agent) if p.severity == "error"] == ["config.agent.config.name"]
