@@ -14,7 +14,7 @@ def test_filter_preview_use_a_template_and_try_its_demo(page: Page) -> None:
     page.goto("/gallery")
     cards = page.locator("#gallery-cards")
     expect(page.get_by_role("article", name="Writer and critic")).to_be_visible()
-    expect(cards.get_by_role("article")).to_have_count(12)
+    expect(cards.get_by_role("article")).to_have_count(13)
     shoot(page, "gallery", dark=True)
 
     page.get_by_label("Team type").select_option("GraphFlow")
