@@ -120,7 +120,7 @@ async def test_run_slots_are_the_services_own(serve: Any, openai_server: OpenAIS
     release = threading.Event()
     openai_server.reply("Remote answer. TERMINATE", hold=release)
     server = serve(RunLimits(max_concurrent=1))
-    runner = server.server.config.app.state.runner
+    runner = server.app.state.runner
     try:
         async with connected(mcp_url(server), KEY) as mcp:
             first = asyncio.create_task(mcp.session.call_tool("remote", {"task": "Go"}))
@@ -142,7 +142,7 @@ async def test_a_client_that_hangs_up_frees_its_slot(serve: Any, openai_server: 
     release = threading.Event()
     openai_server.reply("Never read. TERMINATE", hold=release)
     server = serve(RunLimits(max_concurrent=1))
-    runner = server.server.config.app.state.runner
+    runner = server.app.state.runner
 
     async def call() -> None:
         async with connected(mcp_url(server), KEY) as mcp:
@@ -164,7 +164,7 @@ async def test_a_run_over_the_time_limit_is_a_tool_error_saying_so(serve: Any, o
         result = await mcp.session.call_tool("remote", {"task": "Go"})
     assert result.isError and text_of(result) == "Timeout: the run took longer than 0.5 seconds."
     assert outcome(result)["stop_reason"] == "Timeout: the run took longer than 0.5 seconds."
-    assert server.server.config.app.state.runner.active == 0
+    assert server.app.state.runner.active == 0
 
 
 async def test_a_failing_run_is_a_tool_error_and_no_secret_shows(serve: Any, openai_server: OpenAIServer,
