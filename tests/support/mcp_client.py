@@ -36,7 +36,7 @@ async def connected(url: str, key: str | None = None) -> AsyncIterator[Connectio
             notifications.append(message)
 
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    async with httpx.AsyncClient(headers=headers) as http, \
+    async with httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(30, read=300)) as http, \
             streamable_http_client(url, http_client=http) as (read, write, _), \
             ClientSession(read, write, message_handler=record) as session:
         await session.initialize()
