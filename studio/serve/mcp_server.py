@@ -14,8 +14,9 @@ from typing import Any
 
 from mcp import types
 from mcp.server.lowlevel import Server
-from mcp.server.lowlevel.server import request_ctx
+from mcp.server.session import ServerSession
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.shared.context import RequestContext
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
@@ -27,6 +28,7 @@ from .errors import detail_error
 from .routes import TeamSource
 from .runner import Busy, TeamRunner, failed, final_answer
 
+Context = RequestContext[ServerSession, Any, Request]
 TeamsFor = Callable[[Request], AbstractContextManager[TeamSource]]
 """The teams an MCP request may call, for as long as the context lasts (the studio opens a database session)."""
 RunnerFor = Callable[[Request], TeamRunner]
@@ -80,12 +82,13 @@ def _team_server(teams: TeamsFor, runner: RunnerFor) -> Server[Any, Request]:
 
     @server.list_tools()
     async def list_tools() -> list[types.Tool]:
-        with teams(_request()) as source:
+        with teams(_request(server.request_context)) as source:
             return [_tool(team) for team in source]
 
     @server.call_tool()
     async def call_tool(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
-        request = _request()
+        context = server.request_context
+        request = _request(context)
         with teams(request) as source:
             try:
                 team = source.get(name)
@@ -99,7 +102,7 @@ def _team_server(teams: TeamsFor, runner: RunnerFor) -> Server[Any, Request]:
                 return _error(str(e))
             except ComponentValidationError as e:
                 return _error(cannot_run(team.label, e.errors))
-        result = await _run(items)
+        result = await _run(items, context)
         outcome = {"answer": final_answer(result), "stop_reason": result.stop_reason or ""}
         if failed(result):
             return _error(outcome["stop_reason"], outcome)
@@ -115,17 +118,16 @@ def _tool(team: ServedTeam) -> types.Tool:
                       outputSchema=OUTPUT_SCHEMA)
 
 
-def _request() -> Request:
+def _request(context: Context) -> Request:
     """The HTTP request that carried the MCP request being handled (the streamable HTTP transport sets it)."""
-    request = request_ctx.get().request
+    request = context.request
     assert request is not None, "MCP requests reach the teams over HTTP only"
     return request
 
 
-async def _run(items: AsyncGenerator[Any, None]) -> TaskResult:
+async def _run(items: AsyncGenerator[Any, None], context: Context) -> TaskResult:
     """Run to the end, telling the client of each message (streamed chunks aside: their message follows) when
     it asked for progress; the TaskResult."""
-    context = request_ctx.get()
     token = context.meta.progressToken if context.meta else None
     result: TaskResult | None = None
     count = 0
@@ -135,8 +137,9 @@ async def _run(items: AsyncGenerator[Any, None]) -> TaskResult:
                 result = item
             elif token is not None and not isinstance(item, ModelClientStreamingChunkEvent):
                 count += 1
-                await context.session.send_progress_notification(
-                    token, count, message=f"{item.source}: {item.to_text()}", related_request_id=str(context.request_id))
+                text = f"{item.source}: {item.to_text()}"
+                await context.session.send_progress_notification(token, count, message=text,
+                                                                 related_request_id=str(context.request_id))
     assert result is not None, "a run's stream ends with its TaskResult"
     return result
 

@@ -64,7 +64,8 @@ async def test_each_team_is_a_tool_named_and_described_by_the_team(serve: Any) -
     async with connected(mcp_url(serve()), KEY) as mcp:
         tools = (await mcp.session.list_tools()).tools
     assert [(t.name, t.title, t.description) for t in tools] == [
-        ("echo", "Echo team", "Echo team for tests."), ("keyless", "No key", "No key for tests."), ("remote", "Remote", "Remote for tests."),
+        ("echo", "Echo team", "Echo team for tests."), ("keyless", "No key", "No key for tests."),
+        ("remote", "Remote", "Remote for tests."),
         ("two-step", "Two steps", "Two steps for tests.")]
     assert all(t.inputSchema == INPUT_SCHEMA and t.outputSchema == OUTPUT_SCHEMA for t in tools)
     assert INPUT_SCHEMA["required"] == ["task"] and INPUT_SCHEMA["properties"]["task"]["type"] == "string"
@@ -82,6 +83,16 @@ async def test_a_call_answers_with_the_answer_and_stop_reason_and_reports_each_m
     assert outcome(result) == {"answer": "Step two. TERMINATE", "stop_reason": "Text 'TERMINATE' mentioned"}
     assert '"answer": "Step two. TERMINATE"' in text_of(result)  # the structured content, as text too
     assert seen == [(1, "user: Do it"), (2, "assistant: Step one."), (3, "assistant: Step two. TERMINATE")]
+
+
+async def test_streamed_replies_are_reported_whole(serve: Any, teams_dir: Path) -> None:
+    streaming = replay_team("Streamed reply. TERMINATE", label="Streams")
+    streaming["config"]["participants"][0]["config"]["model_client_stream"] = True
+    write_team(teams_dir, "streams", streaming)
+    async with connected(mcp_url(serve()), KEY) as mcp:
+        result = await mcp.session.call_tool("streams", {"task": "Go"}, progress_callback=_ignore)
+        assert outcome(result)["answer"] == "Streamed reply. TERMINATE"
+        assert [p.message for p in mcp.progress] == ["user: Go", "assistant: Streamed reply. TERMINATE"]
 
 
 async def test_no_progress_is_sent_without_a_progress_token(serve: Any) -> None:

@@ -112,7 +112,8 @@ def chat_completion(client: TestClient, team_id: int) -> tuple[bool, bool]:
 
 def mcp_tool(client: TestClient, team_id: int) -> tuple[bool, bool]:
     """A `tools/call` posted as an MCP client would (the SDK's client itself: routes/test_api_serve.py)."""
-    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": str(team_id), "arguments": {"task": "Go"}}}
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": str(team_id), "arguments": {"task": "Go"}}}
     answer = client.post("/api/serve/mcp", json=call, headers={"Accept": "application/json, text/event-stream"})
     result = json.loads(answer.text.rsplit("data: ", 1)[1])["result"]
     if result["isError"]:

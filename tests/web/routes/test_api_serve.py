@@ -67,7 +67,8 @@ def test_ids_too_large_for_the_database_are_not_found(client: TestClient) -> Non
 
 
 @pytest.fixture
-def live_studio(make_app: Callable[..., FastAPI], monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LiveServer]]:
+def live_studio(make_app: Callable[..., FastAPI],
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LiveServer]]:
     """`live_studio(auth_token=...)`: a studio on 127.0.0.1 (uvicorn in a thread, its lifespan running)."""
     clear_credentials_env(monkeypatch)
     servers: list[LiveServer] = []
