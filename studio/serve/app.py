@@ -5,8 +5,8 @@ OpenAI-shaped errors under `/v1`."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import nullcontext
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,16 +37,8 @@ def create_serve_app(catalog: TeamCatalog, *, api_key: str | None = None, limits
     tools at `MCP_PATH` too, under the same key and run limits."""
     runner = TeamRunner(limits or RunLimits())
     endpoint = McpEndpoint(lambda request: nullcontext(catalog), lambda request: runner) if mcp else None
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if endpoint is None:
-            yield
-            return
-        async with endpoint.running():
-            yield
-
-    app = FastAPI(title="Studio team service", docs_url="/docs", redoc_url=None, lifespan=lifespan)
+    app = FastAPI(title="Studio team service", docs_url="/docs", redoc_url=None,
+                  lifespan=None if endpoint is None else lambda app: endpoint.running())
     app.state.runner = runner
     app.include_router(serve_router(lambda: catalog, lambda: runner))
     if endpoint is not None:

@@ -69,6 +69,12 @@ class McpEndpoint:
                 self._manager = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":  # the spec's answer when there is no stream to GET (nor session to DELETE)
+            refusal = detail_error(405, "This MCP endpoint is stateless: POST each message; there is no event stream "
+                                        "to GET and no session to DELETE.")
+            refusal.headers["Allow"] = "POST"
+            await refusal(scope, receive, send)
+            return
         if self._manager is None:
             await detail_error(503, "The MCP endpoint is not running: the app has not started.")(scope, receive, send)
             return

@@ -117,4 +117,4 @@ def final_answer(result: TaskResult) -> str:
 
 def failed(result: TaskResult) -> bool:
     """The run did not do its task: it ended in an error, or the time limit cut it off."""
-    return (result.stop_reason or "").startswith(("Error:", "Timeout:"))  # TIMEOUT_REASON
+    return (result.stop_reason or "").startswith(("Error:", "Timeout:"))  # "Timeout:" as TIMEOUT_REASON

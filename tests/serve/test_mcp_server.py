@@ -211,6 +211,14 @@ async def test_unknown_teams_and_missing_tasks_are_tool_errors(serve: Any) -> No
             assert invalid.isError and text_of(invalid).startswith("Input validation error"), arguments
 
 
+def test_it_is_stateless_so_only_post_is_answered(teams_dir: Path) -> None:
+    """No event stream to GET (the spec's 405, which clients expect), and no session to DELETE."""
+    with TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts={"testserver"}, mcp=True)) as client:
+        for method in ("GET", "DELETE"):
+            refused = client.request(method, "/mcp", headers={"Accept": "text/event-stream"})
+            assert refused.status_code == 405 and refused.headers["allow"] == "POST", method
+
+
 def test_the_endpoint_is_there_only_with_mcp(teams_dir: Path) -> None:
     with TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts={"testserver"})) as client:
         assert client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).status_code == 404
