@@ -26,7 +26,15 @@ _EXPORTS = {
     "CancellationToken": "studio.runtime.cancellation",
     "TaskResult": "studio.runtime.messages",
 }
-__all__ = [*_EXPORTS, "load_team"]
+__all__ = [
+    "CancellationToken",
+    "ComponentValidationError",
+    "TaskResult",
+    "dump_component",
+    "load_component",
+    "load_team",
+    "validate_component",
+]
 
 
 def __getattr__(name: str) -> Any:  # the lazy import; `TYPE_CHECKING` above gives each name its type

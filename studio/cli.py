@@ -21,7 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    code: int = args.handler(args)
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -77,7 +77,8 @@ def _body(item: Any) -> str:
         return f"→ {item.target}: {item.content}"
     if isinstance(item, ToolCallSummaryMessage):
         return item.content
-    return item.to_text()
+    text: str = item.to_text()
+    return text
 
 
 def _pretty_args(arguments: str) -> str:

@@ -89,7 +89,7 @@ def is_default(provider: str, field: str, value: Any) -> bool:
     default = info.get_default(call_default_factory=True)
     if isinstance(default, BaseModel):
         default = default.model_dump(mode="json", exclude_none=True)
-    return value == canonical_form(default)
+    return bool(value == canonical_form(default))
 
 
 __all__ = ["canonical_form", "is_default"]

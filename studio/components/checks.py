@@ -78,7 +78,7 @@ def _handoff_stoppers(condition: Node | None) -> tuple[set[str], set[str]]:
     return sure, maybe - sure
 
 
-def _handoffs(agent: Node) -> Iterator[tuple[int, str, str | None]]:
+def _handoffs(agent: Node) -> Iterator[tuple[int, str, str]]:
     """(index, target, name) of each handoff an assistant declares, read from raw data."""
     raw = agent.raw_config.get("handoffs")
     for j, item in enumerate(raw if isinstance(raw, list) else []):
@@ -132,7 +132,11 @@ def check_graph_flow(team: Node, report: Report) -> None:
         graph = DiGraph.model_validate(team.raw_config.get("graph"))
     except ValidationError:
         return  # reported by the config model
-    nodes, at = graph.nodes, lambda *p: team.at("graph", *p)
+    nodes = graph.nodes
+
+    def at(*parts: str | int) -> str:
+        return team.at("graph", *parts)
+
     names: dict[str, int] = {}
     for i, _, name in _members(team):
         names.setdefault(name, i)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import weakref
 from pathlib import Path
@@ -23,9 +24,9 @@ def _parse(data: Any) -> tuple[Any, list[Problem]]:
         return data.model_dump(mode="json", exclude_none=True), []
     if isinstance(data, (bytes, bytearray)):
         data = data.decode("utf-8", errors="replace")
-    if isinstance(data, str) and not data.lstrip().startswith(("{", "[")):
-        if Path(data).is_file() or data.endswith(".json"):
-            data = Path(data)
+    if isinstance(data, str) and not data.lstrip().startswith(("{", "[")) and (
+            Path(data).is_file() or data.endswith(".json")):
+        data = Path(data)
     if isinstance(data, Path):
         try:
             data = data.read_text(encoding="utf-8")
@@ -124,10 +125,8 @@ def remember(obj: Any, **notes: Any) -> None:
         try:
             setattr(obj, f"_component_{key}", value)
         except (AttributeError, TypeError):
-            try:
+            with contextlib.suppress(TypeError):  # neither attributes nor weak references: not kept
                 _notes.setdefault(obj, {})[key] = value
-            except TypeError:
-                pass
 
 
 def recall(obj: Any, key: str, default: Any = None) -> Any:

@@ -79,5 +79,6 @@ def _data(event: Any) -> dict[str, Any]:
     if isinstance(data, dict):
         return data
     if hasattr(event, "dump"):
-        return event.dump()
+        dumped: dict[str, Any] = event.dump()
+        return dumped
     raise TypeError(f"cannot compare {type(event).__name__}: not an event")

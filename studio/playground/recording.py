@@ -16,6 +16,7 @@ from studio.runtime.models.base import ChatCompletionClient
 from studio.runtime.models.types import (
     CreateResult,
     LLMMessage,
+    ModelInfo,
     RequestUsage,
     ToolSchema,
 )
@@ -36,7 +37,7 @@ class RecordingClient(ChatCompletionClient):
         self.replies = replies
 
     @property
-    def model_info(self):  # type: ignore[override]
+    def model_info(self) -> ModelInfo:  # type: ignore[override]
         return self.inner.model_info
 
     def __getattr__(self, name: str) -> Any:

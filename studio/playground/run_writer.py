@@ -59,11 +59,13 @@ class RunWriter:
 
     async def event(self, run_id: int, seq: int, data: dict[str, Any]) -> RunEvent:
         """Store `data` as the run's event `seq`; returns the committed row (raises what storing raised)."""
-        return await self._queue(_Event(run_id, seq, data))
+        stored: RunEvent = await self._queue(_Event(run_id, seq, data))
+        return stored
 
     async def write(self, write: Callable[[Session], T]) -> T:
         """Run `write(db)` in the next batch's transaction; returns its result once committed."""
-        return await self._queue(write)
+        result: T = await self._queue(write)
+        return result
 
     def close(self) -> None:
         """Let the writer's thread go (after the runs have ended)."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=asyncio.Future[Any])
 
 
 class CancellationToken:
     def __init__(self) -> None:
         self._cancelled = False
-        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._callbacks: dict[int, Callable[[], object]] = {}
         self._keys = itertools.count()
 
     def cancel(self) -> None:
@@ -24,7 +27,7 @@ class CancellationToken:
     def is_cancelled(self) -> bool:
         return self._cancelled
 
-    def add_callback(self, callback: Callable[[], None]) -> int:
+    def add_callback(self, callback: Callable[[], object]) -> int:
         """Call `callback` on cancellation (now, if already cancelled); returns a key for `remove_callback`."""
         key = next(self._keys)
         if self._cancelled:
@@ -36,7 +39,7 @@ class CancellationToken:
     def remove_callback(self, key: int) -> None:
         self._callbacks.pop(key, None)
 
-    def link_future(self, future: asyncio.Future) -> asyncio.Future:
+    def link_future(self, future: _F) -> _F:
         """Cancel `future` when this token is cancelled, until the future is done; returns the future."""
         key = self.add_callback(future.cancel)
         future.add_done_callback(lambda _: self.remove_callback(key))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
-from typing import Annotated, Any, ClassVar, Self, Union
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -125,23 +125,24 @@ def slots_of(model: type[BaseModel]) -> tuple[Slot, ...]:
     return tuple(found)
 
 
-def tagged(choose: Callable[[Any], str], **members: Any) -> Any:
-    """A union whose branch `choose(value)` names, so errors come from that branch only."""
-    return _tagged(lambda value: TAG_PREFIX + choose(value), members)
+def branch(name: str) -> Tag:
+    """Marks one member of a `tagged` union: `Annotated[Kind, branch("name")]`."""
+    return Tag(TAG_PREFIX + name)
 
 
-def _tagged(tag: Callable[[Any], str], members: dict[str, Any]) -> Any:
-    branches = tuple(Annotated[kind, Tag(TAG_PREFIX + name)] for name, kind in members.items())
-    return Annotated[Union[branches], Discriminator(tag)]  # noqa: UP007
+def tagged(choose: Callable[[Any], str]) -> Discriminator:
+    """The metadata of a union whose member (each marked with `branch`) `choose(value)` names, so errors come
+    from that member only: `Annotated[Annotated[A, branch("a")] | Annotated[B, branch("b")], tagged(choose)]`."""
+    return Discriminator(lambda value: TAG_PREFIX + choose(value))
 
 
 def _text_or_other(value: Any) -> str:
     return TAG_PREFIX + "text" if isinstance(value, str) else TAG_PREFIX + "other"
 
 
-def text_or(other: Any) -> Any:
-    """`str | other`, tagged (one call per value: message contents are validated on every model call)."""
-    return _tagged(_text_or_other, {"text": str, "other": other})
+_Other = TypeVar("_Other")
+TextOr = Annotated[Annotated[str, branch("text")] | Annotated[_Other, branch("other")], Discriminator(_text_or_other)]
+"""`str | Other`, tagged (one call per value: message contents are validated on every model call)."""
 
 
 Built = Mapping[str, Any]
@@ -216,13 +217,14 @@ __all__ = [
     "SECRET_HEADERS",
     "Slot",
     "TAG_PREFIX",
+    "TextOr",
     "attrs",
     "autogen_required_fields",
+    "branch",
     "filled",
     "filled_fields",
     "plain",
     "slot",
     "slots_of",
     "tagged",
-    "text_or",
 ]

@@ -8,8 +8,8 @@ exactly the dict AutoGen's `message.dump()` gives, so traces, the database, SSE 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Annotated, Any, Literal, Union
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -22,7 +22,7 @@ def _new_id() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Image(BaseModel):
@@ -196,27 +196,16 @@ class ErrorEvent(BaseAgentEvent):
 
 
 ChatMessage = Annotated[
-    Union[TextMessage, StopMessage, HandoffMessage, ToolCallSummaryMessage, MultiModalMessage],
+    TextMessage | StopMessage | HandoffMessage | ToolCallSummaryMessage | MultiModalMessage,
     Field(discriminator="type"),
 ]
 AgentEvent = Annotated[
-    Union[
-        ToolCallRequestEvent,
-        ToolCallExecutionEvent,
-        UserInputRequestedEvent,
-        ModelClientStreamingChunkEvent,
-        ThoughtEvent,
-        SelectSpeakerEvent,
-        SelectorEvent,
-        CodeGenerationEvent,
-        CodeExecutionEvent,
-        ErrorEvent,
-    ],
+    ToolCallRequestEvent | ToolCallExecutionEvent | UserInputRequestedEvent | ModelClientStreamingChunkEvent | ThoughtEvent | SelectSpeakerEvent | SelectorEvent | CodeGenerationEvent | CodeExecutionEvent | ErrorEvent,
     Field(discriminator="type"),
 ]
 AnyMessage = BaseChatMessage | BaseAgentEvent
 
-_ANY_MESSAGE = TypeAdapter(Annotated[Union[ChatMessage, AgentEvent], Field(discriminator="type")])
+_ANY_MESSAGE = TypeAdapter(Annotated[ChatMessage | AgentEvent, Field(discriminator="type")])
 
 
 def load_message(data: dict[str, Any]) -> BaseChatMessage | BaseAgentEvent:

@@ -21,10 +21,11 @@ from studio.components import (
     load_component,
     validate_component,
 )
+from studio.http.json_input import join_path
 
 from .errors import TeamImportError
 from .gallery import template_tags
-from .team_files import join_path, label_of, mask_secrets, parse_json, secret_notices
+from .team_files import label_of, mask_secrets, parse_json, secret_notices
 
 GROUPS = {"teams": "team", "agents": "agent", "models": "model", "tools": "tool",
           "terminations": "termination", "workbenches": "workbench"}
@@ -89,7 +90,9 @@ def read_gallery_file(raw: bytes | str | dict[str, Any], *, max_bytes: int | Non
     if not items:
         raise TeamImportError([Problem("components", "this gallery file has no components")])
     name = document.get("name")
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
     return GalleryFile(
         name=" ".join(name.split())[:200] if isinstance(name, str) and name.strip() else "Imported gallery",
         url=document.get("url") or "",

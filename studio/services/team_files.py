@@ -19,7 +19,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from studio.components import (
     MASK,
@@ -57,6 +57,8 @@ class TeamDocument:
     where: str = ""
     """The JSON path of the team inside the file (`""` when the file is the team itself)."""
     notices: list[Problem] = field(default_factory=list)
+
+T = TypeVar("T")
 
 
 def parse_json(raw: bytes | str | dict[str, Any] | list[Any], *, max_bytes: int | None = None) -> Any:
@@ -140,7 +142,7 @@ def _unknown_root(problems: list[Problem], component: dict[str, Any]) -> list[Pr
     return [Problem(p.path, refused) if p.unsupported and not p.path else p for p in problems]
 
 
-def mask_secrets(document: Any) -> Any:
+def mask_secrets(document: T) -> T:
     """A copy of a document with every component's key (and secret header) replaced by the mask."""
     document = copy.deepcopy(document)
     for _, envelope in components_in(document):

@@ -115,7 +115,8 @@ def export_component(component: dict[str, Any]) -> dict[str, Any]:
     """A component as it leaves the studio, whichever way (a download, a script, the CLI, the gallery, a
     replay test): in canonical form (`studio.components.canonical_form`: every field AutoGen's loader
     requires filled in; what it cannot read kept as written), keys masked."""
-    return mask_secrets(canonical_form(component))
+    exported: dict[str, Any] = mask_secrets(canonical_form(component))
+    return exported
 
 
 def export_filename(team: Team) -> str:

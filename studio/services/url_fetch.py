@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import json
@@ -165,10 +166,8 @@ def _connection(scheme: str, host: str, port: int, addresses: list[str], deadlin
 def _shut(connection: http.client.HTTPConnection) -> None:
     sock = connection.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 __all__ = ["MAX_AT_ONCE", "MAX_REDIRECTS", "PRIVATE_SETTING", "check_address", "fetch_json", "is_public"]

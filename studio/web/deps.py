@@ -19,11 +19,12 @@ from studio.store import session as store_session
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_engine(request: Request) -> Engine:
-    engine = getattr(request.app.state, "engine", None)
+    engine: Engine | None = getattr(request.app.state, "engine", None)
     if engine is None:
         raise RuntimeError("The app has not started: run it under uvicorn, or use `with TestClient(app):`")
     return engine
@@ -37,7 +38,8 @@ def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
 
 def get_runs(request: Request) -> RunManager:
     """The app's run manager (started with the app: see `app._lifespan`)."""
-    return request.app.state.runs
+    runs: RunManager = request.app.state.runs
+    return runs
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -122,7 +122,7 @@ def is_https(scope: Scope, trust_proxy_headers: bool) -> bool:
         return True
     if not trust_proxy_headers:
         return False
-    forwarded = dict(scope.get("headers") or []).get(b"x-forwarded-proto", b"")
+    forwarded: bytes = dict(scope.get("headers") or []).get(b"x-forwarded-proto", b"")
     return forwarded.split(b",")[0].strip().lower() == b"https"
 
 

@@ -92,8 +92,3 @@ class AxeScan:
             version = AXE_JS.name.removeprefix("axe-core-").removesuffix(".min.js")
             pytest.fail(f"axe-core {version} found violations:\n"
                         + "\n".join(self.failures), pytrace=False)
-
-
-@pytest.fixture
-def axe() -> AxeScan:
-    return AxeScan()

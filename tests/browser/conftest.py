@@ -22,6 +22,8 @@ import pytest
 
 from tests.support.waits import wait_until
 
+from .axe import AxeScan
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -112,3 +114,9 @@ def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> str:
             return None
 
     return wait_until(answering, message=lambda: f"studio ui did not answer:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def axe() -> AxeScan:
+    """Collects axe-core scans of page states (`axe.check(page, state)`); fails the test on any violation."""
+    return AxeScan()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .axe import AxeScan, axe  # noqa: F401  (the fixture)
+from .axe import AxeScan
 from .shots import shoot
 from .test_builder_focus import _library_button
 

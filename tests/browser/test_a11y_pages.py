@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.services.helpers import invalid_team, writer_critic
 
-from .axe import AxeScan, axe  # noqa: F401  (the fixture)
+from .axe import AxeScan
 from .conftest import running_studio
 from .shots import shoot
 

@@ -13,7 +13,7 @@ from tests.services.helpers import writer_critic
 from tests.support.openai_server import OpenAIServer
 from tests.support.playground_teams import asking_team, loopback_team
 
-from .axe import AxeScan, axe  # noqa: F401  (the fixture)
+from .axe import AxeScan
 from .shots import shoot
 from .test_playground import RUN_TIMEOUT_MS, _last_run, _open_session, _run, _status, _team
 

@@ -369,7 +369,7 @@ def format_items(items: list[tuple[Any, ...]]) -> str:
 
 
 def first_difference(a: list[Any], b: list[Any]) -> int | None:
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y:
             return i
     return None if len(a) == len(b) else min(len(a), len(b))

@@ -192,7 +192,7 @@ async def test_model_inputs(name: str) -> None:
         if len(st[path]) != len(ag[path]):
             pytest.fail(f"{name}: model {path!r} was called {len(ag[path])} times in AutoGen, "
                         f"{len(st[path])} in Studio", pytrace=False)
-        for i, (a, b) in enumerate(zip(ag[path], st[path])):
+        for i, (a, b) in enumerate(zip(ag[path], st[path], strict=True)):
             for key in ("messages", "tools", "json_output"):
                 if a[key] != b[key]:
                     lines = [f"{name}: call #{i + 1} to model {path!r} differs in {key}"]
@@ -208,7 +208,7 @@ async def test_to_text(name: str) -> None:
     """Every yielded item's to_text() (what text terminations and displays read) is the same."""
     ag = await _runs("autogen", name)
     st = await _runs("studio", name)
-    for a, b in zip(ag, st):
+    for a, b in zip(ag, st, strict=True):
         if a.error is not None:
             continue  # compared by the run tests
         if a.texts != b.texts:
@@ -221,7 +221,7 @@ async def test_message_dumps(name: str) -> None:
     values, ids and timestamps aside."""
     ag = await _runs("autogen", name)
     st = await _runs("studio", name)
-    for a, b in zip(ag, st):
+    for a, b in zip(ag, st, strict=True):
         if a.error is not None:
             continue  # compared by the run tests
         if a.dumps != b.dumps:

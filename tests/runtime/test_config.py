@@ -3,7 +3,7 @@ runtime class from its config model (`Configurable`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from pydantic import Field, ValidationError
@@ -13,13 +13,14 @@ from studio.runtime.config import (
     ConfigModel,
     Configurable,
     Slot,
+    TextOr,
     autogen_required_fields,
+    branch,
     filled,
     filled_fields,
     slot,
     slots_of,
     tagged,
-    text_or,
 )
 
 
@@ -52,8 +53,9 @@ def test_slots_name_the_fields_holding_components() -> None:
 
 def test_a_tagged_union_reports_errors_of_the_branch_it_chose_only() -> None:
     class Stop(ConfigModel):
-        stop: tagged(lambda v: "text" if isinstance(v, str) else "list", text=str, list=list[str])
-        content: text_or(list[int]) = ""
+        stop: Annotated[Annotated[str, branch("text")] | Annotated[list[str], branch("list")],
+                        tagged(lambda v: "text" if isinstance(v, str) else "list")]
+        content: TextOr[list[int]] = ""
 
     assert Stop.model_validate({"stop": ["a"], "content": [1]}).stop == ["a"]
     with pytest.raises(ValidationError) as raised:

@@ -49,10 +49,10 @@ def test_fetch_gallery_refuses_loopback_and_private_addresses_unless_allowed(htt
 
 
 def test_a_redirect_to_a_private_address_is_refused() -> None:
-    with file_server({}, redirects={"/go": "http://127.0.0.1:1/inside.json"}) as url:
-        # an allowed first hop (as a public host would be) redirecting inside is checked again
-        with pytest.raises(GalleryFetchError, match="on this machine or a private network"):
-            _fetch_with_first_hop_allowed(f"{url}/go")
+    # an allowed first hop (as a public host would be) redirecting inside is checked again
+    with (file_server({}, redirects={"/go": "http://127.0.0.1:1/inside.json"}) as url,
+          pytest.raises(GalleryFetchError, match="on this machine or a private network")):
+        _fetch_with_first_hop_allowed(f"{url}/go")
     with file_server({"/g.json": (200, b"{}")}, redirects={"/go": "/g.json"}) as url:
         assert galleries.fetch_gallery(f"{url}/go", allow_private=True) == b"{}"
 
@@ -91,6 +91,6 @@ def test_downloads_at_once_are_bounded(http_server: str, monkeypatch: pytest.Mon
 
 
 def test_a_body_over_the_limit_without_a_length_is_cut_off() -> None:
-    with file_server({"/big.json": (200, b"[" + b"1," * 50_000 + b"1]")}, unsized=frozenset({"/big.json"})) as url:
-        with pytest.raises(PayloadTooLargeError, match="too large"):
-            galleries.fetch_gallery(f"{url}/big.json", max_bytes=10_000, allow_private=True)
+    with (file_server({"/big.json": (200, b"[" + b"1," * 50_000 + b"1]")}, unsized=frozenset({"/big.json"})) as url,
+          pytest.raises(PayloadTooLargeError, match="too large")):
+        galleries.fetch_gallery(f"{url}/big.json", max_bytes=10_000, allow_private=True)

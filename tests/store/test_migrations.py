@@ -51,7 +51,7 @@ def test_migrate_creates_every_table_from_empty(blank_engine: Engine) -> None:
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
     assert current_revision(blank_engine) == head_revision() == "0009_conversation"
-    assert TABLES <= table_names(blank_engine)
+    assert table_names(blank_engine) >= TABLES
     migrate(blank_engine)  # a second start is a no-op
     assert current_revision(blank_engine) == head_revision()
 

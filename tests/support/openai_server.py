@@ -24,6 +24,7 @@ Azure's `/openai/deployments/{d}/chat/completions` are served.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -243,10 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         behaviour = self.owner._next()
         model = body.get("model", "unknown") if isinstance(body, dict) else "unknown"
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up: nothing to do
             self._serve(behaviour, model)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout or cancellation): nothing to do
 
     def _record(self, body: Any) -> None:
         parts = urlsplit(self.path)

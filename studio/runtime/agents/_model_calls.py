@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import TypedDict
 
 from ..cancellation import CancellationToken
 from ..messages import (
@@ -25,6 +26,14 @@ from ..models.types import (
 )
 
 
+class _CreateArgs(TypedDict, total=False):
+    """The keyword arguments of a model call; left out, a client's default applies."""
+
+    cancellation_token: CancellationToken
+    tools: Sequence[ToolSchema]
+    tool_choice: str
+
+
 async def call_model(
     client: ChatCompletionClient,
     messages: Sequence[LLMMessage],
@@ -43,7 +52,7 @@ async def call_model(
     """
     if may_have_images:
         messages = compatible_messages(client, messages)
-    kwargs = {"cancellation_token": cancellation_token}
+    kwargs: _CreateArgs = {"cancellation_token": cancellation_token}
     if tools:
         kwargs["tools"] = tools
     if tool_choice != "auto":

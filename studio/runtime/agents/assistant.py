@@ -193,6 +193,8 @@ class AssistantAgent(BaseChatAgent):
 
     @classmethod
     def _from_config(cls, config: _AssistantAgentBase, built: Built) -> AssistantAgent:
+        # `filled` fields: a null took the default when the config was validated.
+        assert config.description is not None and config.tool_call_summary_format is not None
         return cls(
             config.name, built["model_client"], tools=built["tools"] or None,
             workbench=config.workbenches(built["workbench"]), handoffs=config.handoffs or None,

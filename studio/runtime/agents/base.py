@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 
 from ..cancellation import CancellationToken
 from ..config import Configurable
@@ -48,7 +48,7 @@ class BaseChatAgent(Configurable, ABC):
 
     async def run_stream(
         self, *, task: str | BaseChatMessage, cancellation_token: CancellationToken | None = None
-    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | TaskResult]:
+    ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | TaskResult, None]:
         """Run this agent alone on a task: the task message, the agent's events and reply, then the result."""
         message = TextMessage(content=task, source="user") if isinstance(task, str) else task
         output: list[BaseAgentEvent | BaseChatMessage] = [message]

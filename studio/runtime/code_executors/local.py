@@ -11,6 +11,7 @@ code 125), and its output is capped at `limits.max_output_bytes` (the rest is di
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sys
@@ -142,7 +143,7 @@ class LocalCommandLineCodeExecutor(Configurable):
         self._uid = isolation.take_uid()  # every block runs as one user, so it may change what earlier ones wrote
         weakref.finalize(self, isolation.give_uid, self._uid)
         self._temp_dir: str | None = None
-        self._cleanup: weakref.finalize | None = None
+        self._cleanup: weakref.finalize[..., LocalCommandLineCodeExecutor] | None = None
         if self.work_dir is not None:
             Path(self.work_dir).mkdir(exist_ok=True)
 
@@ -195,10 +196,8 @@ class LocalCommandLineCodeExecutor(Configurable):
         finally:
             if self.cleanup_temp_files:
                 for file in files:
-                    try:
+                    with contextlib.suppress(OSError):
                         file.unlink(missing_ok=True)
-                    except OSError:
-                        pass
         return CodeResult(exit_code=exit_code, output=logs, code_file=str(files[0]) if files else None)
 
     async def _run(self, command: list[str], work_dir: Path, token: CancellationToken) -> tuple[int, str]:

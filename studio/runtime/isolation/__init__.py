@@ -533,7 +533,7 @@ async def run(
     timed_out = cancelled = False
     try:
         await asyncio.wait_for(asyncio.shield(reading), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         timed_out = True
     except asyncio.CancelledError:
         if token is None or not token.is_cancelled():

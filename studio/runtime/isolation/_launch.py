@@ -7,16 +7,21 @@ and must drop to that user), "parent" (a pid the launcher must be the child of, 
 then asks to die with it)}.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import resource
 import sys
+from typing import Any
+
+Config = dict[str, Any]  # the launcher's config, decoded from JSON
 
 _LIMITS = (("as", resource.RLIMIT_AS), ("nproc", resource.RLIMIT_NPROC), ("nofile", resource.RLIMIT_NOFILE),
            ("fsize", resource.RLIMIT_FSIZE))
 
 
-def _lower(kind, value):
+def _lower(kind: int, value: int) -> None:
     """Lower both soft and hard limits (never above the current hard limit)."""
     _, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
@@ -24,7 +29,7 @@ def _lower(kind, value):
     resource.setrlimit(kind, (value, value))
 
 
-def apply(cfg):
+def apply(cfg: Config) -> None:
     _lower(resource.RLIMIT_CORE, 0)
     for name, kind in _LIMITS:
         if cfg.get(name):
@@ -48,8 +53,8 @@ def apply(cfg):
             os._exit(0)
 
 
-def main():
-    cfg = json.loads(sys.argv[1])
+def main() -> None:
+    cfg: Config = json.loads(sys.argv[1])
     argv = sys.argv[2:]
     try:
         apply(cfg)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 
-from ..config import SECRET_FIELDS, Component, ConfigModel, slot, tagged
+from ..config import SECRET_FIELDS, Component, ConfigModel, branch, slot, tagged
 from .base import ModelClientError
 from .types import (
     AssistantMessage,
@@ -90,6 +90,11 @@ class StreamOptionsConfig(ConfigModel):
     include_usage: bool
 
 
+_Stop = Annotated[Annotated[str, branch("text")] | Annotated[list[str], branch("list")],
+                  tagged(lambda v: "text" if isinstance(v, str) else "list")]
+"""A create call's `stop`: one text or a list of texts."""
+
+
 class CreateArgs(ConfigModel):
     """The request arguments both OpenAI clients accept (AutoGen's CreateArgumentsConfigModel)."""
 
@@ -105,7 +110,7 @@ class CreateArgs(ConfigModel):
     response_format: dict[str, Any] | None = Field(None, description="Ask for JSON output, as a JSON object such as "
                                                    "{\"type\": \"json_object\"}.")
     seed: int | None = Field(None, description="Ask the server for repeatable sampling with this seed (best effort).")
-    stop: tagged(lambda v: "text" if isinstance(v, str) else "list", text=str, list=list[str]) | None = Field(
+    stop: _Stop | None = Field(
         None, description="Text (or a JSON list of texts) at which the model stops writing.")
     temperature: float | None = Field(None, description="Randomness of the replies, from 0 (focused, repeatable) to "
                                       "2 (varied). Empty: the server's default.")

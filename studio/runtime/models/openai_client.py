@@ -21,7 +21,7 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import SecretStr, ValidationError
 
@@ -60,7 +60,7 @@ DEFAULT_MAX_RETRIES = 2  # the openai package's own default
 LOCAL_PLACEHOLDER_KEY = "placeholder"  # local OpenAI-compatible servers (Ollama, ...) ignore the key
 _KEYLIKE_RE = re.compile(r"\bsk-[A-Za-z0-9_*\-]{6,}")
 T = TypeVar("T")
-_CREATE_ARGS = frozenset(oai.CreateArgs.model_fields)
+_CREATE_ARGS = set(oai.CreateArgs.model_fields)
 _NOT_EXTRA = frozenset({"self", "messages", "stream", "n", "functions", "function_call", "tools", "tool_choice"})
 
 
@@ -73,10 +73,10 @@ def _shared_ssl_context() -> ssl.SSLContext:
 
 def _new_ssl_context() -> ssl.SSLContext:
     try:  # the `openai` package's own HTTP library: httpx2 in openai 3, httpx before
-        import httpx2 as http
+        from httpx2 import create_ssl_context
     except ImportError:
-        import httpx as http
-    return http.create_ssl_context()
+        from httpx import create_ssl_context
+    return create_ssl_context()
 
 
 def _http_client() -> Any:
@@ -114,7 +114,7 @@ def _attempts(err: openai.APIError) -> int:
 class OpenAIChatCompletionClient(ChatCompletionClient):
     """Chat completions on OpenAI or any OpenAI-compatible server (`base_url`)."""
 
-    component_config_schema: type[BaseClientConfig] = OpenAIClientConfig
+    component_config_schema: ClassVar[type[BaseClientConfig]] = OpenAIClientConfig
     _key_env = "OPENAI_API_KEY"
     _provider = "OpenAI"
 
@@ -155,7 +155,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         return cls(**kwargs)
 
     def _to_config(self, dump: Dump) -> dict[str, Any]:
-        return plain(dict(self.config))
+        config: dict[str, Any] = plain(dict(self.config))
+        return config
 
     def _with_environment(self, config: dict[str, Any]) -> dict[str, Any]:
         """The config to validate: what the `openai` client would read from the environment filled in."""
@@ -166,10 +167,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         if settings.model_info is not None and settings.model_capabilities is not None:
             raise ValueError("model_info and model_capabilities are mutually exclusive")
         if settings.model_info is not None:
-            info = settings.model_info.model_dump(exclude_unset=True, exclude_none=True)  # as given
-            return ModelInfo(**info)  # type: ignore[typeddict-item]
+            # ModelInfoConfig's fields are ModelInfo's keys.
+            return cast(ModelInfo, settings.model_info.model_dump(exclude_unset=True, exclude_none=True))  # as given
         if settings.model_capabilities is not None:  # deprecated AutoGen field
-            return ModelInfo(**settings.model_capabilities.model_dump(), family="unknown")  # type: ignore[typeddict-item]
+            return cast(ModelInfo, {**settings.model_capabilities.model_dump(), "family": "unknown"})
         return oai.known_model_info(settings.model) or default_model_info()
 
     # -- the openai client ---------------------------------------------------------------------
@@ -325,7 +326,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient):
         content: str | list[FunctionCall]
         if calls:
             thought = message.content or None
-            functions = [(c.id, c.function) for c in calls]  # type: ignore[union-attr]
+            functions = [(c.id, c.function) for c in calls]
             content = [FunctionCall(id=i, name=oai.tool_call_name(f.name), arguments=f.arguments) for i, f in functions]
             reason: FinishReason = "function_calls"
         else:

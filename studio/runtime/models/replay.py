@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from ..cancellation import CancellationToken
-from ..config import Built, ConfigModel, filled, text_or
+from ..config import Built, ConfigModel, TextOr, filled
 from .base import ChatCompletionClient, ModelClientError
 from .types import CreateResult, LLMMessage, ModelInfo, ModelInfoConfig, RequestUsage, ToolSchema
 
@@ -33,7 +33,7 @@ def _count_words(messages: str | Sequence[LLMMessage]) -> tuple[list[str], int]:
     if isinstance(messages, str):
         words = messages.split()
         return words, len(words)
-    words: list[str] = []
+    words = []
     for message in messages:
         content = getattr(message, "content", None)
         if isinstance(content, str):
@@ -60,7 +60,7 @@ class _PromptWordCounter:
     def count(self, messages: Sequence[LLMMessage]) -> int:
         n = self._length
         probes = (0, n // 2, n - 1) if n else ()
-        if n and len(messages) >= n and all(messages[i] is p for i, p in zip(probes, self._probes)):
+        if n and len(messages) >= n and all(messages[i] is p for i, p in zip(probes, self._probes, strict=False)):
             total = self._total + _count_words(messages[n:])[1]
         else:
             total = _count_words(messages)[1]
@@ -90,7 +90,7 @@ DEFAULT_MODEL_INFO: dict[str, Any] = {"vision": False, "function_calling": False
 class ReplayClientConfig(ConfigModel):
     """Replies used in order: each a string or a full result."""
 
-    chat_completions: list[text_or(CreateResult)] = Field(
+    chat_completions: list[TextOr[CreateResult]] = Field(
         description="The scripted replies, used in order: each a string, or a result object with tool calls. "
         "Edit as a JSON list.")
     model_info: ModelInfoConfig | None = filled(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
-from ..config import ConfigModel, filled, tagged, text_or
+from ..config import ConfigModel, TextOr, branch, filled, tagged
 
 
 class FunctionCall(BaseModel):
@@ -25,13 +25,13 @@ class SystemMessage(BaseModel):
 class UserMessage(BaseModel):
     """Content is text, or a list of text parts and images (`{"type": "image", "data": <base64>, ...}`)."""
 
-    content: text_or(list[Any])
+    content: TextOr[list[Any]]
     source: str
     type: Literal["UserMessage"] = "UserMessage"
 
 
 class AssistantMessage(BaseModel):
-    content: text_or(list[FunctionCall])
+    content: TextOr[list[FunctionCall]]
     thought: str | None = None
     source: str
     type: Literal["AssistantMessage"] = "AssistantMessage"
@@ -57,13 +57,13 @@ def _message_type(value: Any) -> str:
     return kind if isinstance(kind, str) else "missing"
 
 
-TaggedLLMMessage = tagged(
-    _message_type,
-    SystemMessage=SystemMessage,
-    UserMessage=UserMessage,
-    AssistantMessage=AssistantMessage,
-    FunctionExecutionResultMessage=FunctionExecutionResultMessage,
-)
+TaggedLLMMessage = Annotated[
+    Annotated[SystemMessage, branch("SystemMessage")]
+    | Annotated[UserMessage, branch("UserMessage")]
+    | Annotated[AssistantMessage, branch("AssistantMessage")]
+    | Annotated[FunctionExecutionResultMessage, branch("FunctionExecutionResultMessage")],
+    tagged(_message_type),
+]
 """`LLMMessage` as a config field reads it: the branch its `type` names, so errors come from that one."""
 
 
@@ -79,7 +79,7 @@ class CreateResult(ConfigModel):
     """A model's complete reply: text, or a list of tool calls. AutoGen requires `usage` and `cached`."""
 
     finish_reason: FinishReason
-    content: text_or(list[FunctionCall])
+    content: TextOr[list[FunctionCall]]
     usage: RequestUsage = filled(RequestUsage(), autogen_required=True)
     cached: bool = filled(False, autogen_required=True)
     logprobs: list[Any] | None = None

@@ -4,6 +4,7 @@ from .base import CANCELLED_REASON, BaseGroupChat
 from .graph_flow import GRAPH_COMPLETE, DiGraph, DiGraphEdge, DiGraphNode, GraphFlow
 from .round_robin import RoundRobinGroupChat
 from .selector import DEFAULT_SELECTOR_PROMPT, SelectorGroupChat
+from .stop import Stop
 from .swarm import Swarm
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "GraphFlow",
     "RoundRobinGroupChat",
     "SelectorGroupChat",
+    "Stop",
     "Swarm",
 ]

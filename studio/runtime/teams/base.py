@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -31,8 +31,10 @@ from ..messages import (
     TaskResult,
     TextMessage,
 )
+from .stop import Stop
 
 AnyMessage = BaseAgentEvent | BaseChatMessage
+_T = TypeVar("_T")
 CANCELLED_REASON = "Run cancelled."
 
 # The descriptions (the Builder's help texts) of the config fields teams share.
@@ -63,7 +65,7 @@ class _TurnDone:
 
     __slots__ = ("speaker", "delta", "error")
 
-    def __init__(self, speaker: str, delta: list[Any] | None = None, error: BaseException | None = None) -> None:
+    def __init__(self, speaker: str, delta: list[AnyMessage] | None = None, error: BaseException | None = None) -> None:
         self.speaker = speaker
         self.delta = delta or []
         self.error = error
@@ -75,6 +77,9 @@ class BaseGroupChat(Configurable, ABC):
     DEFAULT_NAME = "GroupChat"
     DEFAULT_DESCRIPTION = "A team of agents."
     MANAGER_NAME = "GroupChatManager"
+
+    name: str
+    description: str
 
     def __init__(
         self,
@@ -123,11 +128,11 @@ class BaseGroupChat(Configurable, ABC):
     async def reset_state(self) -> None:
         """Forget the speaker-selection state."""
 
-    def completion_reason(self) -> str | None:
-        """A stop reason when the team has nothing left to do (a finished graph), checked after each turn."""
+    def completion(self) -> Stop | None:
+        """A stop when the team has nothing left to do (a finished graph), checked after each turn."""
         return None
 
-    def pending_events(self) -> list[AnyMessage]:
+    def pending_events(self) -> Sequence[AnyMessage]:
         """Team events produced while selecting speakers (shown when `emit_team_events` is on)."""
         return []
 
@@ -137,7 +142,7 @@ class BaseGroupChat(Configurable, ABC):
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
         cancellation_token: CancellationToken | None = None,
     ) -> TaskResult:
-        result: Any = None
+        result: AnyMessage | TaskResult | None = None
         async for item in self.run_stream(task=task, cancellation_token=cancellation_token):
             result = item
         assert isinstance(result, TaskResult)
@@ -146,7 +151,7 @@ class BaseGroupChat(Configurable, ABC):
     async def run_stream(
         self, *, task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
         cancellation_token: CancellationToken | None = None, output_task_messages: bool = True,
-    ) -> AsyncIterator[AnyMessage | TaskResult]:
+    ) -> AsyncGenerator[AnyMessage | TaskResult, None]:
         """Yield every message and event as it happens, then the TaskResult. Calling again continues.
 
         `output_task_messages=False` leaves the task out of the stream and the result (a nested team's turn).
@@ -159,8 +164,8 @@ class BaseGroupChat(Configurable, ABC):
         output: list[AnyMessage] = []
         try:
             async for item in self._run(messages, token, output_task_messages):
-                if isinstance(item, str):
-                    yield TaskResult(messages=output, stop_reason=item)
+                if isinstance(item, Stop):
+                    yield TaskResult(messages=output, stop_reason=item.reason)
                     return
                 if not isinstance(item, ModelClientStreamingChunkEvent):
                     output.append(item)
@@ -172,16 +177,16 @@ class BaseGroupChat(Configurable, ABC):
 
     async def _run(
         self, messages: list[BaseChatMessage] | None, token: CancellationToken, output_task_messages: bool
-    ) -> AsyncIterator[Any]:
-        """Yield messages and events; the last item is the stop reason (a str)."""
+    ) -> AsyncIterator[AnyMessage | Stop]:
+        """Yield messages and events; the last item is the Stop."""
         if self.termination_condition is not None and self.termination_condition.terminated:
-            yield "The group chat has already terminated."
+            yield Stop("The group chat has already terminated.")
             return
         try:
             await self.validate_start(messages)
         except ValueError as e:
-            for item in _failure(self.MANAGER_NAME, e):
-                yield item
+            for ending in _failure(self.MANAGER_NAME, e):
+                yield ending
             return
         if messages:
             if output_task_messages:
@@ -190,25 +195,25 @@ class BaseGroupChat(Configurable, ABC):
             self._publish(messages, speaker=None)
             self._thread.extend(messages)
             await self.on_messages(messages)
-            reason = await self._check_termination(messages, count_turn=False)
-            if reason is not None:
-                yield reason
+            stop = await self._check_termination(messages, count_turn=False)
+            if stop is not None:
+                yield stop
                 return
 
         while True:
             if token.is_cancelled():
-                yield CANCELLED_REASON
+                yield Stop(CANCELLED_REASON)
                 return
             try:
                 speakers = await _cancellable(self.select_speakers(), token)
             except asyncio.CancelledError:
                 if token.is_cancelled():
-                    yield CANCELLED_REASON
+                    yield Stop(CANCELLED_REASON)
                     return
                 raise
             except Exception as e:
-                for item in _failure(self.MANAGER_NAME, e):
-                    yield item
+                for ending in _failure(self.MANAGER_NAME, e):
+                    yield ending
                 return
             for event in self.pending_events():
                 yield event
@@ -220,7 +225,7 @@ class BaseGroupChat(Configurable, ABC):
                 if isinstance(item, _TurnDone):
                     if item.error is not None:
                         if isinstance(item.error, asyncio.CancelledError):
-                            yield CANCELLED_REASON
+                            yield Stop(CANCELLED_REASON)
                         else:
                             for failure in _failure(item.speaker, item.error, prefix=f"{item.speaker}: "):
                                 yield failure
@@ -231,14 +236,14 @@ class BaseGroupChat(Configurable, ABC):
                     await self.on_messages(delta)
                 else:
                     yield item
-            reason = await self._check_termination(delta, count_turn=True)
-            if reason is not None:
-                yield reason
+            stop = await self._check_termination(delta, count_turn=True)
+            if stop is not None:
+                yield stop
                 return
 
-    async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[Any]:
+    async def _run_turn(self, speakers: list[str], token: CancellationToken) -> AsyncIterator[AnyMessage | _TurnDone]:
         """Run the speakers concurrently; yield their events in the order they happen, then one _TurnDone each."""
-        queue: asyncio.Queue[Any] = asyncio.Queue()
+        queue: asyncio.Queue[AnyMessage | _TurnDone] = asyncio.Queue()
         tasks = [asyncio.create_task(self._speak(name, queue, token)) for name in speakers]
         for task in tasks:
             token.link_future(task)
@@ -266,7 +271,7 @@ class BaseGroupChat(Configurable, ABC):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _speak(self, name: str, queue: asyncio.Queue[Any], token: CancellationToken) -> None:
+    async def _speak(self, name: str, queue: asyncio.Queue[AnyMessage | _TurnDone], token: CancellationToken) -> None:
         """Run one participant's turn, putting its events on the queue and then a _TurnDone.
 
         An agent's turn counts its inner events and its reply; a nested team's counts its whole result.
@@ -274,21 +279,22 @@ class BaseGroupChat(Configurable, ABC):
         participant = self._by_name[name]
         unseen, self._unseen[name] = self._unseen[name], []
         try:
-            delta: list[Any] | None = None
+            delta: list[AnyMessage] | None = None
             if isinstance(participant, BaseGroupChat):
-                stream = participant.run_stream(task=unseen or None, cancellation_token=token, output_task_messages=False)
+                stream = participant.run_stream(task=unseen or None, cancellation_token=token,
+                                                output_task_messages=False)
                 async for item in stream:
                     if isinstance(item, TaskResult):
                         delta = item.messages
                     else:
                         queue.put_nowait(item)
             else:
-                async for item in participant.on_messages_stream(unseen, token):
-                    if isinstance(item, Response):
-                        delta = [*item.inner_messages, item.chat_message]
-                        queue.put_nowait(item.chat_message)
+                async for event in participant.on_messages_stream(unseen, token):
+                    if isinstance(event, Response):
+                        delta = [*event.inner_messages, event.chat_message]
+                        queue.put_nowait(event.chat_message)
                     else:
-                        queue.put_nowait(item)
+                        queue.put_nowait(event)
             if delta is None:
                 raise RuntimeError(f"Participant {name} did not produce a final response.")
             queue.put_nowait(_TurnDone(name, delta=delta))
@@ -303,22 +309,22 @@ class BaseGroupChat(Configurable, ABC):
             if name != speaker:
                 unseen.extend(messages)
 
-    async def _check_termination(self, delta: Sequence[AnyMessage], count_turn: bool) -> str | None:
-        """Return the stop reason if the run must stop now (and reset the counters for the next run)."""
-        completed = self.completion_reason()
+    async def _check_termination(self, delta: Sequence[AnyMessage], count_turn: bool) -> Stop | None:
+        """Return the Stop if the run must stop now (and reset the counters for the next run)."""
+        completed = self.completion()
         if completed is not None:
             await self._reset_run_counters()
             return completed
         if self.termination_condition is not None:
-            stop = await self.termination_condition(delta)
-            if stop is not None:
+            stop_message = await self.termination_condition(delta)
+            if stop_message is not None:
                 await self._reset_run_counters()
-                return stop.content
+                return Stop(stop_message.content)
         if count_turn:
             self._turn += 1
         if self.max_turns is not None and self._turn >= self.max_turns:
             await self._reset_run_counters()
-            return f"Maximum number of turns {self.max_turns} reached."
+            return Stop(f"Maximum number of turns {self.max_turns} reached.")
         return None
 
     async def _reset_run_counters(self) -> None:
@@ -365,16 +371,16 @@ def _task_messages(task: str | BaseChatMessage | Sequence[BaseChatMessage] | Non
     return messages
 
 
-async def _cancellable(coro: Any, token: CancellationToken) -> Any:
+async def _cancellable(coro: Coroutine[Any, Any, _T], token: CancellationToken) -> _T:
     task = asyncio.ensure_future(coro)
     token.link_future(task)
     return await task
 
 
-def _failure(source: str, error: BaseException, prefix: str = "") -> tuple[ErrorEvent, str]:
-    """What a failed run ends with: an ErrorEvent for the trace, then the stop reason."""
+def _failure(source: str, error: BaseException, prefix: str = "") -> tuple[ErrorEvent, Stop]:
+    """What a failed run ends with: an ErrorEvent for the trace, then the Stop."""
     text = prefix + (str(error).strip() or type(error).__name__)
-    return ErrorEvent(content=text, error_type=type(error).__name__, source=source), f"Error: {text}"
+    return ErrorEvent(content=text, error_type=type(error).__name__, source=source), Stop(f"Error: {text}")
 
 
 __all__ = ["BaseGroupChat", "CANCELLED_REASON"]

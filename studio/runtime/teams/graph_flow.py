@@ -19,6 +19,7 @@ from ..conditions import TerminationCondition
 from ..config import Component, filled, slot
 from ..messages import BaseAgentEvent, BaseChatMessage
 from .base import DESCRIPTION_HELP, NAME_HELP, PARTICIPANTS_HELP, BaseGroupChat, TeamConfig
+from .stop import Stop
 
 GRAPH_COMPLETE = "Digraph execution is complete"
 Activation = Literal["all", "any"]
@@ -211,11 +212,11 @@ class GraphFlow(BaseGroupChat):
                     self._remaining[speaker][group] = self._initial_counts[speaker][group]
         return speakers
 
-    def completion_reason(self) -> str | None:
+    def completion(self) -> Stop | None:
         if self._ready:
             return None
         self._reset_execution()
-        return GRAPH_COMPLETE
+        return Stop(GRAPH_COMPLETE)
 
     async def reset_state(self) -> None:
         self._reset_execution()

@@ -122,13 +122,14 @@ class SelectorGroupChat(BaseGroupChat):
         if not self.model_client_streaming:
             result = await self.model_client.create(messages)
         else:
-            result = None
+            streamed: CreateResult | None = None
             async for chunk in self.model_client.create_stream(messages):
                 if isinstance(chunk, CreateResult):
-                    result = chunk
+                    streamed = chunk
                 elif self.emit_team_events:
                     self._events.append(ModelClientStreamingChunkEvent(content=chunk, source=self.MANAGER_NAME))
-            assert result is not None
+            assert streamed is not None
+            result = streamed
             if self.emit_team_events and isinstance(result.content, str):
                 self._events.append(SelectorEvent(content=result.content, source=self.MANAGER_NAME))
         if not isinstance(result.content, str):

@@ -12,8 +12,12 @@ The real stdin/stdout are moved to private descriptors so that user `print`/`inp
 (prints go to the worker's stderr, which the parent points at /dev/null).
 """
 
+from __future__ import annotations
+
 import builtins
+import contextlib
 import inspect
+import io
 import json
 import math
 import os
@@ -21,28 +25,54 @@ import resource
 import sys
 import types
 import typing
+from collections.abc import Callable, Coroutine
+from typing import IO, Any, NotRequired, TypedDict
+
+if typing.TYPE_CHECKING:
+    import asyncio
+
+ImportSpec = str | dict[str, Any]  # AutoGen's global_imports entry, as JSON
+Converter = Callable[[Any], Any]
+Reply = dict[str, Any]
+
+
+class _Code(TypedDict):
+    src: str
+    fn: str
+    imp: list[ImportSpec]
+
+
+class _Request(TypedDict):
+    k: str
+    a: NotRequired[dict[str, Any] | None]
+    c: NotRequired[float | None]
+    code: NotRequired[_Code]
+
+
+# A loaded tool: (function, is_async, wants_token, converters by parameter name).
+_Entry = tuple[Callable[..., Any], bool, bool, dict[str, Converter]]
 
 _CACHE_SIZE = 64
-_cache: dict = {}  # key -> (function, is_async, wants_token)
-_loop = None
+_cache: dict[str, _Entry] = {}  # by cache key
+_loop: asyncio.AbstractEventLoop | None = None
 
 
 class _Token:
     """Stand-in for CancellationToken inside the worker: the parent kills the worker to cancel."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._cancelled = False
 
-    def cancel(self):
+    def cancel(self) -> None:
         self._cancelled = True
 
-    def is_cancelled(self):
+    def is_cancelled(self) -> bool:
         return self._cancelled
 
-    def add_callback(self, callback):
+    def add_callback(self, callback: Callable[[], None]) -> None:
         return None
 
-    def link_future(self, future):
+    def link_future(self, future: Any) -> Any:
         return future
 
 
@@ -50,7 +80,7 @@ class _LoadError(Exception):
     pass
 
 
-def _cpu_budget(seconds):
+def _cpu_budget(seconds: float | None) -> None:
     """Raise the soft CPU limit to (CPU used so far + this call's budget): SIGXCPU past it."""
     if not seconds:
         return
@@ -59,13 +89,11 @@ def _cpu_budget(seconds):
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    except (ValueError, OSError):
-        pass
 
 
-def _import_statement(spec):
+def _import_statement(spec: ImportSpec) -> str:
     """AutoGen's global_imports: "mod", {"module": m, "imports": [...]}, or {"name": n, "alias": a}."""
     if isinstance(spec, str):
         return f"import {spec}"
@@ -75,7 +103,7 @@ def _import_statement(spec):
     return f"import {spec['name']} as {spec['alias']}"
 
 
-def _load(key, code):
+def _load(key: str, code: _Code) -> _Entry:
     """Run the imports and the source in a fresh module; cache the tool function by key."""
     module_name = f"studio_tool_{key[:16]}"
     module = types.ModuleType(module_name)
@@ -105,7 +133,7 @@ def _load(key, code):
         wants_token = "cancellation_token" in inspect.signature(func).parameters
     except (TypeError, ValueError):
         wants_token = False
-    entry = (func, inspect.iscoroutinefunction(func), wants_token, _converters(func))
+    entry: _Entry = (func, inspect.iscoroutinefunction(func), wants_token, _converters(func))
     if len(_cache) >= _CACHE_SIZE:
         del _cache[next(iter(_cache))]
     _cache[key] = entry
@@ -115,7 +143,7 @@ def _load(key, code):
 _JSON_NATIVE = (str, int, float, bool, type(None), list, dict, typing.Any)
 
 
-def _converters(func):
+def _converters(func: Callable[..., Any]) -> dict[str, Converter]:
     """For parameters typed beyond JSON (date, datetime, UUID, Decimal, models...): a function turning the
     JSON value into that type, as AutoGen's pydantic argument model does before calling the tool."""
     try:
@@ -129,7 +157,7 @@ def _converters(func):
         from pydantic import TypeAdapter
     except ImportError:
         return {}
-    converters = {}
+    converters: dict[str, Converter] = {}
     for name, hint in wanted.items():
         try:
             converters[name] = TypeAdapter(hint).validate_python
@@ -138,7 +166,7 @@ def _converters(func):
     return converters
 
 
-def _run_coroutine(coroutine):
+def _run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
     global _loop
     import asyncio
 
@@ -147,7 +175,7 @@ def _run_coroutine(coroutine):
     return _loop.run_until_complete(coroutine)
 
 
-def _as_text(value):
+def _as_text(value: object) -> str:
     """AutoGen's return_value_as_string: pydantic models as JSON, everything else via str()."""
     dump = getattr(value, "model_dump", None)
     if callable(dump) and not isinstance(value, type):
@@ -156,7 +184,7 @@ def _as_text(value):
     return str(value)
 
 
-def _format_error(error):
+def _format_error(error: BaseException) -> str:
     """AutoGen's StaticWorkbench format: str(e), exception groups flattened one line each."""
     if isinstance(error, BaseExceptionGroup):
         return "\n".join(filter(None, (_format_error(e) for e in error.exceptions))).strip()
@@ -165,7 +193,7 @@ def _format_error(error):
     return str(error).strip()
 
 
-def _handle(request):
+def _handle(request: _Request) -> Reply:
     key = request["k"]
     _cpu_budget(request.get("c"))
     entry = _cache.get(key)
@@ -183,15 +211,12 @@ def _handle(request):
             kwargs[name] = convert(kwargs[name])
     if wants_token:
         kwargs["cancellation_token"] = _Token()
-    if is_async:
-        result = _run_coroutine(func(**kwargs))
-    else:
-        result = func(**kwargs)
+    result = _run_coroutine(func(**kwargs)) if is_async else func(**kwargs)
     return {"ok": True, "r": _as_text(result)}
 
 
-def _serve(inp, out_fd, workdir, max_result):
-    def send(message):
+def _serve(inp: IO[bytes], out_fd: int, workdir: str, max_result: int) -> None:
+    def send(message: Reply) -> None:
         data = json.dumps(message, ensure_ascii=False, default=str).encode("utf-8", "replace")
         if len(data) > max_result:
             data = json.dumps({"ok": False, "e": f"Tool result too large ({len(data)} bytes, limit {max_result})"}).encode()
@@ -218,8 +243,8 @@ def _serve(inp, out_fd, workdir, max_result):
             send({"ok": False, "oom": True})
 
 
-def main():
-    cfg = json.loads(sys.argv[1])
+def main() -> None:
+    cfg: dict[str, Any] = json.loads(sys.argv[1])
     # Keep the protocol pipes on private (non-inheritable) descriptors; user I/O gets /dev/null and stderr.
     in_fd, out_fd = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -227,7 +252,8 @@ def main():
     os.close(null)
     os.dup2(2, 1)
     try:
-        sys.stdout.reconfigure(line_buffering=True)
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(line_buffering=True)
     except Exception:
         pass
     with os.fdopen(in_fd, "rb", buffering=1 << 16) as inp:

@@ -14,12 +14,12 @@ import copy
 import textwrap
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
 from ..cancellation import CancellationToken
-from ..config import Built, ConfigModel, filled, tagged, text_or
+from ..config import Built, ConfigModel, TextOr, branch, filled, tagged
 from ..models.types import ToolSchema
 from .base import Tool, ToolResult
 from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
@@ -44,7 +44,7 @@ def normalize_import(item: Any) -> str | dict[str, Any]:
         data = {k: getattr(item, k) for k in ("module", "imports", "name", "alias") if hasattr(item, k)}
     if "module" in data:
         names = [n if isinstance(n, str) else normalize_import(n) for n in data.get("imports") or ()]
-        if not all(isinstance(n, (str, dict)) and (isinstance(n, str) or "alias" in n) for n in names):
+        if not all(isinstance(n, str) or "alias" in n for n in names):
             raise ValueError(f"unsupported global import: {item!r}")
         return {"module": str(data["module"]), "imports": names}
     if "name" in data and "alias" in data:
@@ -61,7 +61,7 @@ class ImportFromModuleConfig(ConfigModel):
     """`from <module> import <imports...>`."""
 
     module: str
-    imports: list[text_or(AliasConfig)]
+    imports: list[TextOr[AliasConfig]]
 
 
 def _import_kind(value: Any) -> str:
@@ -70,7 +70,11 @@ def _import_kind(value: Any) -> str:
     return "alias" if isinstance(value, dict) and "alias" in value and "module" not in value else "from"
 
 
-Import = tagged(_import_kind, module=str, **{"from": ImportFromModuleConfig}, alias=AliasConfig)
+Import = Annotated[
+    Annotated[str, branch("module")] | Annotated[ImportFromModuleConfig, branch("from")]
+    | Annotated[AliasConfig, branch("alias")],
+    tagged(_import_kind),
+]
 """A global import of a function tool: a module name, `{module, imports}`, or `{name, alias}`."""
 
 
@@ -146,9 +150,9 @@ class FunctionTool(Tool):
     @classmethod
     def _from_config(cls, config: FunctionToolConfig, built: Built) -> FunctionTool:
         imports = config.model_dump(include={"global_imports"})["global_imports"]
-        extra = {"variables": config.variables, "variable_values": config.variable_values} if config.variables else {}
         return cls(config.source_code, config.name, config.description, global_imports=imports,
-                   has_cancellation_support=config.has_cancellation_support, **extra)
+                   has_cancellation_support=config.has_cancellation_support, variables=config.variables,
+                   variable_values=config.variable_values)
 
     @property
     def schema(self) -> ToolSchema:

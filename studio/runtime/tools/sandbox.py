@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import hashlib
 import json
 import signal
@@ -119,7 +120,8 @@ async def _read_frame(reader: asyncio.StreamReader, max_bytes: int) -> dict[str,
     size = int.from_bytes(head, "big")
     if size > max_bytes + 4096:
         raise _WorkerDied(f"sent a {size}-byte reply, over the {max_bytes}-byte limit")
-    return json.loads(await reader.readexactly(size))
+    frame: dict[str, Any] = json.loads(await reader.readexactly(size))
+    return frame
 
 
 def _frame(message: dict[str, Any]) -> bytes:
@@ -172,10 +174,8 @@ class Sandbox:
         self._closed = False
         self.loop = asyncio.get_running_loop()
         self._guard: Any = _close_with_loop(self)  # closes this sandbox at loop shutdown
-        try:
+        with contextlib.suppress(StopIteration):
             self._guard.asend(None).send(None)  # run to the yield: the loop now finalises it at shutdown
-        except StopIteration:
-            pass
 
     @property
     def closed(self) -> bool:
@@ -264,7 +264,7 @@ class Sandbox:
         if detail is None:
             try:
                 code = await asyncio.wait_for(asyncio.shield(worker.proc.wait()), 2.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 code = None
             detail = _describe_exit(code, limits, worker.box)
         return f"Tool '{tool_name}' crashed: its sandbox worker {detail}"
@@ -379,7 +379,7 @@ class Sandbox:
             return
         try:
             await asyncio.wait_for(worker.proc.wait(), 5.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             transport = getattr(worker.proc, "_transport", None)
             if transport is not None:
                 transport.close()

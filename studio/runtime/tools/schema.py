@@ -19,7 +19,7 @@ import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import NoneType
+from types import GenericAlias, NoneType
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Field, create_model
@@ -149,7 +149,7 @@ def _type_of(node: ast.expr | None, depth: int = 0) -> Any:
     if base == "Annotated":
         return _type_of(items[0], depth + 1)
     if base == "Optional":
-        return Optional[_type_of(items[0], depth + 1)]  # noqa: UP007
+        return Optional[_type_of(items[0], depth + 1)]  # noqa: UP045
     if base == "Union":
         return Union[tuple(_type_of(item, depth + 1) for item in items)]  # noqa: UP007
     if base == "Literal":
@@ -161,12 +161,13 @@ def _type_of(node: ast.expr | None, depth: int = 0) -> Any:
     if origin is None:
         return Any
     if origin in (tuple,) and len(items) == 2 and isinstance(items[1], ast.Constant) and items[1].value is ...:
-        return tuple[_type_of(items[0], depth + 1), ...]
+        return GenericAlias(tuple, (_type_of(items[0], depth + 1), ...))
+    # Built from runtime values: `GenericAlias(dict, (k, v))` is `dict[k, v]`.
     args = tuple(_type_of(item, depth + 1) for item in items)
     if origin is dict and len(args) == 2:
-        return dict[args[0], args[1]]
+        return GenericAlias(dict, args)
     if origin is tuple:
-        return tuple[args]
+        return GenericAlias(tuple, args)
     return origin[args[0]] if len(args) == 1 else origin
 
 
@@ -189,7 +190,7 @@ def _signature(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[ast.a
     a = func.args
     positional = [*a.posonlyargs, *a.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
-    return [*zip(positional, defaults), *zip(a.kwonlyargs, a.kw_defaults)]
+    return [*zip(positional, defaults, strict=True), *zip(a.kwonlyargs, a.kw_defaults, strict=True)]
 
 
 @functools.lru_cache(maxsize=512)

@@ -30,7 +30,9 @@ class StaticWorkbenchConfig(ConfigModel):
 class StaticWorkbench(Configurable):
     component_config_schema = StaticWorkbenchConfig
 
-    def __init__(self, tools: Sequence[Tool], tool_overrides: Mapping[str, ToolOverride | dict] | None = None) -> None:
+    def __init__(
+        self, tools: Sequence[Tool], tool_overrides: Mapping[str, ToolOverride | dict[str, Any]] | None = None
+    ) -> None:
         self.tools = list(tools)
         self.tool_overrides = {
             name: override if isinstance(override, ToolOverride) else ToolOverride.model_validate(override)

@@ -63,7 +63,8 @@ def team_runner(request: Request) -> TeamRunner:
         settings = state.settings
         state.serve_runner = TeamRunner(RunLimits(settings.serve_max_concurrent_runs,
                                                   settings.serve_run_timeout_seconds))
-    return state.serve_runner
+    runner: TeamRunner = state.serve_runner
+    return runner
 
 
 @contextmanager

@@ -26,10 +26,11 @@ from studio.builder import (
 from studio.builder.draft import component_at, node_at_path
 from studio.builder.library import LibraryGroup, get_item, library_groups
 from studio.components import Problem
+from studio.http.json_input import join_path
 from studio.services import team_scripts
 from studio.services import teams as team_service
 from studio.services.errors import InvalidTeamError, NotFoundError, StaleTeamError, TeamImportError
-from studio.services.team_files import join_path, parse_json
+from studio.services.team_files import parse_json
 
 from ..builder_view import drop_action, focus_after, node_ids, page_context
 from ..deps import DbSession as Db
