@@ -105,10 +105,10 @@ async def test_no_progress_is_sent_without_a_progress_token(serve: Any) -> None:
 async def test_a_missing_or_wrong_key_is_refused(serve: Any) -> None:
     server = serve()
     for key in (None, "wrong"):
-        with pytest.raises(BaseException) as refused:
+        with pytest.RaisesGroup(pytest.RaisesExc(httpx.HTTPStatusError, match="401 Unauthorized"),
+                                flatten_subgroups=True):
             async with connected(mcp_url(server), key):
                 pass
-        assert "401 Unauthorized" in repr(refused.value), key
     raw = httpx.post(mcp_url(server), json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert raw.status_code == 401 and raw.headers["www-authenticate"] == "Bearer"
 
