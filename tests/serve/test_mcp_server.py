@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,6 +219,26 @@ def test_it_is_stateless_so_only_post_is_answered(teams_dir: Path) -> None:
         for method in ("GET", "DELETE"):
             refused = client.request(method, "/mcp", headers={"Accept": "text/event-stream"})
             assert refused.status_code == 405 and refused.headers["allow"] == "POST", method
+
+
+def test_the_readmes_client_snippet_works(tmp_path: Path) -> None:
+    """The README's "Teams over MCP" client, run as written against a served gallery team (replay clients)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Teams over MCP", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    folder = tmp_path / "teams"
+    folder.mkdir()
+    (folder / "writer-critic.json").write_text((Path(__file__).resolve().parents[1] / "fixtures" /
+                                                "writer-critic.json").read_text(encoding="utf-8"))
+    app = create_serve_app(TeamCatalog.from_path(folder), api_key="KEY", mcp=True)
+    with LiveServer(app) as server:
+        script = tmp_path / "client.py"
+        script.write_text(snippet.replace("http://127.0.0.1:8084", server.url), encoding="utf-8")
+        ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("['writer-critic']\n  user: A haiku\n  writer: ")
+    last = ran.stdout.rstrip().splitlines()[-1]
+    assert last == "False {'answer': 'Much better. APPROVE', 'stop_reason': \"Text 'APPROVE' mentioned\"}"
 
 
 def test_the_endpoint_is_there_only_with_mcp(teams_dir: Path) -> None:
