@@ -241,6 +241,18 @@ def test_the_readmes_client_snippet_works(tmp_path: Path) -> None:
     assert last == "False {'answer': 'Much better. APPROVE', 'stop_reason': \"Text 'APPROVE' mentioned\"}"
 
 
+def test_it_answers_only_while_the_app_runs(teams_dir: Path) -> None:
+    """The SDK's session manager runs in the app's lifespan: before it starts, a clear 503 rather than a crash."""
+    app = create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts={"testserver"}, mcp=True)
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    accept = {"Accept": "application/json, text/event-stream"}
+    not_started = TestClient(app).post("/mcp", json=call, headers=accept)  # no `with`: no lifespan
+    assert not_started.status_code == 503 and "has not started" in not_started.json()["detail"]
+    for _ in range(2):  # a fresh session manager each time the app starts
+        with TestClient(app) as client:
+            assert client.post("/mcp", json=call, headers=accept).status_code == 200
+
+
 def test_the_endpoint_is_there_only_with_mcp(teams_dir: Path) -> None:
     with TestClient(create_serve_app(TeamCatalog.from_path(teams_dir), extra_hosts={"testserver"})) as client:
         assert client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).status_code == 404
