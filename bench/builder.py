@@ -22,6 +22,7 @@ from studio.builder import (
     DeleteNode,
     Draft,
     MoveNode,
+    NodeId,
     Rename,
     SetField,
     SetModel,
@@ -73,13 +74,13 @@ def main() -> None:
     model, agent = item("builtin:model:ollama"), item("builtin:agent:assistant")
     cases: list[tuple[str, Draft, Callable[[int], Any]]] = [
         ("validate only (no action)", round_robin, lambda n: AutoLayout()),
-        ("move_node", round_robin, lambda n: MoveNode(node="agent:agent_7", x=n, y=n)),
+        ("move_node", round_robin, lambda n: MoveNode(node=NodeId.agent("agent_7"), x=n, y=n)),
         ("set_field system_message", round_robin,
          lambda n: SetField(node="agent:agent_3", path="config.system_message", value=f"v{n}")),
         ("set_model", round_robin, lambda n: SetModel(target="agent:agent_12", component=model)),
         ("add_participant", round_robin, lambda n: AddParticipant(component=agent)),
         ("rename (graph, references)", graph, lambda n: Rename(node="agent:agent_15", new_name=f"renamed_{n}")),
-        ("delete_node (graph)", graph, lambda n: DeleteNode(node="agent:agent_20")),
+        ("delete_node (graph)", graph, lambda n: DeleteNode(node=NodeId.agent("agent_20"))),
         ("add_edge (graph)", graph, lambda n: AddEdge(source="agent_0", target="agent_5")),
         ("auto_layout (graph)", graph, lambda n: AutoLayout()),
         ("switch to selector", round_robin, lambda n: SwitchTeamType(provider="SelectorGroupChat")),
@@ -90,7 +91,7 @@ def main() -> None:
         median, worst = time_action(draft, make, args.repeat)
         print(f"{label:32} {median:10.2f} {worst:10.2f}")
     median, worst = time_session(round_robin, args.repeat)
-    print(f"{'BuilderSession.apply + commit':32} {median:10.2f} {worst:10.2f}  (SQLite file, history kept)")
+    print(f"{'DraftEditor.apply + commit':32} {median:10.2f} {worst:10.2f}  (SQLite file, history kept)")
 
 
 def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
@@ -99,7 +100,7 @@ def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
     import tempfile
     from pathlib import Path
 
-    from studio.builder import BuilderSession
+    from studio.builder import DraftEditor
     from studio.services import teams as team_service
     from studio.store import make_engine, migrate, session
 
@@ -112,7 +113,7 @@ def time_session(draft: Draft, repeat: int) -> tuple[float, float]:
         for n in range(repeat):
             start = time.perf_counter()
             with session(engine) as db:
-                builder = BuilderSession.open(db, team_id)
+                builder = DraftEditor.open(db, team_id)
                 builder.apply(SetField(node="agent:agent_3", path="config.system_message", value=f"v{n}"))
             times.append((time.perf_counter() - start) * 1000)
         engine.dispose()

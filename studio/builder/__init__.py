@@ -1,5 +1,5 @@
 """The builder's domain layer: the draft being edited, editing actions, the component library, and
-the session that keeps undo/redo on the server. No web imports: the builder pages call this."""
+the draft editor that keeps undo/redo on the server. No web imports: the builder pages call this."""
 
 from __future__ import annotations
 
@@ -30,23 +30,12 @@ from .actions import (
     UpdateEdge,
     parse_action,
 )
-from .draft import (
-    TEAM,
-    TEAM_MODEL,
-    TERMINATION,
-    Draft,
-    agent_node,
-    edge_node,
-    model_node,
-    node_for_path,
-    nodes_of,
-    parse_node,
-    tool_node,
-)
+from .draft import Draft, node_for_path, nodes_of
+from .editor import DraftEditor
 from .forms import Form, FormField, edge_form, form_for, parse_edge_form, parse_form
 from .layout import auto_layout
 from .library import LibraryItem, library, search
-from .session import BuilderSession
+from .node_id import TEAM, TEAM_MODEL, TERMINATION, BadNodeId, NodeId
 
 __all__ = [
     "Form",
@@ -60,11 +49,12 @@ __all__ = [
     "TERMINATION",
     "Action",
     "ActionRefused",
+    "BadNodeId",
     "AddEdge",
     "AddParticipant",
     "AddTool",
     "AutoLayout",
-    "BuilderSession",
+    "DraftEditor",
     "DeleteEdge",
     "DeleteNode",
     "Draft",
@@ -74,6 +64,7 @@ __all__ = [
     "MoveNode",
     "MoveParticipant",
     "NeedsConfirmation",
+    "NodeId",
     "RemoveTerminationPart",
     "RemoveTool",
     "Rename",
@@ -84,16 +75,11 @@ __all__ = [
     "SetTermination",
     "SwitchTeamType",
     "UpdateEdge",
-    "agent_node",
     "auto_layout",
-    "edge_node",
     "library",
-    "model_node",
     "node_for_path",
     "nodes_of",
     "parse_action",
-    "parse_node",
     "search",
     "termination_parts",
-    "tool_node",
 ]

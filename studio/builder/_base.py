@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from studio.components import Problem, canonical_form
 
-from .draft import Draft, agent_names, config_of, find_agent, kind_of, parse_node
+from .draft import Draft, agent_names, config_of, find_agent, kind_of
+from .node_id import NodeId
 
 COMPONENT_WORDS = {"team": "a team", "agent": "an agent", "model": "a model", "tool": "a tool",
                    "workbench": "a workbench", "termination": "a termination"}
@@ -52,17 +53,15 @@ def expect(component: Any, kind: str) -> dict[str, Any]:
     return copy.deepcopy(component)
 
 
-def agent_at(component: dict[str, Any], node: str, *, what: str = "") -> tuple[int, dict[str, Any]]:
+def agent_at(component: dict[str, Any], node: NodeId, *, what: str = "") -> tuple[int, dict[str, Any]]:
     """The participant a node id names, or a refusal saying what `what` cannot be dropped onto."""
-    parts = parse_node(node)
-    if not parts or parts[0] != "agent":
-        target = {"team": "the team", "termination": "a termination", "edge": "an edge"}.get(
-            parts[0] if parts else "", repr(node))
+    if node.kind != "agent":
+        target = {"team": "the team", "termination": "a termination", "edge": "an edge"}.get(node.kind, repr(str(node)))
         raise ActionRefused(f"{what or 'That'} can't be dropped onto {target}." if what
-                            else f"{node!r} is not an agent.")
-    found = find_agent(component, parts[1])
+                            else f"{str(node)!r} is not an agent.")
+    found = find_agent(component, node.name)
     if found is None:
-        raise ActionRefused(f"There is no agent named {parts[1]!r}.")
+        raise ActionRefused(f"There is no agent named {node.name!r}.")
     return found
 
 

@@ -9,15 +9,14 @@ from ._refs import unique_name
 from .draft import (
     ASSISTANT,
     SELECTOR,
-    TEAM,
     Draft,
     canonical,
     config_of,
     name_of,
-    owner_node,
     team_provider,
     tool_lists,
 )
+from .node_id import TEAM, NodeId
 
 AGENT_PROVIDERS_WITH_MODEL = (ASSISTANT, "autogen_agentchat.agents.CodeExecutorAgent")
 STATIC_WORKBENCH = "autogen_core.tools.StaticWorkbench"
@@ -28,13 +27,13 @@ class SetModel(BaseAction):
     a model node (`agent:a/model`, `team/model`) it replaces that model."""
 
     type: Literal["set_model"] = "set_model"
-    target: str
+    target: NodeId
     component: dict[str, Any]
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         model = expect(self.component, "model")
-        target = owner_node(self.target)
+        target = self.target.owner
         if target == TEAM:
             if team_provider(component) not in (SELECTOR, "autogen_agentchat.teams.MagenticOneGroupChat"):
                 raise ActionRefused("Only a selector team uses a model; drop the model onto an agent.")
@@ -52,13 +51,13 @@ class AddTool(BaseAction):
     `target` is the agent or one of its tools."""
 
     type: Literal["add_tool"] = "add_tool"
-    target: str
+    target: NodeId
     component: dict[str, Any]
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         tool = expect(self.component, "tool")
-        _, agent = agent_at(component, owner_node(self.target), what="A tool")
+        _, agent = agent_at(component, self.target.owner, what="A tool")
         if canonical(agent.get("provider")) != ASSISTANT:
             raise ActionRefused(f"Only an assistant agent uses tools; {name_of(agent)} can't.")
         taken = {name_of(t) for tools in tool_lists(agent) for t in tools}
@@ -83,7 +82,7 @@ class RemoveTool(BaseAction):
     """Remove the tool called `name` from an agent."""
 
     type: Literal["remove_tool"] = "remove_tool"
-    target: str
+    target: NodeId
     name: str
 
     def apply(self, draft: Draft) -> Draft:

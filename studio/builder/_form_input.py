@@ -70,10 +70,7 @@ def _one(raw: str | list[str] | None, kind: Kind) -> str | None:
     if isinstance(raw, list):
         if kind == "checkbox":
             return CHECKED if any(_ticked(v) for v in raw) else None
-        if kind == "list_text":
-            raw = "\n".join(raw)
-        else:
-            raw = raw[-1] if raw else ""
+        raw = "\n".join(raw) if kind == "list_text" else raw[-1] if raw else ""
     if raw is None:
         return None
     if kind == "checkbox":

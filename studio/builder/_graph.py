@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import ActionRefused, BaseAction, done
-from .draft import GRAPH_FLOW, Draft, agent_names, edge_node, graph_of, parse_node
+from .draft import GRAPH_FLOW, Draft, agent_names, graph_of
+from .node_id import NodeId
 
 Activation = Literal["all", "any"]
 _EDGE_FIELDS = ("target", "condition", "activation_group", "activation_condition")
@@ -25,13 +26,12 @@ def _graph(component: dict[str, Any]) -> dict[str, Any]:
     return graph
 
 
-def _edge(component: dict[str, Any], node: str) -> tuple[list[dict[str, Any]], int]:
+def _edge(component: dict[str, Any], node: NodeId) -> tuple[list[dict[str, Any]], int]:
     """(the source's edge list, index) of an edge node id."""
-    parts = parse_node(node)
-    if not parts or parts[0] != "edge":
-        raise ActionRefused(f"{node!r} is not an edge.")
+    if node.kind != "edge":
+        raise ActionRefused(f"{str(node)!r} is not an edge.")
     graph = _graph(component)
-    source, target = parts[1], parts[2]
+    source, target = node.name, node.child
     edge_list = (graph["nodes"].get(source) or {}).get("edges") or []
     for i, edge in enumerate(edge_list):
         if isinstance(edge, dict) and edge.get("target") == target:
@@ -72,7 +72,7 @@ class UpdateEdge(BaseAction):
     """Change an edge's condition, activation or target; fields left out stay as they are."""
 
     type: Literal["update_edge"] = "update_edge"
-    edge: str
+    edge: NodeId
     target: str | None = None
     condition: str | None = None
     activation_group: str | None = None
@@ -88,12 +88,12 @@ class UpdateEdge(BaseAction):
                 raise ActionRefused("An edge needs a target.")
             _member(component, self.target)
             if any(isinstance(e, dict) and e.get("target") == self.target for e in edge_list):
-                raise ActionRefused(f"There is already an edge {parse_node(self.edge)[1]} -> {self.target}.")
+                raise ActionRefused(f"There is already an edge {self.edge.name} -> {self.target}.")
             if edge.get("activation_group") in (None, "", edge["target"]):
                 edge["activation_group"] = self.target
             edge["target"] = self.target
             add_node(component, self.target)
-            old, new = self.edge, edge_node(parse_node(self.edge)[1], self.target)
+            old, new = str(self.edge), str(NodeId.edge(self.edge.name, self.target))
             if old in layout["nodes"]:
                 layout["nodes"][new] = layout["nodes"].pop(old)
         if "condition" in given:
@@ -105,7 +105,7 @@ class UpdateEdge(BaseAction):
         return done(draft, component, layout)
 
 
-def set_edge_field(draft: Draft, node: str, path: list[str | int], value: Any) -> Draft:
+def set_edge_field(draft: Draft, node: NodeId, path: list[str | int], value: Any) -> Draft:
     """`set_field` on an edge: one of its own fields."""
     if len(path) != 1 or path[0] not in _EDGE_FIELDS:
         raise ActionRefused(f"An edge has the fields {', '.join(_EDGE_FIELDS)}.")
@@ -114,15 +114,14 @@ def set_edge_field(draft: Draft, node: str, path: list[str | int], value: Any) -
 
 class DeleteEdge(BaseAction):
     type: Literal["delete_edge"] = "delete_edge"
-    edge: str
+    edge: NodeId
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         edge_list, i = _edge(component, self.edge)
         del edge_list[i]
-        layout["nodes"].pop(self.edge, None)
-        _, source, target = parse_node(self.edge)
-        return done(draft, component, layout, [f"edge {source} -> {target}"])
+        layout["nodes"].pop(str(self.edge), None)
+        return done(draft, component, layout, [f"edge {self.edge.name} -> {self.edge.child}"])
 
 
 class SetStartNode(BaseAction):

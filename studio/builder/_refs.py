@@ -9,6 +9,7 @@ from typing import Any
 from studio.runtime.agents.handoff import handoff_defaults
 
 from .draft import AND, OR, canonical, config_of, edges, graph_of, name_of, participants
+from .node_id import NodeId
 
 SOURCE_MATCH = "autogen_agentchat.conditions.SourceMatchTermination"
 TEXT_MESSAGE = "autogen_agentchat.conditions.TextMessageTermination"
@@ -85,13 +86,14 @@ def rename_references(component: dict[str, Any], layout: dict[str, Any], old: st
             nodes_layout[renamed] = nodes_layout.pop(key)
 
 
-def _renamed_node(node: str, old: str, new: str) -> str:
-    if node == f"agent:{old}":
-        return f"agent:{new}"
-    if node.startswith("edge:"):
-        source, _, target = node[5:].partition("->")
-        return f"edge:{new if source == old else source}->{new if target == old else target}"
-    return node
+def _renamed_node(key: str, old: str, new: str) -> str:
+    """A layout key after agent `old` became `new` (keys that name no node stay as they are)."""
+    node = NodeId.parse_or_none(key)
+    if node == NodeId.agent(old):
+        return str(NodeId.agent(new))
+    if node is not None and node.kind == "edge":
+        return str(NodeId.edge(new if node.name == old else node.name, new if node.child == old else node.child))
+    return key
 
 
 def drop_references(component: dict[str, Any], layout: dict[str, Any], name: str) -> list[str]:
@@ -123,7 +125,8 @@ def drop_references(component: dict[str, Any], layout: dict[str, Any], name: str
             dropped.append(f"{name} from the termination's sources")
     nodes_layout = layout.setdefault("nodes", {})
     for key in list(nodes_layout):
-        if key == f"agent:{name}" or (key.startswith("edge:") and name in key[5:].split("->")):
+        node = NodeId.parse_or_none(key)
+        if node == NodeId.agent(name) or (node is not None and node.kind == "edge" and name in (node.name, node.child)):
             del nodes_layout[key]
     return dropped
 

@@ -8,7 +8,7 @@ reason. An action is all or nothing: it works on copies and returns only when do
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
@@ -27,13 +27,12 @@ from ._base import (
     word,
 )
 from ._equip import AddTool, RemoveTool, SetModel
+from ._graph import AddEdge, DeleteEdge, SetStartNode, UpdateEdge
 from ._refs import drop_references, rename_references, unique_name
 from ._switch import TEAM_TYPES, nested_teams, switched
 from ._termination import RemoveTerminationPart, SetTermination
 from .draft import (
     SWARM,
-    TEAM,
-    TERMINATION,
     Draft,
     agent_names,
     canonical,
@@ -42,13 +41,13 @@ from .draft import (
     kind_of,
     name_of,
     nested_at,
-    parse_node,
     participants,
     split_path,
     team_provider,
     tool_lists,
 )
 from .layout import auto_layout
+from .node_id import TEAM, NodeId
 from .opaque import EditOpaque
 
 # --- participants -------------------------------------------------------------------------------
@@ -84,7 +83,7 @@ class MoveParticipant(BaseAction):
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
-        i, _ = agent_at(component, f"agent:{self.name}")
+        i, _ = agent_at(component, NodeId.agent(self.name))
         agents = participants(component)
         if not 0 <= self.index < len(agents):
             raise ActionRefused(f"Position {self.index} is outside the team (0 to {len(agents) - 1}).")
@@ -99,18 +98,17 @@ class MoveNode(BaseAction):
     """Place a node on the canvas (layout only; the component is unchanged)."""
 
     type: Literal["move_node"] = "move_node"
-    node: str
+    node: NodeId
     x: float
     y: float
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
-        parts = parse_node(self.node)
-        if not parts or parts[0] not in (TEAM, "agent"):
+        if self.node.kind not in ("team", "agent"):
             raise ActionRefused("Only the team and its agents can be moved.")
-        if parts[0] == "agent":
+        if self.node.kind == "agent":
             agent_at(component, self.node)
-        layout["nodes"][self.node] = {"x": self.x, "y": self.y}
+        layout["nodes"][str(self.node)] = {"x": self.x, "y": self.y}
         return done(draft, component, layout)
 
 
@@ -132,7 +130,7 @@ class Rename(BaseAction):
     or the team (its label)."""
 
     type: Literal["rename"] = "rename"
-    node: str
+    node: NodeId
     new_name: str
 
     def apply(self, draft: Draft) -> Draft:
@@ -143,7 +141,7 @@ class Rename(BaseAction):
                 raise ActionRefused("A team needs a name.")
             component["label"] = new
             return done(draft, component, layout)
-        if parse_node(self.node)[:1] == ("tool",):
+        if self.node.kind == "tool":
             return _rename_tool(draft, self.node, new)
         _, agent = agent_at(component, self.node)
         old = name_of(agent) or ""
@@ -155,15 +153,15 @@ class Rename(BaseAction):
         return done(draft, component, layout)
 
 
-def _rename_tool(draft: Draft, node: str, new: str) -> Draft:
+def _rename_tool(draft: Draft, node: NodeId, new: str) -> Draft:
     component, layout = draft.editable()
-    _, agent_name, old = parse_node(node)
+    agent_name, old = node.name, node.child
     tool = nested_at(component, node)
     if tool is None:
         raise ActionRefused(f"{agent_name} has no tool named {old!r}.")
     if not new.isidentifier():
         raise ActionRefused(f"{new!r} is not a valid tool name: use letters, digits and _ (not first).")
-    taken = [name_of(t) for tools in tool_lists(nested_at(component, f"agent:{agent_name}") or {}) for t in tools]
+    taken = [name_of(t) for tools in tool_lists(nested_at(component, NodeId.agent(agent_name)) or {}) for t in tools]
     if new != old and new in taken:
         raise ActionRefused(f"{agent_name} already has a tool named {new!r}: tool names must be unique within an agent.")
     config_of(tool)["name"] = new
@@ -175,27 +173,28 @@ class DeleteNode(BaseAction):
     model or tool (from its agent or the selector team)."""
 
     type: Literal["delete_node"] = "delete_node"
-    node: str
+    node: NodeId
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
-        parts = parse_node(self.node)
-        if parts and parts[0] == "edge":
+        kind = self.node.kind
+        if kind == "edge":
             return DeleteEdge(edge=self.node).apply(draft)
-        if parts == (TERMINATION,):
+        if kind == "termination":
             if config_of(component).pop("termination_condition", None) is None:
                 raise ActionRefused("The team has no termination condition.")
             return done(draft, component, layout, ["the termination condition"])
-        if parts == (TEAM,):
+        if kind == "team":
             raise ActionRefused("The team itself can't be deleted.")
-        if parts and parts[0] == "tool":
-            return RemoveTool(target=f"agent:{parts[1]}", name=parts[2]).apply(draft)
-        if parts and parts[0] in ("model", "team_model"):
+        if kind == "tool":
+            return RemoveTool(target=self.node.owner, name=self.node.child).apply(draft)
+        if kind in ("model", "team_model"):
             if nested_at(component, self.node) is None:
                 raise ActionRefused("There is no model there.")
-            owner = config_of(component) if parts[0] == "team_model" else config_of(agent_at(component, f"agent:{parts[1]}")[1])
+            owner = config_of(component) if kind == "team_model" else config_of(agent_at(component, self.node.owner)[1])
             del owner["model_client"]
-            return done(draft, component, layout, ["the selector's model" if parts[0] == "team_model" else f"the model of {parts[1]}"])
+            return done(draft, component, layout, ["the selector's model" if kind == "team_model"
+                                                   else f"the model of {self.node.name}"])
         i, agent = agent_at(component, self.node)
         del participants(component)[i]
         name = name_of(agent) or ""
@@ -206,7 +205,7 @@ class DuplicateNode(BaseAction):
     """Copy an agent (renamed `writer_2`...) right after it; in a graph it starts without edges."""
 
     type: Literal["duplicate_node"] = "duplicate_node"
-    node: str
+    node: NodeId
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
@@ -214,9 +213,10 @@ class DuplicateNode(BaseAction):
         copy_ = named(copy.deepcopy(agent), unique_name(name_of(agent) or "agent", set(agent_names(component))))
         participants(component).insert(i + 1, copy_)
         _graph.add_node(component, name_of(copy_) or "")
-        where = layout["nodes"].get(self.node)
+        where = layout["nodes"].get(str(self.node))
         if isinstance(where, dict):
-            layout["nodes"][f"agent:{name_of(copy_)}"] = {"x": where.get("x", 0) + 40, "y": where.get("y", 0) + 40}
+            layout["nodes"][str(NodeId.agent(name_of(copy_) or ""))] = {"x": where.get("x", 0) + 40,
+                                                                          "y": where.get("y", 0) + 40}
         return done(draft, component, layout)
 
 
@@ -242,8 +242,14 @@ class SwitchTeamType(BaseAction):
         new, dropped = switched(component, target, default_model())
         if dropped and not self.confirm:
             raise NeedsConfirmation(dropped)
-        layout["nodes"] = {k: v for k, v in layout["nodes"].items() if not k.startswith("edge:")}
+        layout["nodes"] = {k: v for k, v in layout["nodes"].items() if not _is_edge(k)}
         return done(draft, new, layout, dropped)
+
+
+def _is_edge(key: str) -> bool:
+    """Whether a layout key names an edge."""
+    node = NodeId.parse_or_none(key)
+    return node is not None and node.kind == "edge"
 
 
 # --- fields and JSON ----------------------------------------------------------------------------
@@ -254,29 +260,29 @@ class SetField(BaseAction):
     `None` removes the key (the field falls back to its default). Renames go through `rename`."""
 
     type: Literal["set_field"] = "set_field"
-    node: str
+    node: NodeId
     path: str
     value: Any = None
 
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
-        parts = parse_node(self.node)
+        kind = self.node.kind
         try:
             path = split_path(self.path)
         except ValueError:
             raise ActionRefused(f"{self.path!r} is not a field path.") from None
         if not path:
             raise ActionRefused("Say which field to set.")
-        if parts and parts[0] in ("agent", "tool") and path == ["config", "name"]:
+        if kind in ("agent", "tool") and path == ["config", "name"]:
             return Rename(node=self.node, new_name=str(self.value or "")).apply(draft)
-        if parts and parts[0] == "edge":
+        if kind == "edge":
             return _graph.set_edge_field(draft, self.node, path, self.value)
-        if parts and parts[0] == "agent":
+        if kind == "agent":
             agent_at(component, self.node)  # refuses, naming the agent, when it is gone
         root = nested_at(component, self.node)
         if root is None:
-            raise ActionRefused("The team has no termination condition." if parts == (TERMINATION,)
-                                else f"There is nothing at {self.node!r} any more.")
+            raise ActionRefused("The team has no termination condition." if kind == "termination"
+                                else f"There is nothing at {str(self.node)!r} any more.")
         holder: Any = root
         for i, key in enumerate(path[:-1]):
             nxt = holder[key] if has_item(holder, key) else None
@@ -310,28 +316,22 @@ class ReplaceComponent(BaseAction):
             listed = "; ".join(str(p) for p in errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
             raise ActionRefused(f"The JSON has {len(errors)} error{'s' if len(errors) > 1 else ''}: {listed}", errors)
         component = copy.deepcopy(self.component)
-        nodes = {"team", *(f"agent:{n}" for n in agent_names(component))}
+        nodes = {str(TEAM), *(str(NodeId.agent(n)) for n in agent_names(component))}
         layout = copy.deepcopy(draft.layout)
         layout["nodes"] = {k: v for k, v in (layout.get("nodes") or {}).items() if k in nodes}
         return done(draft, component, layout)
 
 
-AddEdge = _graph.AddEdge
-UpdateEdge = _graph.UpdateEdge
-DeleteEdge = _graph.DeleteEdge
-SetStartNode = _graph.SetStartNode
-
-Action = Annotated[
+Action: TypeAlias = (
     AddParticipant | MoveParticipant | SetModel | AddTool | RemoveTool | SetTermination | RemoveTerminationPart
-    | MoveNode
-    | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
-    | _graph.AddEdge | _graph.UpdateEdge | _graph.DeleteEdge | _graph.SetStartNode | EditOpaque,
-    Field(discriminator="type"),
-]
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
+    | MoveNode | AutoLayout | Rename | DeleteNode | DuplicateNode | SwitchTeamType | SetField | ReplaceComponent
+    | AddEdge | UpdateEdge | DeleteEdge | SetStartNode | EditOpaque
+)
+"""Any editing action (`parse_action` tells them apart by their `type`)."""
+_ADAPTER: TypeAdapter[Action] = TypeAdapter(Annotated[Action, Field(discriminator="type")])
 
 
-def parse_action(data: dict[str, Any] | str | bytes) -> Any:
+def parse_action(data: dict[str, Any] | str | bytes) -> Action:
     """An action from its JSON (`{"type": "add_edge", ...}`); raises pydantic's ValidationError."""
     if isinstance(data, (str, bytes)):
         return _ADAPTER.validate_json(data)

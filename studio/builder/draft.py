@@ -1,11 +1,5 @@
-"""The team being edited: a component plus node positions, and stable node ids to find things by.
-
-Node ids: `"team"` (the team), `"termination"` (its termination condition, shown on the team node),
-`"team/model"` (a selector team's model), `"agent:<name>"` (a participant), `"agent:<name>/model"` (its
-model client), `"agent:<name>/tool:<tool name>"` (one of its tools), `"edge:<source>-><target>"` (a
-GraphFlow edge), `"at:<JSON path>"` (any other component, e.g. an agent's workbench: how an opaque node
-that has no id of its own is named, see `node_at_path`).
-"""
+"""The team being edited: a component plus node positions, and what each node id (`studio.builder.node_id`)
+names in it."""
 
 from __future__ import annotations
 
@@ -17,9 +11,7 @@ from typing import Any
 
 from studio.components import canonical_form, get_spec
 
-TEAM = "team"
-TERMINATION = "termination"
-TEAM_MODEL = "team/model"
+from .node_id import TEAM, TEAM_MODEL, TERMINATION, NodeId
 
 ROUND_ROBIN = "autogen_agentchat.teams.RoundRobinGroupChat"
 SELECTOR = "autogen_agentchat.teams.SelectorGroupChat"
@@ -32,7 +24,7 @@ AND = "autogen_agentchat.base.AndTerminationCondition"
 
 @dataclass(frozen=True)
 class Draft:
-    """A team component and its layout (`{"nodes": {node_id: {"x", "y"}}}`), kept apart so the
+    """A team component and its layout (`{"nodes": {str(node_id): {"x", "y"}}}`), kept apart so the
     component stays AutoGen's JSON. `dropped` says what the action that made this draft removed."""
 
     component: dict[str, Any]
@@ -56,55 +48,6 @@ class Draft:
         layout = copy.deepcopy(self.layout)
         layout.setdefault("nodes", {})
         return copy.deepcopy(self.component), layout
-
-
-# --- node ids -----------------------------------------------------------------------------------
-
-
-def agent_node(name: str) -> str:
-    return f"agent:{name}"
-
-
-def model_node(agent: str) -> str:
-    return f"agent:{agent}/model"
-
-
-def tool_node(agent: str, tool: str) -> str:
-    return f"agent:{agent}/tool:{tool}"
-
-
-def edge_node(source: str, target: str) -> str:
-    return f"edge:{source}->{target}"
-
-
-def path_node(path: str) -> str:
-    return f"at:{path}"
-
-
-def parse_node(node: str) -> tuple[str, ...]:
-    """`("team",)`, `("termination",)`, `("team_model",)`, `("agent", name)`, `("model", agent)`,
-    `("tool", agent, tool)`, `("edge", source, target)` or `("at", path)`; `()` if malformed."""
-    if node in (TEAM, TERMINATION):
-        return (node,)
-    if node.startswith("at:") and node[3:]:
-        return ("at", node[3:])
-    if node == TEAM_MODEL:
-        return ("team_model",)
-    kind, _, rest = node.partition(":")
-    if kind == "agent" and rest:
-        agent, slash, nested = rest.partition("/")
-        if not slash:
-            return ("agent", rest)
-        if agent and nested == "model":
-            return ("model", agent)
-        if agent and nested.startswith("tool:") and nested[5:]:
-            return ("tool", agent, nested[5:])
-        return ()
-    if kind == "edge" and "->" in rest:
-        source, _, target = rest.partition("->")
-        if source and target:
-            return ("edge", source, target)
-    return ()
 
 
 # --- reading a team component -------------------------------------------------------------------
@@ -134,6 +77,12 @@ def config_of(component: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(config, dict):
         config = component["config"] = {}
     return config
+
+
+def read_config(component: dict[str, Any]) -> dict[str, Any]:
+    """The component's config dict, to read (an empty one when it has none: nothing is made)."""
+    config = component.get("config")
+    return config if isinstance(config, dict) else {}
 
 
 def participants(component: dict[str, Any]) -> list[dict[str, Any]]:
@@ -189,7 +138,7 @@ def edges(component: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def tool_lists(agent: dict[str, Any]) -> list[list[Any]]:
     """The lists an agent's tools live in: its own `tools` and each workbench's (read only: none made)."""
-    config = agent.get("config") if isinstance(agent.get("config"), dict) else {}
+    config = read_config(agent)
     lists = [config["tools"]] if isinstance(config.get("tools"), list) else []
     benches = config.get("workbench")
     for bench in benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []:
@@ -204,39 +153,37 @@ def tools_of(agent: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for tools in tool_lists(agent) for t in tools if isinstance(t, dict)]
 
 
-def component_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
-    """The component (or graph edge) a node id names, if it exists (see `studio.builder.draft`)."""
-    parts = parse_node(node)
-    if parts and parts[0] == "edge":
+def component_at(component: dict[str, Any], node: NodeId) -> dict[str, Any] | None:
+    """The component (or graph edge) a node id names, if it exists."""
+    if node.kind == "edge":
         for source, target, edge in edges(component):
-            if (source, target) == parts[1:]:
+            if (source, target) == (node.name, node.child):
                 return edge
         return None
     return nested_at(component, node)
 
 
-def nested_at(component: dict[str, Any], node: str) -> dict[str, Any] | None:
-    """The component a team, termination, agent, model or tool node id names (None if it is gone);
+def nested_at(component: dict[str, Any], node: NodeId) -> dict[str, Any] | None:
+    """The component a team, termination, agent, model, tool or `at:` node id names (None if it is gone);
     the live dict inside `component`, so an action working on a copy can change it in place."""
-    parts = parse_node(node)
-    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    config = read_config(component)
     found: Any = None
-    if parts == (TEAM,):
+    if node.kind == "team":
         found = component
-    elif parts == (TERMINATION,):
+    elif node.kind == "termination":
         found = config.get("termination_condition")
-    elif parts == ("team_model",):
+    elif node.kind == "team_model":
         found = config.get("model_client") if team_provider(component) == SELECTOR else None
-    elif parts and parts[0] == "at":
-        found = value_at(component, parts[1])
-    elif parts and parts[0] in ("agent", "model", "tool"):
-        agent = find_agent(component, parts[1])
-        if agent is not None and parts[0] == "agent":
+    elif node.kind == "at":
+        found = value_at(component, node.name)
+    elif node.kind in ("agent", "model", "tool"):
+        agent = find_agent(component, node.name)
+        if agent is not None and node.kind == "agent":
             found = agent[1]
-        elif agent is not None and parts[0] == "model":
+        elif agent is not None and node.kind == "model":
             found = (agent[1].get("config") or {}).get("model_client")
         elif agent is not None:
-            found = next((t for t in tools_of(agent[1]) if name_of(t) == parts[2]), None)
+            found = next((t for t in tools_of(agent[1]) if name_of(t) == node.child), None)
     return found if isinstance(found, dict) else None
 
 
@@ -254,35 +201,15 @@ def value_at(component: Any, path: str) -> Any:
     return holder
 
 
-def node_at_path(component: dict[str, Any], path: str) -> str:
+def node_at_path(component: dict[str, Any], path: str) -> NodeId:
     """The node id of the component at JSON `path`: its own id (an agent, its model or a tool, the termination,
     the team's model, the team) when it has one, else `at:<path>`."""
     found = value_at(component, path) if path else component
     node = node_for_path(component, path)
-    return node if found is not None and nested_at(component, node) is found else path_node(path)
+    return node if found is not None and nested_at(component, node) is found else NodeId.at(path)
 
 
-def owner_node(node: str) -> str:
-    """The node that holds a nested one (`agent:a/model` -> `agent:a`, `team/model` -> `team`)."""
-    parts = parse_node(node)
-    if parts == ("team_model",):
-        return TEAM
-    if parts and parts[0] in ("model", "tool"):
-        return agent_node(parts[1])
-    return node
-
-
-def renamed_node(node: str, new_name: str) -> str:
-    """The id a node has after its component's `config.name` became `new_name`."""
-    parts = parse_node(node)
-    if parts and parts[0] == "agent":
-        return agent_node(new_name)
-    if parts and parts[0] == "tool":
-        return tool_node(parts[1], new_name)
-    return node
-
-
-def nodes_of(draft: Draft) -> list[str]:
+def nodes_of(draft: Draft) -> list[NodeId]:
     """Every node id of the draft: the team, its termination and model (if any), each agent followed
     by its model and tools, then edges."""
     component = draft.component
@@ -295,11 +222,11 @@ def nodes_of(draft: Draft) -> list[str]:
         name = name_of(agent)
         if name is None:
             continue
-        ids.append(agent_node(name))
+        ids.append(NodeId.agent(name))
         if isinstance((agent.get("config") or {}).get("model_client"), dict):
-            ids.append(model_node(name))
-        ids += [tool_node(name, t) for t in (name_of(tool) for tool in tools_of(agent)) if t]
-    ids += [edge_node(s, t) for s, t, _ in edges(component)]
+            ids.append(NodeId.model(name))
+        ids += [NodeId.tool(name, t) for t in (name_of(tool) for tool in tools_of(agent)) if t]
+    ids += [NodeId.edge(s, t) for s, t, _ in edges(component)]
     return ids
 
 
@@ -322,7 +249,7 @@ def split_path(path: str) -> list[str | int]:
     return parts
 
 
-def node_for_path(component: dict[str, Any], path: str) -> str:
+def node_for_path(component: dict[str, Any], path: str) -> NodeId:
     """The node a validation problem at `path` concerns (so clicking a problem selects it).
 
     Inside a participant's model client or one of its named tools is that model or tool, anything
@@ -349,24 +276,24 @@ def node_for_path(component: dict[str, Any], path: str) -> str:
             node = component.get("config", {}).get("graph", {}).get("nodes", {}).get(source, {})
             edge_list = node.get("edges", []) if isinstance(node, dict) else []
             if 0 <= parts[5] < len(edge_list) and isinstance(edge_list[parts[5]], dict):
-                return edge_node(source, str(edge_list[parts[5]].get("target")))
-        return agent_node(source)
+                return NodeId.edge(source, str(edge_list[parts[5]].get("target")))
+        return NodeId.agent(source)
     return TEAM
 
 
-def _inside_agent(agent: dict[str, Any], rest: list[str | int]) -> str:
+def _inside_agent(agent: dict[str, Any], rest: list[str | int]) -> NodeId:
     """The node for a path `rest` inside participant `agent`: its model, a named tool, or the agent."""
     name = name_of(agent) or ""
     config = agent.get("config") or {}
     if rest[:2] == ["config", "model_client"] and isinstance(config.get("model_client"), dict):
-        return model_node(name)
+        return NodeId.model(name)
     holder: Any = agent
     for i, key in enumerate(rest):
         holder = holder[key] if has_item(holder, key) else None
         if key == "tools" and len(rest) > i + 1 and has_item(holder, rest[i + 1]):
             tool = name_of(holder[rest[i + 1]])
-            return tool_node(name, tool) if tool else agent_node(name)
-    return agent_node(name)
+            return NodeId.tool(name, tool) if tool else NodeId.agent(name)
+    return NodeId.agent(name)
 
 
 def has_item(holder: Any, key: str | int) -> bool:
@@ -384,36 +311,26 @@ __all__ = [
     "ROUND_ROBIN",
     "SELECTOR",
     "SWARM",
-    "TEAM",
-    "TEAM_MODEL",
-    "TERMINATION",
     "Draft",
     "agent_names",
-    "agent_node",
     "canonical",
     "component_at",
     "config_of",
-    "edge_node",
     "edges",
     "find_agent",
     "graph_of",
     "has_item",
     "kind_of",
-    "model_node",
     "name_of",
     "nested_at",
     "node_at_path",
     "node_for_path",
-    "path_node",
     "nodes_of",
-    "owner_node",
-    "parse_node",
     "participants",
-    "renamed_node",
+    "read_config",
     "split_path",
     "team_provider",
     "tool_lists",
-    "tool_node",
     "tools_of",
     "value_at",
 ]

@@ -28,6 +28,7 @@ from studio.runtime.models.types import ModelInfoConfig
 from studio.runtime.teams.graph_flow import DiGraphEdge
 
 from ._form_input import CHECKED, CLEAR, TRI_STATE, Submitted, inputs, read_fields
+from .draft import read_config
 
 __all__ = ["CHECKED", "CLEAR", "ComponentRef", "Form", "FormField", "Kind", "edge_form", "form_for",
            "parse_edge_form", "parse_form"]
@@ -148,7 +149,8 @@ class Form:
         optional fields left at their defaults under "More settings"; a field with an error stays in view."""
         if len(self.fields) <= SHORT_FORM:
             return self.fields, ()
-        shown, folded = [], []
+        shown: list[FormField] = []
+        folded: list[FormField] = []
         for f in self.fields:
             quiet = f.is_default or f.value in ("", None, False)
             errored = any(leaf.path in errors for leaf in (f, *f.leaves()))
@@ -251,7 +253,7 @@ def _fields(model: type[BaseModel], config: dict[str, Any], prefix: str, owner: 
         value = config.get(name) if present else default
         path = prefix + name
         text = info.description or f"The {_label(name).lower()} setting of {owner}."
-        base = {"name": name, "path": path, "label": _label(name), "help": text,
+        base: dict[str, Any] = {"name": name, "path": path, "label": _label(name), "help": text,
                 "required": info.is_required(),
                 "is_default": not present or (not info.is_required() and value == default)}
         if name in slots:
@@ -346,7 +348,7 @@ def _refs(path: str, value: Any) -> tuple[ComponentRef, ...]:
 
 def _ref(path: str, component: dict[str, Any]) -> ComponentRef:
     provider = str(component.get("provider", ""))
-    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    config = read_config(component)
     name = config.get("name") if isinstance(config.get("name"), str) else None
     return ComponentRef(path, name or _title(component, provider.rsplit(".", 1)[-1]), provider)
 
@@ -403,7 +405,7 @@ def _own_problems(component: dict[str, Any]) -> list[Problem]:
     """The component's validation problems, leaving out those inside its nested components."""
     model = _model_of(component)
     slots = slots_of(model) if model else ()
-    config = component.get("config") if isinstance(component.get("config"), dict) else {}
+    config = read_config(component)
     nested = []
     for slot in slots:
         base = f"config.{slot.field}"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from .draft import TEAM, agent_names, agent_node, edges, graph_of
+from .draft import agent_names, edges, graph_of
+from .node_id import TEAM, NodeId
 
 X0, Y0 = 80, 200
 """Where the first participant goes; the team node sits above, at (X0, 40)."""
@@ -56,17 +57,17 @@ def graph_layers(component: dict[str, Any]) -> list[list[str]]:
 
 def auto_layout(component: dict[str, Any]) -> dict[str, Any]:
     """A fresh layout (`{"nodes": {node_id: {"x", "y"}}}`) for the team's nodes, on a grid."""
-    positions: dict[str, dict[str, int]] = {TEAM: {"x": X0, "y": 40}}
+    positions: dict[str, dict[str, int]] = {str(TEAM): {"x": X0, "y": 40}}
     if graph_of(component) is not None:
         layers = graph_layers(component)
         widest = max((len(layer) for layer in layers), default=0)
         for depth, layer in enumerate(layers):
             indent = (widest - len(layer)) * COLUMN // 2
             for i, name in enumerate(layer):
-                positions[agent_node(name)] = {"x": X0 + indent + i * COLUMN, "y": Y0 + depth * LAYER}
+                positions[str(NodeId.agent(name))] = {"x": X0 + indent + i * COLUMN, "y": Y0 + depth * LAYER}
     else:
         for i, name in enumerate(agent_names(component)):
-            positions[agent_node(name)] = {"x": X0 + i * COLUMN, "y": Y0}
+            positions[str(NodeId.agent(name))] = {"x": X0 + i * COLUMN, "y": Y0}
     return {"nodes": positions}
 
 

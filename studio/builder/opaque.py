@@ -55,7 +55,7 @@ class EditOpaque(BaseAction):
                 *parents, last = split_path(self.path)
             except ValueError:
                 raise ActionRefused(f"{self.path!r} is not a JSON path.") from None
-            holder = value_at(component, join("", *parents)) if parents else component
+            holder: Any = value_at(component, join("", *parents)) if parents else component
             if not has_item(holder, last):
                 raise ActionRefused(f"There is nothing at {self.path} any more.")
             holder[last] = copy.deepcopy(self.component)

@@ -1,7 +1,7 @@
 """The Builder canvas as data: what `builder/_canvas.html` draws for a team component (the team node,
 its participants with model and tools, and for GraphFlow teams each node's place and each edge as an
 SVG path), which component a node id names, what a library drop means, and everything the page shows for
-a builder session (`page_context`). No request handling here, so the router stays thin."""
+a draft editor (`page_context`). No request handling here, so the router stays thin."""
 
 from __future__ import annotations
 
@@ -11,39 +11,37 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from studio.builder import (
     TEAM,
     TEAM_MODEL,
     TERMINATION,
+    Action,
     ActionRefused,
     AddParticipant,
     AddTool,
-    BuilderSession,
+    DraftEditor,
+    NodeId,
     SetModel,
     SetTermination,
     SwitchTeamType,
     edge_form,
     form_for,
     node_for_path,
-    parse_node,
     termination_parts,
 )
 from studio.builder.draft import (
     GRAPH_FLOW,
     SELECTOR,
     agent_names,
-    agent_node,
     component_at,
-    edge_node,
     edges,
     graph_of,
-    model_node,
     name_of,
     node_at_path,
-    owner_node,
     participants,
     team_provider,
-    tool_node,
     tools_of,
     value_at,
 )
@@ -54,6 +52,7 @@ from studio.components.describe import describe_termination
 from studio.components.validation import unsupported_reason
 from studio.services import teams as team_service
 from studio.services import trust
+from studio.store.types import id_of
 
 NODE_W, NODE_H = 220, 120
 """A graph participant's box on the canvas (builder.css uses the same size)."""
@@ -68,7 +67,8 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
     if TEAM in marks:  # the whole team is kept as written: nothing inside it is drawn apart
         return {"provider": team_provider(component), "kind": _short(component.get("provider")),
                 "label": component.get("label") or _short(component.get("provider")), "opaque": marks[TEAM],
-                "termination": "", "termination_parts": [], "termination_join": "", "selector_model": "",
+                "node": str(TEAM), "termination": "", "termination_parts": [], "termination_join": "",
+                "selector_model": "",
                 "agents": [], "graph": False, "edges": [], "width": 0, "height": 0, "start": None, "parts": []}
     config = component.get("config") or {}
     provider = team_provider(component)
@@ -82,27 +82,29 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
         agent_config = agent.get("config") or {}
         model = agent_config.get("model_client")
         name = agent_config.get("name", "?")
-        tools = [{"title": _title(t), "name": tool_name, "node": tool_node(name, tool_name) if tool_name else ""}
+        tools = [{"title": _title(t), "name": tool_name, "node": str(NodeId.tool(name, tool_name)) if tool_name else "",
+                  "opaque": marks.get(NodeId.tool(name, tool_name), "") if tool_name else ""}
                  for t in tools_of(agent) for tool_name in [str((t.get("config") or {}).get("name") or "")]]
-        for t in tools:
-            t["opaque"] = marks.get(t["node"], "") if t["node"] else ""
-        agents.append({"name": name, "provider": str(agent.get("provider", "")), "model_node": model_node(name),
+        agents.append({"name": name, "node": str(NodeId.agent(name)), "provider": str(agent.get("provider", "")),
+                       "model_node": str(NodeId.model(name)),
                        "index": index, "last": index == len(members) - 1,
                        "kind": _short(agent.get("provider")), "model": _model_title(model) if model else "",
                        "tools": tools, "description": agent_config.get("description", ""), "targets": [],
-                       "opaque": marks.get(agent_node(name), ""), "model_opaque": marks.get(model_node(name), ""),
+                       "opaque": marks.get(NodeId.agent(name), ""), "model_opaque": marks.get(NodeId.model(name), ""),
                        "parts": _parts(component, opaque, f"config.participants[{index}]") if name_of(agent) else []})
     graph = graph_of(component) if provider == GRAPH_FLOW else None
     result: dict[str, Any] = {
         "provider": provider, "kind": _short(provider), "label": component.get("label") or _short(provider),
+        "node": str(TEAM), "termination_node": str(TERMINATION), "selector_model_node": str(TEAM_MODEL),
         "termination": describe_termination(termination) if isinstance(termination, dict) else "",
         "termination_parts": [describe_termination(p) if isinstance(p, dict) else str(p)
                               for p in termination_parts(termination) or []],
         "termination_join": _short(termination.get("provider")).removesuffix("TerminationCondition").upper()
-        if termination_parts(termination) is not None else "",
+        if isinstance(termination, dict) and termination_parts(termination) is not None else "",
         "selector_model": _model_title(selector_model) if isinstance(selector_model, dict) else "",
         "agents": agents, "graph": graph is not None, "edges": [], "width": 0, "height": 0, "start": None,
-        "opaque": "", "termination_opaque": marks.get(TERMINATION, ""), "selector_model_opaque": marks.get(TEAM_MODEL, ""),
+        "opaque": "", "termination_opaque": marks.get(TERMINATION, ""),
+        "selector_model_opaque": marks.get(TEAM_MODEL, ""),
         "parts": [part for part in _parts(component, opaque, "")
                   if not any(part in agent["parts"] for agent in agents)],
     }
@@ -111,7 +113,7 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
     fallback = auto_layout(component)["nodes"]
     placed = {}
     for agent in agents:
-        node = f"agent:{agent['name']}"
+        node = str(NodeId.agent(agent["name"]))
         pos = (layout.get("nodes") or {}).get(node) or fallback.get(node) or {"x": 80, "y": 200}
         placed[agent["name"]] = (float(pos["x"]), float(pos["y"]))
     min_x = min((x for x, _ in placed.values()), default=0) - 110  # room for edges that go back up on the left
@@ -128,10 +130,17 @@ def canvas(component: dict[str, Any], layout: dict[str, Any],
         if source not in where or target not in where:
             continue
         by_name[source]["targets"].append(target)
-        result["edges"].append({"source": source, "target": target, "condition": _condition(edge.get("condition")),
+        edge_id = NodeId.edge(source, target)
+        result["edges"].append({"source": source, "target": target, "node": str(edge_id),
+                                "node_attr": _edge_attr(edge_id), "condition": _condition(edge.get("condition")),
                                 **_edge_path(where[source], where[target], source == target)})
     result["start"] = graph.get("default_start_node") or (agents[0]["name"] if agents else None)
     return result
+
+
+def _edge_attr(edge: NodeId) -> Markup:
+    """An edge's id for its `data-node`, as the canvas writes it: the agents' names escaped, its `->` as is."""
+    return Markup(str(escape(str(edge))).replace("-&gt;", "->"))
 
 
 def _parts(component: dict[str, Any], opaque: Mapping[str, Problem] | None, under: str) -> list[dict[str, Any]]:
@@ -139,14 +148,14 @@ def _parts(component: dict[str, Any], opaque: Mapping[str, Problem] | None, unde
     found = []
     for path, problem in (opaque or {}).items():
         node = node_at_path(component, path)
-        if parse_node(node)[:1] == ("at",) and (not under or path.startswith((under + ".", under + "["))):
+        if node.kind == "at" and (not under or path.startswith((under + ".", under + "["))):
             value = value_at(component, path)
-            found.append({"node": node, "path": path, "reason": unsupported_reason(problem),
+            found.append({"node": str(node), "path": path, "reason": unsupported_reason(problem),
                           "title": _title(value) if isinstance(value, dict) else path.rsplit(".", 1)[-1]})
     return found
 
 
-def _edge_path(src: tuple[int, int], tgt: tuple[int, int], loop: bool) -> dict[str, Any]:
+def _edge_path(src: tuple[float, float], tgt: tuple[float, float], loop: bool) -> dict[str, Any]:
     """An SVG path between two boxes and where its label goes. Down to a later layer: bottom to top; back up
     (a loop's return): around the left side, so it never hides under the edge going down; within a row:
     side to side, or an arc below when it runs right to left; an edge to itself: a small loop."""
@@ -199,47 +208,48 @@ def _model_title(model: dict[str, Any]) -> str:
     return str(config.get("model") or _title(model))
 
 
-def node_ids(component: dict[str, Any]) -> list[str]:
+def node_ids(component: dict[str, Any]) -> list[NodeId]:
     """Every node the canvas shows, in its order: the team, its termination and model, each agent with its
     model and tools, then the graph's edges."""
     config = component.get("config") or {}
-    found = [TEAM] + (["termination"] if isinstance(config.get("termination_condition"), dict) else [])
+    found = [TEAM] + ([TERMINATION] if isinstance(config.get("termination_condition"), dict) else [])
     found += [TEAM_MODEL] if team_provider(component) == SELECTOR and config.get("model_client") else []
     for agent in participants(component):
         name = (agent.get("config") or {}).get("name")
         if not isinstance(name, str):
             continue
-        found.append(f"agent:{name}")
-        found += [model_node(name)] if (agent.get("config") or {}).get("model_client") else []
-        found += [tool_node(name, t) for tool in tools_of(agent) if (t := (tool.get("config") or {}).get("name"))]
-    return found + [edge_node(source, target) for source, target, _ in edges(component)]
+        found.append(NodeId.agent(name))
+        found += [NodeId.model(name)] if (agent.get("config") or {}).get("model_client") else []
+        found += [NodeId.tool(name, t) for tool in tools_of(agent) if (t := (tool.get("config") or {}).get("name"))]
+    return found + [NodeId.edge(source, target) for source, target, _ in edges(component)]
 
 
-def focus_after(before: list[str], after: list[str], acted_on: str) -> str:
+def focus_after(before: list[NodeId], after: list[NodeId], acted_on: NodeId) -> NodeId | None:
     """The node keyboard focus goes to after an edit, so it never drops to the page: the node it added
     (the first, if several: an agent before its model and tools); else, if it removed nodes, the removed
-    one's neighbour of the same kind (the next, else the previous), else the node that held it, else ""
+    one's neighbour of the same kind (the next, else the previous), else the node that held it, else None
     (the canvas itself); else the node it acted on."""
     added = [n for n in after if n not in before]
     if added:
         return added[0]
     removed = [n for n in before if n not in after]
     if not removed:
-        return acted_on if acted_on in after else ""
+        return acted_on if acted_on in after else None
     gone = acted_on if acted_on in removed else removed[0]
-    index, kind = before.index(gone), parse_node(gone)[0]
-    kept = [n for n in before[index + 1:] + before[:index][::-1] if n in after and parse_node(n)[0] == kind]
-    holder = owner_node(gone)
-    return kept[0] if kept else holder if holder != gone and holder in after else ""
+    index = before.index(gone)
+    kept = [n for n in before[index + 1:] + before[:index][::-1] if n in after and n.kind == gone.kind]
+    holder = gone.owner
+    return kept[0] if kept else holder if holder != gone and holder in after else None
 
 
-def drop_action(kind: str, component: dict[str, Any], target: str, combine: str) -> Any:
+def drop_action(kind: str, component: dict[str, Any], target: NodeId, combine: str) -> Action:
     """The action a library item of `kind` dropped on node `target` means; refused if it fits nowhere."""
-    on_agent = parse_node(owner_node(target))[:1] == ("agent",)
+    on_agent = target.owner.kind == "agent"
     if kind == "agent":
         return AddParticipant(component=component)
     if kind == "termination":
-        return SetTermination(component=component, combine=combine if combine in ("or", "and") else "replace")
+        return SetTermination(component=component, combine="or" if combine == "or" else "and" if combine == "and"
+                              else "replace")
     if kind == "team":
         return SwitchTeamType(provider=component["provider"])
     if kind == "model":
@@ -253,7 +263,7 @@ def drop_action(kind: str, component: dict[str, Any], target: str, combine: str)
     raise ActionRefused(f"The builder can't add {kind} components yet.")
 
 
-def page_context(builder: BuilderSession, selected: str, *, form_problems: list[Problem] | None = None,
+def page_context(builder: DraftEditor, selected: NodeId, *, form_problems: list[Problem] | None = None,
                  submitted: Mapping[str, Any] | None = None, json_problems: list[Problem] | None = None,
                  json_text: str | None = None, opaque_problems_shown: list[Problem] | None = None,
                  opaque_text: str | None = None) -> dict[str, Any]:
@@ -266,11 +276,8 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
     opaque = opaque_problems(problems)
     opaque_at = {node_at_path(component, path): path for path in opaque}
     selected_component = component_at(component, selected) or component
-    kind = parse_node(selected)[0]
-    if kind == "edge":
-        form = edge_form(selected_component, agent_names(component))
-    else:
-        form = form_for(selected_component)
+    kind = selected.kind
+    form = edge_form(selected_component, agent_names(component)) if kind == "edge" else form_for(selected_component)
     errors_by_path: dict[str, list[str]] = {}
     for p in form_problems or []:
         target = form.field_at(p.path)
@@ -285,13 +292,14 @@ def page_context(builder: BuilderSession, selected: str, *, form_problems: list[
         "component": component,
         "canvas": canvas(component, draft.layout, opaque),
         "opaque": _opaque_editor(component, opaque, opaque_at.get(selected), opaque_problems_shown, opaque_text),
-        "selected": selected,
+        "selected": str(selected),
         "selected_kind": kind,
+        "selected_agent": selected.agent_name or "",
         "form": form,
         "form_errors": errors_by_path,
-        "problems": [(p, node_at_path(component, p.path) if p.unsupported else node_for_path(component, p.path))
+        "problems": [(p, str(node_at_path(component, p.path) if p.unsupported else node_for_path(component, p.path)))
                      for p in problems],
-        "trust_url": trust.review_url(builder.team.id) + f"?next=/builder/{builder.team.id}",
+        "trust_url": trust.review_url(id_of(builder.team)) + f"?next=/builder/{builder.team.id}",
         "error_count": sum(p.severity == "error" for p in problems),
         "json_text": json_text if json_text is not None else team_service.pretty_json(component),
         "json_problems": json_problems or [],

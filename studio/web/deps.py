@@ -1,4 +1,4 @@
-"""FastAPI dependencies that hand routes the app's settings, engine and a database session.
+"""FastAPI dependencies that hand routes the app's settings, engine, a database session and the posted form.
 
     @router.get("/teams")
     def list_teams(request: Request, db: DbSession) -> HTMLResponse: ...
@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from studio.playground import RunManager
 from studio.settings import Settings
@@ -36,6 +37,12 @@ def get_db(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
         yield db
 
 
+async def get_form(request: Request) -> FormData:
+    """The posted form, read on the event loop before the route runs: a route taking it awaits nothing, so it
+    can be a plain `def` (run in a worker thread, its database work off the event loop)."""
+    return await request.form()
+
+
 def get_runs(request: Request) -> RunManager:
     """The app's run manager (started with the app: see `app._lifespan`)."""
     runs: RunManager = request.app.state.runs
@@ -47,5 +54,7 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 # scope="function": commit before the response is sent, so a redirect never outruns the write.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 RunsDep = Annotated[RunManager, Depends(get_runs)]
+PostedForm = Annotated[FormData, Depends(get_form)]
 
-__all__ = ["DbSession", "EngineDep", "RunsDep", "SettingsDep", "get_db", "get_engine", "get_runs", "get_settings"]
+__all__ = ["DbSession", "EngineDep", "PostedForm", "RunsDep", "SettingsDep", "get_db", "get_engine", "get_form",
+           "get_runs", "get_settings"]

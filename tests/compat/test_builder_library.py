@@ -1,4 +1,4 @@
-"""Every library item, put into a team the way the Builder does (a `BuilderSession` applying the action the
+"""Every library item, put into a team the way the Builder does (a `DraftEditor` applying the action the
 drop means), gives an `Export JSON` that autogen-agentchat 0.7.5 loads; so does every team-type switch, and
 the switch back, which gives the team it started from. The same through the web app is
 tests/web/test_builder_compat.py."""
@@ -17,7 +17,7 @@ pytest.importorskip("autogen_agentchat", reason="differential tests need AutoGen
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from studio.builder import BuilderSession, SwitchTeamType
+from studio.builder import DraftEditor, NodeId, SwitchTeamType
 from studio.builder.library import LibraryItem, builtin_items, library
 from studio.services import team_scripts
 from studio.services import teams as team_service
@@ -49,7 +49,7 @@ def db(engine: Engine, tmp_path: Path) -> Iterator[Session]:
         yield db
 
 
-def autogen_loads(builder: BuilderSession) -> dict[str, Any]:
+def autogen_loads(builder: DraftEditor) -> dict[str, Any]:
     """The Builder's Export JSON of the draft, after checking that AutoGen 0.7.5 loads it and that Studio
     finds nothing wrong with it (no error, and no field AutoGen needs left for the export to fill in)."""
     from autogen_agentchat.base import Team
@@ -60,13 +60,13 @@ def autogen_loads(builder: BuilderSession) -> dict[str, Any]:
     return exported
 
 
-def open_team(db: Session, item_id: str = "builtin:team:round-robin") -> BuilderSession:
+def open_team(db: Session, item_id: str = "builtin:team:round-robin") -> DraftEditor:
     start = next(i for i in builtin_items() if i.id == item_id)
-    return BuilderSession.open(db, team_service.import_team(db, start.component_copy()).id)
+    return DraftEditor.open(db, team_service.import_team(db, start.component_copy()).id)
 
 
-def drop(builder: BuilderSession, item: LibraryItem, target: str = "team", combine: str = "replace") -> None:
-    action = drop_action(item.component_type, item.component_copy(), target, combine)
+def drop(builder: DraftEditor, item: LibraryItem, target: str = "team", combine: str = "replace") -> None:
+    action = drop_action(item.component_type, item.component_copy(), NodeId.parse(target), combine)
     builder.apply(action.model_copy(update={"confirm": True}) if isinstance(action, SwitchTeamType) else action)
 
 
@@ -123,7 +123,7 @@ def _has_azure_identity() -> bool:
     return True
 
 
-def _autogen_accepts_azure_config(builder: BuilderSession, target: str) -> None:
+def _autogen_accepts_azure_config(builder: DraftEditor, target: str) -> None:
     """AutoGen builds an Azure client only with `autogen-ext[azure]` (azure-identity), which the compat extra
     does not install: the exported client is checked against the config class AutoGen's loader reads."""
     from autogen_ext.models.openai import AzureOpenAIChatCompletionClient

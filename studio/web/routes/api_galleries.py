@@ -25,8 +25,9 @@ from studio.services.errors import (
 from studio.store.models import Gallery, GalleryTemplate
 from studio.store.types import id_of
 
-from ..deps import DbSession
+from ..deps import DbSession, EngineDep
 from ..file_upload import FILE_OR_JSON_BODY, file_or_body
+from ..threads import in_db
 from .api_teams import ProblemOut
 
 router = APIRouter(prefix="/api", tags=["galleries"])
@@ -91,7 +92,7 @@ def get_gallery(db: DbSession, gallery_id: int) -> dict[str, Any]:
 
 @router.post("/galleries/import", response_model=ImportOut, status_code=201, summary="Import a gallery file",
              openapi_extra=FILE_OR_JSON_BODY)
-async def import_gallery(request: Request, db: DbSession) -> ImportOut:
+async def import_gallery(request: Request, engine: EngineDep) -> ImportOut:
     """An AutoGen Studio gallery file as the JSON body or a multipart upload in the field `file`, or
     `{"url": "https://..."}` for the server to fetch. All or nothing; 422 lists every problem."""
     limit = request.app.state.settings.max_body_bytes
@@ -104,7 +105,7 @@ async def import_gallery(request: Request, db: DbSession) -> ImportOut:
             raw = await run_in_threadpool(
                 service.fetch_gallery, url, max_bytes=limit,
                 allow_private=request.app.state.settings.gallery_allow_private_urls)
-        imported = service.import_gallery(db, raw, source=source)
+        imported = await in_db(engine, lambda db: service.import_gallery(db, raw, source=source))
     except PayloadTooLargeError as exc:
         raise HTTPException(413, str(exc)) from None
     except InvalidTeamError as exc:

@@ -26,9 +26,10 @@ from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamPublic, TeamVersionPublic
 from studio.store.types import id_of
 
-from ..deps import DbSession
+from ..deps import DbSession, EngineDep
 from ..downloads import download
 from ..file_upload import FILE_OR_JSON_BODY, file_or_body
+from ..threads import in_db
 
 router = APIRouter(prefix="/api", tags=["teams"])
 
@@ -176,13 +177,13 @@ def create_team(db: DbSession, body: TeamCreate) -> TeamPublic:
 
 @router.post("/teams/import", response_model=ImportResult, status_code=201, summary="Import a team file",
              openapi_extra=FILE_OR_JSON_BODY)
-async def import_teams(request: Request, db: DbSession) -> ImportResult:
+async def import_teams(request: Request, engine: EngineDep) -> ImportResult:
     """An AutoGen team, an AutoGen Studio team export or gallery file (every team in it): a JSON body,
     or a multipart upload in the field `file`. All or nothing; 422 lists every problem."""
     limit = request.app.state.settings.max_body_bytes
     raw = await file_or_body(request, limit, "team file")
     try:
-        result = service.import_teams(db, raw, max_bytes=limit)
+        result = await in_db(engine, lambda db: service.import_teams(db, raw, max_bytes=limit))
     except PayloadTooLargeError as exc:
         raise HTTPException(413, str(exc)) from None
     except InvalidTeamError as exc:
@@ -192,10 +193,10 @@ async def import_teams(request: Request, db: DbSession) -> ImportResult:
 
 
 @router.post("/validate", response_model=ValidationResult, summary="Validate a team component")
-async def validate(request: Request, db: DbSession) -> ValidationResult:
+async def validate(request: Request, engine: EngineDep) -> ValidationResult:
     """Every problem of a team component (errors and warnings), each with its JSON path: everything a run or
     an import would refuse (an import keeps components that cannot run here, `kind: "unsupported"`)."""
-    return _result(service.validate_team(db, await request.body()))
+    return _result(await in_db(engine, service.validate_team, await request.body()))
 
 
 @router.get("/teams/{team_id}/validate", response_model=ValidationResult, summary="Validate a saved team")

@@ -11,14 +11,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from studio.builder import (
     TEAM,
+    TERMINATION,
+    Action,
     ActionRefused,
     AddEdge,
-    BuilderSession,
+    DraftEditor,
     EditOpaque,
     NeedsConfirmation,
+    NodeId,
     ReplaceComponent,
     library,
     parse_action,
@@ -34,6 +38,7 @@ from studio.services.team_files import parse_json
 
 from ..builder_view import drop_action, focus_after, node_ids, page_context
 from ..deps import DbSession as Db
+from ..deps import PostedForm
 from ..downloads import download
 from ..templating import flash, render
 
@@ -49,9 +54,9 @@ def index(request: Request, db: Db) -> Response:
 
 
 @router.get("/builder/{team_id}", name="builder_team")
-def page(request: Request, db: Db, team_id: int, node: str = TEAM, q: str = "") -> Response:
+def page(request: Request, db: Db, team_id: int, node: str = str(TEAM), q: str = "") -> Response:
     builder = _open(db, team_id)
-    context = page_context(builder, _known(builder, node)) | {"groups": _groups(db, q), "q": q}
+    context = page_context(builder, _known(builder, _node(node))) | {"groups": _groups(db, q), "q": q}
     return render(request, "builder/index.html", context)
 
 
@@ -62,10 +67,10 @@ def library_items(request: Request, db: Db, team_id: int, q: str = "") -> Respon
 
 
 @router.get("/builder/{team_id}/select", name="builder_select")
-def select(request: Request, db: Db, team_id: int, node: str = TEAM) -> Response:
+def select(request: Request, db: Db, team_id: int, node: str = str(TEAM)) -> Response:
     builder = _open(db, team_id)
-    selected = _known(builder, node)
-    return _update(request, builder, selected, focus=selected)
+    selected = _known(builder, _node(node))
+    return _update(request, builder, selected, focus=str(selected))
 
 
 @router.get("/builder/{team_id}/export", name="builder_export")
@@ -76,11 +81,10 @@ def export(db: Db, team_id: int, format: team_scripts.ExportFormat = "json") -> 
 
 
 @router.post("/builder/{team_id}/actions", name="builder_action")
-async def action(request: Request, db: Db, team_id: int) -> Response:
+def action(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """One action as JSON (form field `action`); `node` is the selection to keep."""
-    form = await request.form()
     builder = _open(db, team_id)
-    selected = str(form.get("node") or TEAM)
+    selected = _node(form.get("node"))
     try:
         act = parse_action(str(form.get("action") or ""))
     except ValidationError as exc:
@@ -90,12 +94,11 @@ async def action(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/drop", name="builder_drop")
-async def drop(request: Request, db: Db, team_id: int) -> Response:
+def drop(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """A library item dropped on a node (or its keyboard button): the action follows from the kinds."""
-    form = await request.form()
     builder = _open(db, team_id)
     item = get_item(library(db), str(form.get("item") or ""))
-    target = _known(builder, str(form.get("target") or TEAM))
+    target = _known(builder, _node(form.get("target")))
     combine = str(form.get("combine") or "replace")
     if item is None:
         flash(request, "That library item no longer exists.", "error")
@@ -106,27 +109,25 @@ async def drop(request: Request, db: Db, team_id: int) -> Response:
         flash(request, exc.reason, "error")
         return _update(request, builder, target)
     keep = target if item.component_type in ("model", "tool") else TEAM
-    acted_on = "termination" if item.component_type == "termination" else keep
+    acted_on = TERMINATION if item.component_type == "termination" else keep
     return _apply(request, builder, act, keep, acted_on=acted_on)
 
 
 @router.post("/builder/{team_id}/edges", name="builder_add_edge")
-async def add_edge(request: Request, db: Db, team_id: int) -> Response:
+def add_edge(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The keyboard way to draw an edge: `source` and `target` from the selected agent's panel."""
-    form = await request.form()
     builder = _open(db, team_id)
     source, target = str(form.get("source") or ""), str(form.get("target") or "")
-    return _apply(request, builder, AddEdge(source=source, target=target), f"agent:{source}")
+    return _apply(request, builder, AddEdge(source=source, target=target), NodeId.agent(source))
 
 
 @router.post("/builder/{team_id}/properties", name="builder_properties")
-async def properties(request: Request, db: Db, team_id: int) -> Response:
+def properties(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The properties form of the selected node: parse it, then one `set_field` per changed field."""
-    form = await request.form()
     submitted: dict[str, Any] = {k: (v[0] if len(v) == 1 else v)
                                  for k in form if (v := [str(x) for x in form.getlist(k)])}
     builder = _open(db, team_id)
-    node = _known(builder, str(submitted.pop("_node", TEAM)))
+    node = _known(builder, _node(submitted.pop("_node", None)))
     try:
         node, problems, applied = builder.apply_form(node, submitted)
     except ActionRefused as exc:
@@ -149,14 +150,13 @@ def duplicate(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/json", name="builder_json")
-async def apply_json(request: Request, db: Db, team_id: int) -> Response:
+def apply_json(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The JSON view (pasted text, or an uploaded file from `Import JSON`): replace the whole team."""
-    form = await request.form()
     builder = _open(db, team_id)
     upload = form.get("file")
     text = str(form.get("component_json") or "")
     if upload is not None and not isinstance(upload, str) and upload.filename:
-        text = (await upload.read()).decode("utf-8", errors="replace")
+        text = upload.file.read().decode("utf-8", errors="replace")
     try:
         component = parse_json(text)  # hostile values (NaN, depth, huge integers) named by JSON path
     except TeamImportError as exc:
@@ -175,12 +175,11 @@ async def apply_json(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/opaque", name="builder_opaque")
-async def apply_opaque(request: Request, db: Db, team_id: int) -> Response:
+def apply_opaque(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """The JSON editor of an opaque node (`path`, the text `component_json`): replace that node whole; nothing
     is applied when the text is not JSON or has errors there, which are listed by JSON path."""
-    form = await request.form()
     builder = _open(db, team_id)
-    node = _known(builder, str(form.get("node") or TEAM))
+    node = _known(builder, _node(form.get("node")))
     path, text = str(form.get("path") or ""), str(form.get("component_json") or "")
     try:
         component = parse_json(text)  # the one strict reader: hostile values named by JSON path
@@ -207,17 +206,16 @@ def json_view(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/keep-draft", name="builder_keep_draft")
-async def keep_draft(request: Request, db: Db, team_id: int) -> Response:
+def keep_draft(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """`Keep my draft` after the team changed elsewhere: the draft goes on, the notice goes away."""
-    form = await request.form()
     builder = _open(db, team_id)
     builder.keep_draft()
     flash(request, "Kept your draft; saving it makes a new version after the other change.", "info")
-    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+    return _update(request, builder, _known(builder, _node(form.get("node"))))
 
 
 @router.post("/builder/{team_id}/discard", name="builder_discard")
-async def discard(request: Request, db: Db, team_id: int) -> Response:
+def discard(request: Request, db: Db, team_id: int) -> Response:
     """`Load the saved team`: drop the draft and its history, start again from the team as saved."""
     builder = _open(db, team_id)
     builder.discard()
@@ -226,18 +224,17 @@ async def discard(request: Request, db: Db, team_id: int) -> Response:
 
 
 @router.post("/builder/{team_id}/undo", name="builder_undo")
-async def undo(request: Request, db: Db, team_id: int) -> Response:
-    return await _step(request, db, team_id, "undo")
+def undo(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
+    return _step(request, db, team_id, form, "undo")
 
 
 @router.post("/builder/{team_id}/redo", name="builder_redo")
-async def redo(request: Request, db: Db, team_id: int) -> Response:
-    return await _step(request, db, team_id, "redo")
+def redo(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
+    return _step(request, db, team_id, form, "redo")
 
 
 @router.post("/builder/{team_id}/save", name="builder_save")
-async def save(request: Request, db: Db, team_id: int) -> Response:
-    form = await request.form()
+def save(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     builder = _open(db, team_id)
     try:
         team = builder.save()
@@ -245,30 +242,29 @@ async def save(request: Request, db: Db, team_id: int) -> Response:
         db.rollback()
         builder = _open(db, team_id)
         flash(request, exc.message, "error")
-        return _update(request, builder, _known(builder, str(form.get("node") or TEAM)), status_code=409)
+        return _update(request, builder, _known(builder, _node(form.get("node"))), status_code=409)
     except InvalidTeamError as exc:
         flash(request, f"Not saved: {len(exc.errors)} error(s); see Validation.", "error")
     else:
         number = len(team_service.list_versions(db, team)) + 1  # the earlier versions, then this one
         flash(request, f"Saved “{team.label}” as version {number}.", "success")
-    return _update(request, builder, _known(builder, str(form.get("node") or TEAM)))
+    return _update(request, builder, _known(builder, _node(form.get("node"))))
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-async def _step(request: Request, db: Session, team_id: int, direction: str) -> Response:
-    form = await request.form()
+def _step(request: Request, db: Session, team_id: int, form: FormData, direction: str) -> Response:
     builder = _open(db, team_id)
-    selected = str(form.get("node") or TEAM)
+    selected = _node(form.get("node"))
     before = node_ids(builder.draft.component)
     if getattr(builder, direction)() is None:
         flash(request, f"Nothing to {direction}.", "info")
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, selected))
 
 
-def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *,
-           acted_on: str | None = None) -> Response:
+def _apply(request: Request, builder: DraftEditor, act: Action, selected: NodeId, *,
+           acted_on: NodeId | None = None) -> Response:
     """Apply `act`, keeping `selected`; focus goes to what it added, or next to what it removed (`_moved`)."""
     before = node_ids(builder.draft.component)
     try:
@@ -278,38 +274,42 @@ def _apply(request: Request, builder: BuilderSession, act: Any, selected: str, *
         return _update(request, builder, _known(builder, selected), confirm=(exc.reason, confirmed))
     except ActionRefused as exc:
         flash(request, exc.reason, "error")
-    acted_on = acted_on or str(getattr(act, "edge", None) or getattr(act, "node", None) or selected)
+    acted_on = acted_on or getattr(act, "edge", None) or getattr(act, "node", None) or selected
     return _update(request, builder, _known(builder, selected), focus=_moved(before, builder, acted_on))
 
 
-def _moved(before: list[str], builder: BuilderSession, acted_on: str) -> str | None:
-    """Where focus goes when an edit added or removed nodes (`focus_after`); None (it stays on the control
-    it was on) when the canvas kept the same nodes."""
+def _moved(before: list[NodeId], builder: DraftEditor, acted_on: NodeId) -> str | None:
+    """Where focus goes when an edit added or removed nodes (`focus_after`; "" the canvas); None (it stays on
+    the control it was on) when the canvas kept the same nodes."""
     after = node_ids(builder.draft.component)
-    return None if set(after) == set(before) else focus_after(before, after, acted_on)
+    if set(after) == set(before):
+        return None
+    found = focus_after(before, after, acted_on)
+    return str(found) if found is not None else ""
 
 
-def _open(db: Session, team_id: int) -> BuilderSession:
+def _open(db: Session, team_id: int) -> DraftEditor:
     try:
-        return BuilderSession.open(db, team_id)
+        return DraftEditor.open(db, team_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
 
 
-def _known(builder: BuilderSession, node: str) -> str:
+def _node(text: Any) -> NodeId:
+    """The node a form field names (the team when it is missing or names no node)."""
+    return NodeId.parse_or_none(str(text or "")) or TEAM
+
+
+def _known(builder: DraftEditor, node: NodeId) -> NodeId:
     """`node` if it still exists in the draft, else the team."""
-    return node if _component_of(builder, node) is not None else TEAM
-
-
-def _component_of(builder: BuilderSession, node: str) -> dict[str, Any] | None:
-    return component_at(builder.draft.component, node)
+    return node if component_at(builder.draft.component, node) is not None else TEAM
 
 
 def _groups(db: Session, q: str) -> list[LibraryGroup]:
     return library_groups(library(db), q)
 
 
-def _update(request: Request, builder: BuilderSession, selected: str, *,
+def _update(request: Request, builder: DraftEditor, selected: NodeId, *,
             form_problems: list[Problem] | None = None, submitted: Mapping[str, Any] | None = None,
             json_problems: list[Problem] | None = None, json_text: str | None = None,
             confirm: tuple[str, str] | None = None, json_reset: bool = False,
@@ -324,7 +324,7 @@ def _update(request: Request, builder: BuilderSession, selected: str, *,
     context = page_context(builder, selected, form_problems=form_problems, submitted=submitted,
                            json_problems=json_problems, json_text=json_text, opaque_problems_shown=opaque_problems,
                            opaque_text=opaque_text)
-    extra = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
+    extra: dict[str, Any] = {"groups": [], "q": "", "confirm": confirm, "json_reset": json_reset or json_text is not None}
     response = render(request, "builder/index.html", context | extra, partial="builder/_update.html",
                       status_code=status_code)
     if focus is not None:

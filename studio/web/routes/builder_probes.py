@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from studio.builder import BuilderSession
+from studio.builder import DraftEditor, NodeId
 from studio.builder.draft import component_at, kind_of
 from studio.services import probes
 from studio.services.admission import NotTrusted, admit
@@ -19,7 +20,9 @@ from studio.services.errors import NotFoundError
 from studio.services.tool_arguments import parse_arguments, tool_argument_fields
 
 from ..deps import DbSession as Db
+from ..deps import EngineDep
 from ..templating import render
+from ..threads import in_db
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,9 +32,9 @@ PROBED_KINDS = ("model", "tool", "agent")
 @router.get("/builder/{team_id}/probe", name="builder_probe_section")
 def section(request: Request, db: Db, team_id: int, node: str) -> Response:
     """The Test section of `node`: empty for nodes that have no Test button."""
-    component = _component(db, team_id, node, required=False)
+    component = _component(db, team_id, node)
     kind = kind_of(component)
-    if kind not in PROBED_KINDS:
+    if component is None or kind not in PROBED_KINDS:
         return Response("")
     context: dict[str, Any] = {"team_id": team_id, "node": node, "kind": kind, "fields": [], "problem": ""}
     if kind == "tool":
@@ -43,19 +46,19 @@ def section(request: Request, db: Db, team_id: int, node: str) -> Response:
 
 
 @router.post("/builder/{team_id}/probe", name="builder_probe")
-async def probe(request: Request, db: Db, team_id: int) -> Response:
-    """Run the probe of the node named by the form field `node`; the result is always a `_probe.html`."""
+async def probe(request: Request, engine: EngineDep, team_id: int) -> Response:
+    """Run the probe of the node named by the form field `node`; the result is always a `_probe.html`. The
+    database work is done (and its session closed) before the probe runs: no transaction is held open meanwhile."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     node = form.get("node", "")
-    component = _component(db, team_id, node, required=True)
+    component = await in_db(engine, lambda db: _required_component(db, team_id, node))
     kind = kind_of(component)
     result: dict[str, Any] = {"kind": kind}
     try:  # the gate every execution path passes
-        credentials = admit(db, component, team_id=team_id)
+        credentials = await in_db(engine, lambda db: admit(db, component, team_id=team_id))
     except NotTrusted as exc:
         return render(request, "builder/_probe.html", {"probe": result | {"error": str(exc),
                                                        "review_url": exc.review_url}, "team_id": team_id})
-    db.commit()  # nothing more to read: don't hold a transaction open while the probe runs
     if kind == "model":
         result["model"] = await probes.probe_model(component, form.get("prompt", ""), credentials=credentials)
     elif kind == "agent":
@@ -78,13 +81,19 @@ async def _probe_tool(component: dict[str, Any], form: dict[str, str], credentia
     return {"tool": await probes.probe_tool(component, arguments, credentials=credentials)}
 
 
-def _component(db: Db, team_id: int, node: str, *, required: bool) -> dict[str, Any] | None:
-    """The component of `node` in the team's current draft; 404 if the team (or a required node) is missing."""
+def _component(db: Session, team_id: int, node: str) -> dict[str, Any] | None:
+    """The component of `node` in the team's current draft (None if there is none); 404 if the team is missing."""
     try:
-        draft = BuilderSession.open(db, team_id).draft
+        draft = DraftEditor.open(db, team_id).draft
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
-    found = component_at(draft.component, node)
-    if found is None and required:
+    named = NodeId.parse_or_none(node)
+    return component_at(draft.component, named) if named is not None else None
+
+
+def _required_component(db: Session, team_id: int, node: str) -> dict[str, Any]:
+    """The component of `node` in the team's current draft; 404 if the team or the node is missing."""
+    found = _component(db, team_id, node)
+    if found is None:
         raise HTTPException(404, f"No node {node!r} in this team: select it again.")
     return found

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from studio.builder import TEAM
+from studio.builder import TEAM, NodeId
 from studio.builder.draft import component_at
 from studio.components import Problem
 from studio.http.names import slug
@@ -29,9 +29,9 @@ from studio.store.types import id_of
 
 from .. import gallery_view as view
 from ..deps import DbSession as Db
-from ..deps import EngineDep, RunsDep
+from ..deps import EngineDep, PostedForm, RunsDep
 from ..templating import flash, render
-from .playground import in_db
+from ..threads import in_db
 from .teams import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -113,9 +113,8 @@ async def try_demo(request: Request, engine: EngineDep, runs: RunsDep, item_id: 
 
 
 @router.post("/gallery/items/{item_id}/trust", name="gallery_trust")
-async def trust_item(request: Request, db: Db, item_id: int) -> Response:
+def trust_item(request: Request, db: Db, item_id: int, form: PostedForm) -> Response:
     """`Trust this code`: what the item's page showed (its digests) may run, in this item and teams made from it."""
-    form = await request.form()
     item = galleries.trust_item(db, item_or_404(db, item_id).id, [str(d) for d in form.getlist("digest")])
     if item.trusted:
         flash(request, f"You trusted the imported code of “{item.label}”: teams using it can run.", "success")
@@ -128,7 +127,7 @@ async def trust_item(request: Request, db: Db, item_id: int) -> Response:
 
 
 @router.post("/gallery/import", name="gallery_import")
-async def import_submit(request: Request, db: Db) -> Response:
+async def import_submit(request: Request, engine: EngineDep) -> Response:
     """A gallery file (`file`), pasted JSON (`text`) or a URL the server fetches (`url`); all or nothing."""
     limit = request.app.state.settings.max_body_bytes
     async with request.form(max_part_size=limit + 1) as form:
@@ -147,7 +146,7 @@ async def import_submit(request: Request, db: Db) -> Response:
         if not raw:
             raise InvalidTeamError([Problem("", "choose a file, paste the gallery's JSON, or give its URL")],
                                    "Nothing was imported.")
-        imported = galleries.import_gallery(db, raw, source=source)
+        imported = await in_db(engine, lambda db: galleries.import_gallery(db, raw, source=source))
     except InvalidTeamError as exc:
         problems, message = exc.problems, exc.message
     except ServiceError as exc:
@@ -218,18 +217,20 @@ def delete(request: Request, db: Db, gallery_id: int) -> Response:
 
 
 @router.post("/gallery/add", name="gallery_add")
-def add(request: Request, db: Db, team_id: Annotated[int, Form()], node: Annotated[str, Form()] = TEAM) -> Response:
+def add(request: Request, db: Db, team_id: Annotated[int, Form()],
+        node: Annotated[str, Form()] = str(TEAM)) -> Response:
     """`Add to gallery` (the builder's toolbar: the team) or `Add to my gallery` (a selected agent, model,
     tool or termination): the saved version goes into "My gallery"."""
     try:
         team = team_service.get_team(db, team_id)
     except NotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
-    component = team.component if node == TEAM else component_at(team.component, node)
+    named = NodeId.parse_or_none(node)
+    component = team.component if named == TEAM else component_at(team.component, named) if named else None
     if not isinstance(component, dict) or "provider" not in component:
         flash(request, "Save the team first: only its saved version can go into the gallery.", "warning")
         return redirect(request, f"/builder/{team_id}?node={node}")
-    label = team.label if node == TEAM else None
+    label = team.label if named == TEAM else None
     try:
         item = galleries.add_to_gallery(db, component, label=label, description=team.description if label else "")
     except ServiceError as exc:

@@ -7,13 +7,11 @@ a task and appends the new run, whose trace then streams over Server-Sent Events
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from studio.components import Problem
@@ -25,7 +23,6 @@ from studio.services import conversations
 from studio.services import teams as team_service
 from studio.services.errors import NotFoundError
 from studio.services.team_scripts import ExportFile
-from studio.store import session as store_session
 
 from .. import playground_view as view
 from ..deps import DbSession as Db
@@ -35,20 +32,10 @@ from ..live_trace import event_stream, trace_builder_after
 from ..sse import HEADERS, MEDIA_TYPE, last_event_id
 from ..task_input import Attachment, AttachmentError, build_task
 from ..templating import flash, is_htmx, render
+from ..threads import in_db
 from .teams import redirect
 
 router = APIRouter(include_in_schema=False)
-T = TypeVar("T")
-
-
-async def in_db(engine: Engine, read: Callable[..., T], *args: Any) -> T:
-    """`read(db, *args)` in a worker thread with its own short session: async routes never block the event
-    loop on the database, nor hold a connection while they await a run."""
-    def call() -> T:
-        with store_session(engine) as db:
-            return read(db, *args)
-
-    return await run_in_threadpool(call)
 
 
 # --- sessions ---------------------------------------------------------------------------------

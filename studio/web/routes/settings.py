@@ -6,9 +6,9 @@ filled in for that endpoint (the link a run's "no credential for endpoint" error
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from studio.runtime import isolation
@@ -39,22 +39,18 @@ def index(request: Request, db: DbSession) -> Response:
 
 
 @router.post("/settings", name="save_settings")
-async def save(request: Request, db: DbSession) -> Response:
-    async with request.form() as form:
-        value = str(form.get("default_model") or "")
-    changed = credentials.save_default_model(db, value)
+def save(request: Request, db: DbSession, default_model: Annotated[str, Form()] = "") -> Response:
+    changed = credentials.save_default_model(db, default_model)
     label = credentials.DEFAULT_MODEL_LABEL
     flash(request, f"Saved: {label}." if changed else "Nothing changed.", "success" if changed else "info")
     return redirect(request, "/settings")
 
 
 @router.post("/settings/credentials", name="add_credential")
-async def add_credential(request: Request, db: DbSession) -> Response:
-    async with request.form() as form:
-        kind, endpoint = str(form.get("kind") or ""), str(form.get("endpoint") or "")
-        key = str(form.get("api_key") or "")
+def add_credential(request: Request, db: DbSession, kind: Annotated[str, Form()] = "",
+                   endpoint: Annotated[str, Form()] = "", api_key: Annotated[str, Form()] = "") -> Response:
     try:
-        saved = credentials.save_credential(db, kind, endpoint, key)
+        saved = credentials.save_credential(db, kind, endpoint, api_key)
     except credentials.CredentialError as error:
         db.rollback()
         return _page(request, db, 422, credential_error=str(error), credential_field=error.field,
@@ -73,9 +69,8 @@ def remove_credential(request: Request, db: DbSession, credential_id: int) -> Re
 
 
 @router.post("/settings/variables", name="add_variable")
-async def add_variable(request: Request, db: DbSession) -> Response:
-    async with request.form() as form:
-        name, value = str(form.get("name") or ""), str(form.get("value") or "")
+def add_variable(request: Request, db: DbSession, name: Annotated[str, Form()] = "",
+                 value: Annotated[str, Form()] = "") -> Response:
     try:
         saved = credentials.save_variable(db, name, value)
     except credentials.CredentialError as error:

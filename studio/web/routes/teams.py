@@ -29,8 +29,10 @@ from studio.services.team_scripts import export_team_file
 from studio.store.models import Team, TeamVersion
 
 from ..deps import DbSession as Db
+from ..deps import EngineDep, PostedForm
 from ..downloads import download
 from ..templating import flash, is_htmx, render
+from ..threads import in_db
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -98,7 +100,7 @@ def import_form(request: Request) -> Response:
 
 
 @router.post("/teams/import", name="import_teams")
-async def import_submit(request: Request, db: Db) -> Response:
+async def import_submit(request: Request, engine: EngineDep) -> Response:
     """A file upload (`file`) or pasted JSON (`text`); parsed here so a paste may be as large as an upload."""
     limit = request.app.state.settings.max_body_bytes
     async with request.form(max_part_size=limit + 1) as form:
@@ -111,7 +113,7 @@ async def import_submit(request: Request, db: Db) -> Response:
     try:
         if not (raw.strip() if isinstance(raw, str) else raw):
             raise TeamImportError([Problem("", "choose a file or paste the team's JSON")])
-        result = service.import_teams(db, raw, max_bytes=limit)
+        result = await in_db(engine, lambda db: service.import_teams(db, raw, max_bytes=limit))
     except PayloadTooLargeError as exc:
         problems, status = [Problem("", str(exc))], 413
     except TeamImportError as exc:
@@ -225,10 +227,9 @@ def trust_form(request: Request, db: Db, team_id: int, next: str = "") -> Respon
 
 
 @router.post("/teams/{team_id}/trust", name="trust_team_code")
-async def trust(request: Request, db: Db, team_id: int) -> Response:
+def trust(request: Request, db: Db, team_id: int, form: PostedForm) -> Response:
     """Trust what the review page showed (its digests): what changed since then stays blocked."""
     team = team_or_404(db, team_id)
-    form = await request.form()
     trusted = trust_service.trust_reviewed(db, team.component, [str(d) for d in form.getlist("digest")])
     left = len(trust_service.blocked(db, team.component))
     if trusted and not left:

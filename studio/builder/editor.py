@@ -1,7 +1,7 @@
-"""`BuilderSession`: the team being edited in the builder, its history on the server (undo and redo
+"""`DraftEditor`: the team being edited in the builder, its history on the server (undo and redo
 survive a reload), validation after every change, and saving as a new team version.
 
-    builder = BuilderSession.open(db, team_id)
+    builder = DraftEditor.open(db, team_id)
     draft, problems = builder.apply(AddParticipant(component=assistant("writer")))
     builder.undo(); builder.redo()
     builder.save()        # a new team version; the layout is stored on the team
@@ -21,21 +21,22 @@ from studio.services.errors import InvalidTeamError
 from studio.store import drafts
 from studio.store.models import BuilderDraft, Team
 
-from .actions import ReplaceComponent, SetField
-from .draft import Draft, agent_names, component_at, parse_node, renamed_node
+from .actions import Action, ReplaceComponent, SetField
+from .draft import Draft, agent_names, component_at
 from .forms import parse_edge_form, parse_form
+from .node_id import NodeId
 from .opaque import EditOpaque, check_kept, opaque_problems
 
 
-class BuilderSession:
+class DraftEditor:
     """One team's draft and history; every method flushes (the caller's session block commits)."""
 
-    def __init__(self, session: Session, team: Team, row: BuilderDraft) -> None:
-        self.session, self.team, self.row = session, team, row
-        self._draft = Draft.from_snapshot(drafts.current(session, row))
+    def __init__(self, db: Session, team: Team, row: BuilderDraft) -> None:
+        self.db, self.team, self.row = db, team, row
+        self._draft = Draft.from_snapshot(drafts.current(db, row))
 
     @classmethod
-    def open(cls, session: Session, team_id: int) -> BuilderSession:
+    def open(cls, db: Session, team_id: int) -> DraftEditor:
         """Resume the team's draft (or start one from its current component and layout).
 
         When the team was changed elsewhere (an import, a restored version) and the draft has no
@@ -43,10 +44,10 @@ class BuilderSession:
         changes the draft is kept and `changed_elsewhere` is True. Raises
         `studio.services.errors.NotFoundError` when there is no such team.
         """
-        team = team_service.get_team(session, team_id)
-        row = drafts.get_or_create_draft(session, team)
-        drafts.follow_team(session, row, team)
-        return cls(session, team, row)
+        team = team_service.get_team(db, team_id)
+        row = drafts.get_or_create_draft(db, team)
+        drafts.follow_team(db, row, team)
+        return cls(db, team, row)
 
     @property
     def draft(self) -> Draft:
@@ -55,9 +56,9 @@ class BuilderSession:
     def problems(self) -> list[Problem]:
         """Every problem of the current component (errors and warnings), each with its JSON path, untrusted
         tool code included: what a run would refuse."""
-        return team_service.validate_team(self.session, self._draft.component)
+        return team_service.validate_team(self.db, self._draft.component)
 
-    def apply(self, action: Any) -> tuple[Draft, list[Problem]]:
+    def apply(self, action: Action) -> tuple[Draft, list[Problem]]:
         """Apply an action (raises `ActionRefused`, changing nothing); the result joins the history. Only the
         JSON editors (`EditOpaque`, `ReplaceComponent`) may change an opaque node: another action that would
         is refused.
@@ -70,18 +71,18 @@ class BuilderSession:
         if opaque and not isinstance(action, (ReplaceComponent, EditOpaque)):
             check_kept(before, opaque, new.component)
         if (new.component, new.layout) != (self._draft.component, self._draft.layout):
-            drafts.push(self.session, self.row, new.snapshot())
+            drafts.push(self.db, self.row, new.snapshot())
         self._draft = new
         return new, self.problems()
 
-    def apply_form(self, node: str, submitted: Mapping[str, Any]) -> tuple[str, list[Problem], bool]:
+    def apply_form(self, node: NodeId, submitted: Mapping[str, Any]) -> tuple[NodeId, list[Problem], bool]:
         """The properties form of `node` as submitted: one `SetField` per changed field (raises `ActionRefused`
         like any action). Returns the node (renamed if its name changed), the form's problems, and whether it
         was applied: a form with errors that changes nothing is not."""
         current = component_at(self._draft.component, node)
         if current is None:
             return node, [], False
-        if parse_node(node)[0] == "edge":
+        if node.kind == "edge":
             new, problems = parse_edge_form(current, submitted, agent_names(self._draft.component))
             keys = sorted(set(new) | set(current))
         else:
@@ -94,7 +95,7 @@ class BuilderSession:
             if _get(current, key) != _get(new, key):
                 self.apply(SetField(node=node, path=key, value=_get(new, key)))
                 if key == "config.name":
-                    node = renamed_node(node, str(_get(new, key)))
+                    node = node.renamed(str(_get(new, key)))
         return node, problems, True
 
     def undo(self) -> tuple[Draft, list[Problem]] | None:
@@ -106,9 +107,9 @@ class BuilderSession:
         return self._step(drafts.redo)
 
     def _step(self, move: Any) -> tuple[Draft, list[Problem]] | None:
-        if not move(self.session, self.row):
+        if not move(self.db, self.row):
             return None
-        self._draft = Draft.from_snapshot(drafts.current(self.session, self.row))
+        self._draft = Draft.from_snapshot(drafts.current(self.db, self.row))
         return self._draft, self.problems()
 
     @property
@@ -143,10 +144,10 @@ class BuilderSession:
         the draft (`keep_draft`, which rebases it) or loads the saved team (`discard`).
         """
         base = self.base_revision
-        team = team_service.save_team_component(self.session, self.team, self._draft.component, note=note,
+        team = team_service.save_team_component(self.db, self.team, self._draft.component, note=note,
                                                 base_revision=base)
-        team = team_service.save_layout(self.session, team, self._draft.layout, base_revision=team.revision)
-        drafts.mark_saved(self.session, self.row, team)
+        team = team_service.save_layout(self.db, team, self._draft.layout, base_revision=team.revision)
+        drafts.mark_saved(self.db, self.row, team)
         self.team = team
         return team
 
@@ -154,27 +155,27 @@ class BuilderSession:
         """A new team, "<label> (copy)", made from the draft with its layout; `(copy, True)`. When the draft
         has unsaved changes with errors the copy has the last saved version instead: `(copy, False)`."""
         label = str(self._draft.component.get("label") or self.team.label)
-        copy = team_service.duplicate_team(self.session, self.team, label=f"{label} (copy)")
+        copy = team_service.duplicate_team(self.db, self.team, label=f"{label} (copy)")
         if not self.has_unsaved_changes:
             return copy, True
         component = {**self._draft.component, "label": copy.label}
         try:
-            saved = team_service.save_team_component(self.session, copy, component, note="Copied from the builder")
+            saved = team_service.save_team_component(self.db, copy, component, note="Copied from the builder")
         except InvalidTeamError:
             return copy, False
-        return team_service.save_layout(self.session, saved, self._draft.layout), True
+        return team_service.save_layout(self.db, saved, self._draft.layout), True
 
     def keep_draft(self) -> None:
         """Acknowledge a change made elsewhere: the draft stays as it is, based on the team's current
         version (no-op when nothing changed elsewhere)."""
         if self.changed_elsewhere:
-            drafts.rebase(self.session, self.row, self.team)
+            drafts.rebase(self.db, self.row, self.team)
 
     def discard(self) -> Draft:
         """Drop the history and start again from the team as last saved."""
-        drafts.discard(self.session, self.row)
-        self.row = drafts.get_or_create_draft(self.session, self.team)
-        self._draft = Draft.from_snapshot(drafts.current(self.session, self.row))
+        drafts.discard(self.db, self.row)
+        self.row = drafts.get_or_create_draft(self.db, self.team)
+        self._draft = Draft.from_snapshot(drafts.current(self.db, self.row))
         return self._draft
 
 
@@ -185,4 +186,4 @@ def _get(component: Mapping[str, Any], key: str) -> Any:
     return component.get(key)
 
 
-__all__ = ["BuilderSession"]
+__all__ = ["DraftEditor"]
