@@ -17,6 +17,7 @@ from mcp.server.lowlevel import Server
 from mcp.server.session import ServerSession
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.context import RequestContext
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
@@ -89,26 +90,24 @@ def _team_server(teams: TeamsFor, runner: RunnerFor) -> Server[Any, Request]:
     # The SDK's handler decorators carry no types (mcp 1.x): the handlers below are typed all the same.
     @server.list_tools()  # type: ignore[no-untyped-call, untyped-decorator]
     async def list_tools() -> list[types.Tool]:
-        with teams(_request(server.request_context)) as source:
-            return [_tool(team) for team in source]
+        return await run_in_threadpool(_tools, teams, _request(server.request_context))
 
     @server.call_tool()  # type: ignore[untyped-decorator]
     async def call_tool(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         context = server.request_context
         request = _request(context)
-        with teams(request) as source:
-            try:
-                team = source.get(name)
-            except TeamRefused as e:
-                return _error("\n".join([str(e), *(f"- {p.path}: {p.message}" for p in e.problems)]))
-            if team is None:
-                return _error(f"No team called {name!r}; tools/list lists them.")
-            try:  # the SDK checked the arguments against INPUT_SCHEMA
-                items = runner(request).start(team.component, arguments["task"])
-            except Busy as e:
-                return _error(str(e))
-            except ComponentValidationError as e:
-                return _error(cannot_run(team.label, e.errors))
+        try:
+            team = await run_in_threadpool(_team, teams, request, name)
+        except TeamRefused as e:
+            return _error("\n".join([str(e), *(f"- {p.path}: {p.message}" for p in e.problems)]))
+        if team is None:
+            return _error(f"No team called {name!r}; tools/list lists them.")
+        try:  # the SDK checked the arguments against INPUT_SCHEMA
+            items = runner(request).start(team.component, arguments["task"])
+        except Busy as e:
+            return _error(str(e))
+        except ComponentValidationError as e:
+            return _error(cannot_run(team.label, e.errors))
         result = await _run(items, context)
         outcome = {"answer": final_answer(result), "stop_reason": result.stop_reason or ""}
         if failed(result):
@@ -117,6 +116,18 @@ def _team_server(teams: TeamsFor, runner: RunnerFor) -> Server[Any, Request]:
         return types.CallToolResult(content=[text], structuredContent=outcome)
 
     return server
+
+
+def _tools(teams: TeamsFor, request: Request) -> list[types.Tool]:
+    """Every team as a tool (in a worker thread: the studio's teams come from its database)."""
+    with teams(request) as source:
+        return [_tool(team) for team in source]
+
+
+def _team(teams: TeamsFor, request: Request, name: str) -> ServedTeam | None:
+    """The team to run, ready to (in a worker thread, its database session closed before the run)."""
+    with teams(request) as source:
+        return source.get(name)
 
 
 def _tool(team: ServedTeam) -> types.Tool:
