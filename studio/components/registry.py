@@ -60,7 +60,6 @@ UNSUPPORTED_HINTS: dict[str, str] = {
     "autogen_ext.code_executors.docker.DockerCommandLineCodeExecutor": (
         "use autogen_ext.code_executors.local.LocalCommandLineCodeExecutor"
     ),
-    "autogen_ext.tools.mcp.McpWorkbench": "use autogen_core.tools.StaticWorkbench with function tools",
     "autogen_core.memory.ListMemory": "memory is not supported yet",
     "autogen_agentchat.agents.SocietyOfMindAgent": "use a nested team instead",
 }

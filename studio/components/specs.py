@@ -18,12 +18,13 @@ from studio.runtime.models import (
 )
 from studio.runtime.teams import GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
 from studio.runtime.teams.magentic_one import MagenticOneGroupChatConfig
-from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench
+from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench, mcp
 
 from .registry import ProviderSpec
 
 TEAMS, AGENTS, CONDITIONS = "autogen_agentchat.teams.", "autogen_agentchat.agents.", "autogen_agentchat.conditions."
 MODELS, TOOLS, CONTEXTS = "autogen_ext.models.", "autogen_core.tools.", "autogen_core.model_context."
+MCP = "autogen_ext.tools.mcp."
 
 SPECS = (
     ProviderSpec(f"{TEAMS}RoundRobinGroupChat", "team", RoundRobinGroupChat),
@@ -40,8 +41,12 @@ SPECS = (
     ProviderSpec(f"{MODELS}replay.ReplayChatCompletionClient", "model", ReplayChatCompletionClient,
                  type_aliases=("replay_chat_completion_client",)),
     ProviderSpec(f"{TOOLS}FunctionTool", "tool", FunctionTool),
+    ProviderSpec(f"{MCP}StdioMcpToolAdapter", "tool", mcp.StdioMcpToolAdapter),
+    ProviderSpec(f"{MCP}SseMcpToolAdapter", "tool", mcp.SseMcpToolAdapter),
+    ProviderSpec(f"{MCP}StreamableHttpMcpToolAdapter", "tool", mcp.StreamableHttpMcpToolAdapter),
     ProviderSpec(f"{TOOLS}StaticWorkbench", "workbench", StaticWorkbench),
     ProviderSpec(f"{TOOLS}StaticStreamWorkbench", "workbench", StaticStreamWorkbench),
+    ProviderSpec(f"{MCP}McpWorkbench", "workbench", mcp.McpWorkbench),
     ProviderSpec(f"{CONTEXTS}UnboundedChatCompletionContext", "chat_completion_context",
                  contexts.UnboundedChatCompletionContext),
     ProviderSpec(f"{CONTEXTS}BufferedChatCompletionContext", "chat_completion_context",

@@ -9,7 +9,9 @@ the runtime's clients themselves (`OPENAI_API_KEY` for OpenAI's API or `OPENAI_B
 for the same endpoint. The Settings page lists both, with where each comes from.
 
 Variables are named secrets for tools (`SERPAPI_KEY`): a FunctionTool receives only those its config
-declares in `variables` (a list of names), in its own worker's environment, at run time.
+declares in `variables` (a list of names), in its own worker's environment, at run time; an MCP server those
+its params name as `${NAME}` in a header or `env` value (`"Authorization": "Bearer ${GITHUB_TOKEN}"`), filled in
+at run time (the file keeps the reference).
 
 Keys and variables are stored encrypted (`studio.store.crypto`). `inject_credentials` is for run time
 only: it returns a copy, never written back to the database or to exports.
@@ -45,6 +47,8 @@ Source = Literal["saved", "environment", "unset"]
 OPENAI = OPENAI_CLIENT
 AZURE = AZURE_CLIENT
 FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
+MCP_SERVER_PARAMS = ("StdioServerParams", "SseServerParams", "StreamableHttpServerParams")
+_VARIABLE_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_MODEL_SETTING = "credentials.default_model"
 DEFAULT_MODEL_LABEL = "Default model"
 # The environment variables whose URL decides where a client without its own URL goes.
@@ -286,7 +290,34 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
         config.pop("variable_values", None)  # only Settings provides values
         if isinstance(names, list) and names:
             config["variable_values"] = {n: values[n] for n in names if isinstance(n, str) and n in values}
+    for params in mcp_server_params(result):
+        for field_name in ("env", "headers"):
+            mapping = params.get(field_name)
+            if isinstance(mapping, dict):
+                params[field_name] = {key: _VARIABLE_REFERENCE.sub(lambda m: values.get(m[1], m[0]), value)
+                                      if isinstance(value, str) else value for key, value in mapping.items()}
     return result
+
+
+def mcp_server_params(node: Any) -> Iterator[dict[str, Any]]:
+    """Every MCP server params object (`type` one of the three kinds) at any depth, itself (not a copy)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from mcp_server_params(item)
+    elif isinstance(node, dict):
+        if node.get("type") in MCP_SERVER_PARAMS:
+            yield node
+            return
+        for value in node.values():
+            yield from mcp_server_params(value)
+
+
+def referenced_variables(params: dict[str, Any]) -> list[str]:
+    """The variables an MCP server's params name as `${NAME}` in their `env` or `headers` values, sorted."""
+    names = {match for field_name in ("env", "headers") if isinstance(params.get(field_name), dict)
+             for value in params[field_name].values() if isinstance(value, str)
+             for match in _VARIABLE_REFERENCE.findall(value)}
+    return sorted(names)
 
 
 def redact(value: Any, secrets: tuple[str, ...] | list[str]) -> Any:
@@ -340,6 +371,7 @@ __all__ = [
     "KINDS",
     "Credential",
     "CredentialError",
+    "MCP_SERVER_PARAMS",
     "Credentials",
     "EndpointKey",
     "Variable",
@@ -347,9 +379,11 @@ __all__ = [
     "inject_credentials",
     "load_credentials",
     "masked",
+    "mcp_server_params",
     "model_clients",
     "normalise_endpoint",
     "redact",
+    "referenced_variables",
     "remove_credential",
     "remove_variable",
     "save_credential",

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from studio.store.models import Team
 
+from .team_files import components_in
 from .teams import export_component, export_filename, pretty_json
 
 ExportFormat = Literal["json", "python", "autogen"]
@@ -113,10 +114,41 @@ def studio_script(component: dict[str, Any], *, label: str, filename: str) -> st
                    imports="from studio import TaskResult, load_team") + _STUDIO
 
 
+# The autogen-ext extra each of its provider modules needs (modules not named need none).
+AUTOGEN_EXTRAS = {
+    "autogen_ext.models.openai": "openai",
+    "autogen_ext.models.anthropic": "anthropic",
+    "autogen_ext.models.ollama": "ollama",
+    "autogen_ext.models.azure": "azure",
+    "autogen_ext.tools.mcp": "mcp",
+    "autogen_ext.tools.http": "http-tool",
+    "autogen_ext.cache_store.diskcache": "diskcache",
+    "autogen_ext.cache_store.redis": "redis",
+    "autogen_ext.memory.chromadb": "chromadb",
+    "autogen_ext.memory.mem0": "mem0",
+    "autogen_ext.memory.redis": "redisvl",
+    "autogen_ext.code_executors.docker": "docker",
+    "autogen_ext.code_executors.jupyter": "jupyter-executor",
+    "autogen_ext.agents.web_surfer": "web-surfer",
+    "autogen_ext.agents.file_surfer": "file-surfer",
+    "autogen_ext.teams.magentic_one": "magentic-one",
+}
+
+
+def autogen_install(component: dict[str, Any]) -> str:
+    """The pip line that installs what AutoGen needs to load the team: agentchat, and autogen-ext with the
+    extras of the providers the team uses."""
+    providers = {str(envelope.get("provider", "")) for _, envelope in components_in(component)}
+    extras = sorted({extra for module, extra in AUTOGEN_EXTRAS.items()
+                     if any(p == module or p.startswith(module + ".") for p in providers)})
+    ext = f"autogen-ext[{','.join(extras)}]" if extras else "autogen-ext"
+    return f'pip install "autogen-agentchat==0.7.5" "{ext}==0.7.5"'
+
+
 def autogen_script(component: dict[str, Any], *, label: str, filename: str) -> str:
     """A script running the team in AutoGen 0.7 (`Team.load_component`, printed by AutoGen's Console)."""
     return _script(component, label=label, filename=filename, engine="AutoGen (autogen-agentchat 0.7)",
-                   install='pip install "autogen-agentchat==0.7.5" "autogen-ext[openai]==0.7.5"',
+                   install=autogen_install(component),
                    imports="from autogen_agentchat.base import Team\nfrom autogen_agentchat.ui import Console") + _AUTOGEN
 
 

@@ -2,7 +2,9 @@
 
 What counts as executable (`executables`): a FunctionTool's source code with its `global_imports` and the
 variables it reads; a code executor (it runs the code a model writes: CodeExecutorAgent's, for one); and
-every command a component can spawn (an MCP stdio server's `command`, `args` and `env`). Each is known by
+every command a component can spawn (an MCP stdio server's `command`, `args`, `env` and `cwd`, with the
+variables from Settings it names), and every MCP server over HTTP that is sent variables from Settings (its
+`url` and `headers`: an imported team could send them anywhere). Each is known by
 its `digest`, a hash of exactly what will run, so changing any of it (an import added, a variable read, an
 argument) makes it new code.
 
@@ -28,15 +30,14 @@ from studio.components import UNTRUSTED, Problem, get_spec
 from studio.components.validation import join
 from studio.store import preferences
 
-from .credentials import FUNCTION_TOOL
+from .credentials import FUNCTION_TOOL, MCP_SERVER_PARAMS, referenced_variables
 from .team_files import components_in
 
 TRUSTED_KEY = "trust.trusted"
 IMPORTED_KEY = "trust.imported"
-STDIO_SERVER = "StdioServerParams"  # AutoGen's MCP server params `type` for a spawned server
 UNTRUSTED_MESSAGE = "This team runs imported code that you have not reviewed and trusted yet"
 
-Kind = Literal["tool code", "code executor", "command"]
+Kind = Literal["tool code", "code executor", "command", "server"]
 
 
 @dataclass(frozen=True)
@@ -79,23 +80,29 @@ def executables(component: Any, prefix: str = "") -> list[Executable]:
                 "variables": sorted(config.get("variables") or [])}))
         elif "code_executor" in (envelope.get("component_type"), spec and spec.component_type):
             found.append(Executable(path, "code executor", provider, {"config": config}))
-        found += [Executable(at, "command", provider, runs) for at, runs in _spawned(config, join(path, "config"))]
+        found += [Executable(at, kind, provider, runs) for at, kind, runs in _servers(config, join(path, "config"))]
     return found
 
 
-def _spawned(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(JSON path, what it spawns) of every stdio server in a component's config, not in its children's."""
+def _servers(value: Any, path: str) -> Iterator[tuple[str, Kind, dict[str, Any]]]:
+    """(JSON path, kind, what runs) of every MCP server in a component's config (not in its children's) that
+    executes: a stdio server's command, or an HTTP server sent variables."""
     if isinstance(value, dict):
         if isinstance(value.get("provider"), str) and isinstance(value.get("config"), dict):
             return  # a child component: `executables` walks it on its own
-        if value.get("type") == STDIO_SERVER:
-            yield path, {k: value.get(k) for k in ("command", "args", "env", "cwd")}
+        if value.get("type") in MCP_SERVER_PARAMS:
+            variables = referenced_variables(value)
+            if value["type"] == "StdioServerParams":
+                runs = {k: value.get(k) for k in ("command", "args", "env", "cwd")}
+                yield path, "command", runs | ({"variables": variables} if variables else {})
+            elif variables:
+                yield path, "server", {"url": value.get("url"), "headers": value.get("headers"), "variables": variables}
             return
         for key, item in value.items():
-            yield from _spawned(item, join(path, key))
+            yield from _servers(item, join(path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _spawned(item, join(path, i))
+            yield from _servers(item, join(path, i))
 
 
 def digests(component: Any) -> set[str]:

@@ -16,6 +16,7 @@ from studio.services.credentials import (
     inject_credentials,
     load_credentials,
     masked,
+    referenced_variables,
     remove_credential,
     save_credential,
     save_default_model,
@@ -173,6 +174,23 @@ def test_a_tool_gets_only_the_variables_it_declares(db: Session) -> None:
     injected = inject_credentials({"tools": [tool, bare]}, creds)
     assert injected["tools"][0]["config"]["variable_values"] == {"SERPAPI_KEY": "serp-secret-value-42"}
     assert "variable_values" not in injected["tools"][1]["config"]  # declares none: gets none (file values dropped)
+
+
+def test_an_mcp_server_gets_the_variables_its_params_name_at_run_time_only(db: Session) -> None:
+    save_variable(db, "GITHUB_TOKEN", "ghp-secret-value-44")
+    creds = load_credentials(db, environ={})
+    stdio = {"type": "StdioServerParams", "command": "github-mcp", "env": {"TOKEN": "${GITHUB_TOKEN}", "MODE": "ro"}}
+    http = {"type": "StreamableHttpServerParams", "url": "https://mcp.example/mcp",
+            "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}", "X-Other": "${MISSING}"}}
+    team = {"workbench": [{"provider": "autogen_ext.tools.mcp.McpWorkbench", "config": {"server_params": stdio}},
+                          {"provider": "autogen_ext.tools.mcp.McpWorkbench", "config": {"server_params": http}}]}
+    original = copy.deepcopy(team)
+    injected = inject_credentials(team, creds)
+    assert injected["workbench"][0]["config"]["server_params"]["env"] == {"TOKEN": "ghp-secret-value-44", "MODE": "ro"}
+    assert injected["workbench"][1]["config"]["server_params"]["headers"] == {
+        "Authorization": "Bearer ghp-secret-value-44", "X-Other": "${MISSING}"}  # an unknown name stays as written
+    assert team == original  # the stored team keeps the references
+    assert referenced_variables(http) == ["GITHUB_TOKEN", "MISSING"]
 
 
 @pytest.mark.parametrize(("name", "value", "field"), [

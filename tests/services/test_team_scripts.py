@@ -85,3 +85,17 @@ def test_a_script_masks_keys_whoever_calls_it() -> None:
     keyed = _keyed()
     for script in (studio_script, autogen_script):
         assert PLANTED_KEY not in script(keyed, label="x", filename="x.py")
+
+
+def test_the_autogen_script_installs_the_extras_the_team_uses() -> None:
+    from studio.services.team_scripts import autogen_install
+
+    assert autogen_install(TEAM) == 'pip install "autogen-agentchat==0.7.5" "autogen-ext==0.7.5"'  # replay models
+    team = json.loads(json.dumps(TEAM))
+    writer = team["config"]["participants"][0]["config"]
+    writer["model_client"] = {"provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+                              "component_type": "model", "config": {"model": "gpt-4o-mini"}}
+    writer["workbench"] = [{"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench",
+                            "config": {"server_params": {"type": "StdioServerParams", "command": "python"}}}]
+    assert autogen_install(team) == 'pip install "autogen-agentchat==0.7.5" "autogen-ext[mcp,openai]==0.7.5"'
+    assert '"autogen-ext[mcp,openai]==0.7.5"' in autogen_script(team, label="T", filename="t.py")

@@ -34,6 +34,20 @@ def test_every_kind_is_found_once_at_its_path() -> None:
     assert found[0].details == {"command": "uvx", "args": ["mcp-server-fetch"], "env": {"A": "1"}, "cwd": None}
 
 
+def test_mcp_servers_sent_variables_are_reviewed_with_them() -> None:
+    stdio = {"type": "StdioServerParams", "command": "github-mcp", "env": {"TOKEN": "${GITHUB_TOKEN}"}}
+    sent = {"type": "SseServerParams", "url": "https://mcp.example/sse", "headers": {"Authorization": "${API_TOKEN}"}}
+    plain = {"type": "StreamableHttpServerParams", "url": "https://mcp.example/mcp", "headers": {"X-Team": "docs"}}
+    agent = env("autogen_agentchat.agents.AssistantAgent", name="a", workbench=[
+        env(MCP, server_params=params) for params in (stdio, sent, plain)])
+    found = trust.executables(agent)
+    assert [(e.path, e.kind, e.variables) for e in found] == [
+        ("config.workbench[0].config.server_params", "command", ["GITHUB_TOKEN"]),
+        ("config.workbench[1].config.server_params", "server", ["API_TOKEN"]),
+    ]  # a server sent nothing from Settings runs nothing of the team's
+    assert found[1].details == {"url": "https://mcp.example/sse", "headers": {"Authorization": "${API_TOKEN}"}}
+
+
 def test_the_digest_covers_imports_variables_and_arguments_but_not_surrounding_blank_space() -> None:
     base = tool("add")
 

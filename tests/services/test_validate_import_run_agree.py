@@ -61,7 +61,9 @@ def variants() -> list[Any]:
         "typo provider": team(ROUND_ROBIN, env("autogen_agentchat.agents.AssistantAgnet", name="a")),
         "anthropic model": team(ROUND_ROBIN, assistant("a", model_client=env(
             "autogen_ext.models.anthropic.AnthropicChatCompletionClient", model="claude"))),
-        "mcp workbench": team(ROUND_ROBIN, assistant("a", workbench=[env("autogen_ext.tools.mcp.McpWorkbench")])),
+        "mcp workbench without a server": team(ROUND_ROBIN, assistant("a", workbench=[
+            env("autogen_ext.tools.mcp.McpWorkbench")])),
+        "society of mind": team(ROUND_ROBIN, env("autogen_agentchat.agents.SocietyOfMindAgent", name="s")),
         "memory": team(ROUND_ROBIN, assistant("a", memory=[env("autogen_core.memory.ListMemory")])),
         "unsupported and broken": team(ROUND_ROBIN, env("x.Surfer", name="s"), env(ASSISTANT, name="b c")),
     }

@@ -1,13 +1,14 @@
 """One gate, every execution path: an imported team whose code (tool source, its global imports, a code
-executor) is not trusted is refused by the Playground, `/api/serve` (runs, chat completions and MCP tool calls)
-and the Builder's Test buttons alike, and nothing of it starts in the sandbox; once trusted on its review page, it
-runs on each of them."""
+executor, an MCP stdio server's command) is not trusted is refused by the Playground, `/api/serve` (runs, chat
+completions and MCP tool calls) and the Builder's Test buttons alike, and nothing of it starts in the sandbox; once
+trusted on its review page, it runs on each of them."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from studio.runtime import isolation
+from studio.services import galleries
+from studio.services.credentials import save_variable
 from studio.store import get_run
 from tests.components.builders import CODE_AGENT, env
+from tests.support.mcp_servers import http_server, stdio_params
 
 from .teams_support import HTMX, app_db
 
@@ -188,3 +192,66 @@ def test_only_the_gate_hands_out_keys_for_a_run() -> None:
     callers = {str(p.relative_to(root)) for p in root.rglob("*.py") if "load_credentials(" in p.read_text()}
     assert callers == {"services/credentials.py", "services/admission.py", "services/teams.py",
                        "web/routes/settings.py", "web/routes/api_settings.py"}
+
+
+def mcp_team(server_params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A team whose agent's tools come from an MCP server, by default one the studio starts (stdio): a command."""
+    workbench = {"provider": "autogen_ext.tools.mcp.McpWorkbench", "component_type": "workbench",
+                 "config": {"server_params": server_params or stdio_params()}}
+    agent = {"provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
+             "config": {"name": "helper", "model_client": _model(CALL_ADD, "3."), "workbench": [workbench]}}
+    return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
+            "label": "Adds over MCP", "config": {"participants": [agent], "max_turns": 1}}
+
+
+@pytest.mark.parametrize("path", ["playground", "serve run", "chat completion", "mcp tool", "agent probe"])
+def test_an_imported_mcp_stdio_server_does_not_start_until_trusted(client: TestClient, started: list[str],
+                                                                   path: str) -> None:
+    team_id = imported(client, mcp_team())
+    assert PATHS[path](client, team_id) == (True, False)
+    assert started == []  # the server was not started, in the sandbox or anywhere
+    review = client.get(f"/teams/{team_id}/trust").text
+    assert "mcp_server.py" in review and json.dumps(sys.executable)[1:-1] in review  # the command, shown
+    trust_on_review_page(client, team_id)
+    assert PATHS[path](client, team_id) == (False, True)
+    assert "start" in started  # it ran, through the sandbox
+
+
+def test_an_mcp_command_changed_after_trust_is_new_code(client: TestClient, started: list[str]) -> None:
+    trusted = imported(client, mcp_team())
+    trust_on_review_page(client, trusted)
+    changed = mcp_team()
+    workbench = changed["config"]["participants"][0]["config"]["workbench"][0]
+    workbench["config"]["server_params"]["env"] = {"EXTRA": "1"}
+    assert serve_run(client, imported(client, changed)) == (True, False)
+    assert started == []
+
+
+def test_a_gallery_template_with_an_mcp_server_is_refused_until_trusted(client: TestClient,
+                                                                         started: list[str]) -> None:
+    gallery = {"name": "Shared", "components": {"teams": [mcp_team()]}}
+    client.post("/gallery/import", files={"file": ("shared.json", json.dumps(gallery).encode(), "application/json")})
+    with app_db(client) as db:
+        shared = next(g for g in galleries.list_galleries(db) if g.name == "Shared")
+        item = galleries.gallery_items(db, gallery_id=shared.id)[0]
+    assert "not trusted yet" in client.get("/gallery", params={"gallery": shared.id}).text
+    used = client.post(f"/gallery/items/{item.id}/use", follow_redirects=False)
+    team_id = int(used.headers["location"].rsplit("/", 1)[1])
+    assert playground(client, team_id) == (True, False)
+    assert started == []
+
+
+def test_an_http_mcp_server_sent_a_variable_runs_only_once_trusted(client: TestClient) -> None:
+    """A header naming a variable from Settings sends it to the server's URL: an imported team's is reviewed."""
+    with app_db(client) as db:
+        save_variable(db, "TEAM_TOKEN", "team-secret-value-45")
+    with http_server("http") as server:
+        sent = mcp_team(server.params(headers={"Authorization": "Bearer ${TEAM_TOKEN}"}))
+        team_id = imported(client, sent)
+        assert serve_run(client, team_id) == (True, False)
+        review = client.get(f"/teams/{team_id}/trust").text
+        assert "Connects to this MCP server" in review and server.url in review and "TEAM_TOKEN" in review
+        trust_on_review_page(client, team_id)
+        assert serve_run(client, team_id) == (False, True)
+        plain = imported(client, mcp_team(server.params(headers={"X-Team": "docs"})))
+        assert serve_run(client, plain) == (False, True)  # sent nothing from Settings: nothing to review

@@ -42,7 +42,7 @@ from ..models.types import (
     ToolSchema,
 )
 from ..tools.base import Tool
-from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench
+from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench, Workbench
 from ._model_calls import call_model, reflect
 from .base import DESCRIPTION_HELP, NAME_HELP, STREAM_HELP, BaseChatAgent
 from .handoff import Handoff, HandoffTool
@@ -150,7 +150,7 @@ class AssistantAgent(BaseChatAgent):
         model_client: ChatCompletionClient,
         *,
         tools: Sequence[Tool] | None = None,
-        workbench: StaticWorkbench | Sequence[StaticWorkbench] | None = None,
+        workbench: Workbench | Sequence[Workbench] | None = None,
         handoffs: Sequence[Handoff | str] | None = None,
         model_context: ChatCompletionContext | None = None,
         description: str = DEFAULT_DESCRIPTION,
@@ -168,8 +168,8 @@ class AssistantAgent(BaseChatAgent):
             raise ValueError("Tools cannot be used with a workbench.")
         self.model_client = model_client
         if workbench is None:
-            self.workbench: list[StaticWorkbench] = [StaticStreamWorkbench(list(tools or []))]
-        elif isinstance(workbench, StaticWorkbench):
+            self.workbench: list[Workbench] = [StaticStreamWorkbench(list(tools or []))]
+        elif isinstance(workbench, Workbench):
             self.workbench = [workbench]
         else:
             self.workbench = list(workbench)
@@ -189,7 +189,6 @@ class AssistantAgent(BaseChatAgent):
         self.tool_call_summary_format = tool_call_summary_format
         self.max_tool_iterations = max_tool_iterations
         self.metadata = dict(metadata or {})
-        self._tool_schemas: list[ToolSchema] | None = None
 
     @classmethod
     def _from_config(cls, config: _AssistantAgentBase, built: Built) -> AssistantAgent:
@@ -220,7 +219,8 @@ class AssistantAgent(BaseChatAgent):
 
     @property
     def tools(self) -> list[Tool]:
-        return [tool for wb in self.workbench for tool in wb.tools]
+        """The tools of its static workbenches (a server's tools are known only by listing them)."""
+        return [tool for wb in self.workbench if isinstance(wb, StaticWorkbench) for tool in wb.tools]
 
     async def on_messages_stream(
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
@@ -323,10 +323,9 @@ class AssistantAgent(BaseChatAgent):
             yield output
 
     async def _tools_for_model(self) -> list[ToolSchema]:
-        if self._tool_schemas is None:
-            schemas = [schema for wb in self.workbench for schema in await wb.list_tools()]
-            self._tool_schemas = schemas + [tool.schema for tool in self._handoff_tools]
-        return self._tool_schemas
+        """Listed before each model call, as AutoGen does: an MCP server's tools may change."""
+        schemas = [schema for wb in self.workbench for schema in await wb.list_tools()]
+        return schemas + [tool.schema for tool in self._handoff_tools]
 
     async def _record_reply(
         self, result: CreateResult, inner: list[BaseAgentEvent | BaseChatMessage], message_id: str
@@ -352,7 +351,7 @@ class AssistantAgent(BaseChatAgent):
         if handoff is not None:
             return result(handoff.message, False)
         for wb in self.workbench:
-            if wb.has_tool(call.name):
+            if await wb.has_tool(call.name):
                 tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
                 return result(tool_result.content, tool_result.is_error)
         return result(f"Error: tool '{call.name}' not found in any workbench", True)

@@ -199,10 +199,11 @@ def _memfd(name: str, text: str) -> int:
 
 def _bwrap_argv(
     command: Sequence[str], limits: SandboxLimits, work_dir: str | None, env: Mapping[str, str],
-    files: Iterable[str], *, uid: int, root: bool | None = None, python: str | None = None,
+    files: Iterable[str], *, uid: int, root: bool | None = None, python: str | None = None, cwd: str | None = None,
 ) -> tuple[list[str], list[int], dict[str, str]]:
     """bwrap's argv, the descriptors it must inherit, and the sandbox's environment. `root`: whether bwrap runs
-    privileged (default: as this process does); `python`: the interpreter inside (default: this one)."""
+    privileged (default: as this process does); `python`: the interpreter inside (default: this one); `cwd`:
+    where the command starts (default: `work_dir`, else /tmp)."""
     root = os.geteuid() == 0 if root is None else root
     python = python or sys.executable
     args = [BWRAP, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -257,13 +258,13 @@ def _bwrap_argv(
     if work_dir is not None:
         mkdirs(work_dir)
         args.extend(["--bind", work_dir, work_dir])
-    cwd = work_dir or "/tmp"
-    inner_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": cwd, "TMPDIR": "/tmp",
+    home = work_dir or "/tmp"
+    inner_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home, "TMPDIR": "/tmp",
                  "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **env}
     args.extend(["--chdir", "/", "--clearenv"])  # the launcher enters `cwd` as the sandbox's user
     for key, value in inner_env.items():
         args.extend(["--setenv", key, value])
-    config = {**_launch_config(limits), "cwd": cwd}
+    config = {**_launch_config(limits), "cwd": cwd or home}
     if root:
         config.update(uid=uid, gid=uid)
     args.extend(["--", python, "-I", LAUNCHER, json.dumps(config), *command])
@@ -426,24 +427,25 @@ async def start(
     command: Sequence[str], *, limits: SandboxLimits, work_dir: str | Path | None = None,
     env: Mapping[str, str] | None = None, files: Iterable[str] = (), stdin: int | None = subprocess.DEVNULL,
     stdout: int | None = subprocess.PIPE, stderr: int | None = subprocess.PIPE, uid: int | None = None,
+    cwd: str | None = None,
 ) -> Isolated:
-    """Start `command` in a sandbox. `files`: host files it may read (bound read-only at the same path);
-    `work_dir`: a host directory it may write (bound at the same path, its cwd); `uid`: one from `take_uid()`
-    (else the sandbox gets a fresh one). Raises SandboxUnavailable."""
+    """Start `command` in a sandbox. `files`: host files (or directories) it may read (bound read-only at the
+    same path); `work_dir`: a host directory it may write (bound at the same path, its cwd unless `cwd` names
+    another it sees); `uid`: one from `take_uid()` (else the sandbox gets a fresh one). Raises SandboxUnavailable."""
     state = await asyncio.to_thread(status)
     env = dict(env or {})
     work = str(Path(work_dir).resolve()) if work_dir is not None else None
     if not state.available:
         if not _allow_unsandboxed:
             raise SandboxUnavailable(state.warning() or state.detail)
-        return await _start_unsandboxed(command, limits, work, env, stdin, stdout, stderr)
+        return await _start_unsandboxed(command, limits, work, env, stdin, stdout, stderr, cwd)
     own_uid = uid is None and os.geteuid() == 0
     if own_uid:
         uid = _take_uid()
     if uid is not None and work is not None:
         with contextlib.suppress(OSError):
             os.chown(work, uid, uid)  # the sandbox's user writes there
-    argv, fds, _ = _bwrap_argv(command, limits, work, env, files, uid=uid or 0)
+    argv, fds, _ = _bwrap_argv(command, limits, work, env, files, uid=uid or 0, cwd=cwd)
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdin=stdin, stdout=stdout, stderr=stderr, pass_fds=fds, env=_BWRAP_ENV,
@@ -463,7 +465,7 @@ async def start(
 
 async def _start_unsandboxed(
     command: Sequence[str], limits: SandboxLimits, work: str | None, env: dict[str, str],
-    stdin: int | None, stdout: int | None, stderr: int | None,
+    stdin: int | None, stdout: int | None, stderr: int | None, cwd: str | None = None,
 ) -> Isolated:
     temp = None
     if work is None:
@@ -476,7 +478,7 @@ async def _start_unsandboxed(
     try:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-I", LAUNCHER, json.dumps(config), *command, stdin=stdin, stdout=stdout,
-            stderr=stderr, cwd=work, env=inner_env, start_new_session=True,
+            stderr=stderr, cwd=cwd or work, env=inner_env, start_new_session=True,
         )
     except BaseException:
         if temp is not None:

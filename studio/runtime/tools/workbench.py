@@ -1,9 +1,12 @@
-"""A workbench: the fixed set of tools an agent can call, with optional renames."""
+"""Workbenches: where an agent's tools come from. The interface, and the static one (a fixed set of tools,
+with optional renames); an MCP server's workbench is `tools.mcp.McpWorkbench`."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
@@ -27,7 +30,52 @@ class StaticWorkbenchConfig(ConfigModel):
                                                     "for this workbench, as a JSON object {tool: {name, description}}.")
 
 
-class StaticWorkbench(Configurable):
+class Workbench(Configurable, ABC):
+    """Tools an agent lists before each model call and calls by the names listed.
+
+    A workbench may hold a connection (an MCP server's session): it opens on first use, or on `start()` /
+    `async with`, and `stop()` closes it. A run's end (`end_run`) and `close()` stop it too."""
+
+    @abstractmethod
+    async def list_tools(self) -> list[ToolSchema]:
+        """The tools as the model is told of them (renamed by any overrides)."""
+
+    @abstractmethod
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> ToolResult:
+        """Call a tool by its listed name. Never raises for a failed call: returns an error result."""
+
+    async def has_tool(self, name: str) -> bool:
+        """Whether `list_tools` lists this name (how an agent finds the workbench of a call, as AutoGen does)."""
+        return any(schema["name"] == name for schema in await self.list_tools())
+
+    async def start(self) -> None:
+        """Open what the workbench needs (nothing, unless it connects somewhere)."""
+
+    async def stop(self) -> None:
+        """Close what `start` (or the first use) opened."""
+
+    async def end_run(self) -> None:
+        await self.stop()
+
+    async def close(self) -> None:
+        await self.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        await self.stop()
+
+
+class StaticWorkbench(Workbench):
     component_config_schema = StaticWorkbenchConfig
 
     def __init__(
@@ -52,7 +100,7 @@ class StaticWorkbench(Configurable):
             self._schemas = [self._exposed_schema(tool) for tool in self.tools]
         return self._schemas
 
-    def has_tool(self, name: str) -> bool:
+    async def has_tool(self, name: str) -> bool:
         return name in self._by_exposed_name
 
     async def call_tool(
@@ -71,7 +119,8 @@ class StaticWorkbench(Configurable):
             return ToolResult(name=name, content=_error_text(e), is_error=True)
         return result.model_copy(update={"name": name}) if result.name != name else result
 
-    async def end_run(self) -> None:
+    async def stop(self) -> None:
+        """The run ended: each tool drops what it kept for it (FunctionTool: its sandbox workers)."""
         for tool in self.tools:
             await tool.end_run()
 

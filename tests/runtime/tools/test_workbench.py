@@ -24,7 +24,7 @@ class Raising(PythonTool):
 async def test_overrides_rename_and_redescribe_and_calls_use_the_shown_name() -> None:
     bench = StaticWorkbench([PythonTool("add", add)], {"add": {"name": "plus", "description": "Adds."}})
     assert [(s["name"], s["description"]) for s in await bench.list_tools()] == [("plus", "Adds.")]
-    assert bench.has_tool("plus") and not bench.has_tool("add")
+    assert await bench.has_tool("plus") and not await bench.has_tool("add")
     result = await bench.call_tool("plus", {"a": 1, "b": 2})
     assert (result.name, result.content, result.is_error) == ("plus", "3", False)
 
