@@ -160,6 +160,24 @@ def _tools() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "function", envelope("autogen_core.tools.FunctionTool", {
         "name": "get_weather", "description": "The current weather in a city.", "source_code": WEATHER_TOOL,
         "global_imports": [], "has_cancellation_support": False}, "Function tool", "A Python function the agent can call.")
+    yield "http", envelope("autogen_ext.tools.http.HttpTool", {
+        "name": "get_forecast", "description": "The forecast for a city.", "scheme": "https",
+        "host": "api.example.com", "port": 443, "path": "/forecast/{city}", "method": "GET", "headers": None,
+        "json_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        "return_type": "text", "timeout": 5.0}, "HTTP tool", "An HTTP endpoint the agent can call.")
+    yield "python-code", envelope("autogen_ext.tools.code_execution.PythonCodeExecutionTool", {
+        "executor": envelope("autogen_ext.code_executors.local.LocalCommandLineCodeExecutor", {"timeout": 60},
+                             "Local code executor"), "description": "Execute Python code blocks."},
+        "Python code tool", "Runs the Python code the model writes, in the sandbox.")
+    yield "agent", envelope("autogen_agentchat.tools.AgentTool", {"agent": envelope(
+        "autogen_agentchat.agents.AssistantAgent", {"name": "researcher", "model_client": default_model()},
+        "Assistant agent"), "return_value_as_last_message": True}, "Agent tool", "Another agent, given a task.")
+    yield "team", envelope("autogen_agentchat.tools.TeamTool", {
+        "name": "writing_team", "description": "Drafts and reviews a text.", "team": envelope(
+            "autogen_agentchat.teams.RoundRobinGroupChat", {"participants": [envelope(
+                "autogen_agentchat.agents.AssistantAgent", {"name": "writer", "model_client": default_model()},
+                "Assistant agent")], "max_turns": 1}, "Round robin team"),
+        "return_value_as_last_message": True}, "Team tool", "A team, given a task.")
 
 
 def _terminations() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -18,7 +18,16 @@ from studio.runtime.models import (
 )
 from studio.runtime.teams import GraphFlow, RoundRobinGroupChat, SelectorGroupChat, Swarm
 from studio.runtime.teams.magentic_one import MagenticOneGroupChatConfig
-from studio.runtime.tools import FunctionTool, StaticStreamWorkbench, StaticWorkbench, mcp
+from studio.runtime.tools import (
+    AgentTool,
+    FunctionTool,
+    HttpTool,
+    PythonCodeExecutionTool,
+    StaticStreamWorkbench,
+    StaticWorkbench,
+    TeamTool,
+    mcp,
+)
 
 from .registry import ProviderSpec
 
@@ -44,6 +53,10 @@ SPECS = (
     ProviderSpec(f"{MCP}StdioMcpToolAdapter", "tool", mcp.StdioMcpToolAdapter),
     ProviderSpec(f"{MCP}SseMcpToolAdapter", "tool", mcp.SseMcpToolAdapter),
     ProviderSpec(f"{MCP}StreamableHttpMcpToolAdapter", "tool", mcp.StreamableHttpMcpToolAdapter),
+    ProviderSpec("autogen_ext.tools.http.HttpTool", "tool", HttpTool),
+    ProviderSpec("autogen_ext.tools.code_execution.PythonCodeExecutionTool", "tool", PythonCodeExecutionTool),
+    ProviderSpec("autogen_agentchat.tools.AgentTool", "tool", AgentTool),
+    ProviderSpec("autogen_agentchat.tools.TeamTool", "tool", TeamTool),
     ProviderSpec(f"{TOOLS}StaticWorkbench", "workbench", StaticWorkbench),
     ProviderSpec(f"{TOOLS}StaticStreamWorkbench", "workbench", StaticStreamWorkbench),
     ProviderSpec(f"{MCP}McpWorkbench", "workbench", mcp.McpWorkbench),

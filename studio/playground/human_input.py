@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from studio.runtime.agents.base import BaseChatAgent
 from studio.runtime.agents.user_proxy import InputFunc, UserProxyAgent
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.teams.base import BaseGroupChat
+from studio.runtime.tools import AgentTool, TeamTool
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +88,23 @@ class HumanInput:
 
 
 def user_proxies(team: BaseGroupChat, prefix: str = "") -> Iterator[tuple[str, UserProxyAgent]]:
-    """Every user proxy in `team` and its nested teams, keyed like the recorder keys them (`inner/user`)."""
+    """Every user proxy in `team`, its nested teams and the agents and teams its agents run as tools, keyed
+    like the recorder keys them (`inner/user`, `boss/user`, `boss/<team tool>/user`)."""
     for participant in team.participants:
         if isinstance(participant, BaseGroupChat):
             yield from user_proxies(participant, prefix + participant.name + "/")
-        elif isinstance(participant, UserProxyAgent):
-            yield prefix + participant.name, participant
+        else:
+            yield from _agent_user_proxies(participant, prefix)
+
+
+def _agent_user_proxies(agent: BaseChatAgent, prefix: str) -> Iterator[tuple[str, UserProxyAgent]]:
+    if isinstance(agent, UserProxyAgent):
+        yield prefix + agent.name, agent
+    for tool in getattr(agent, "tools", None) or ():
+        if isinstance(tool, AgentTool):
+            yield from _agent_user_proxies(tool.agent, prefix + agent.name + "/")
+        elif isinstance(tool, TeamTool):
+            yield from user_proxies(tool.team, prefix + agent.name + "/" + tool.name + "/")
 
 
 __all__ = ["HumanInput", "Question", "user_proxies"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from studio.runtime.agents.base import BaseChatAgent
 from studio.runtime.agents.user_proxy import InputFunc, UserProxyAgent
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models.base import ChatCompletionClient
@@ -21,6 +22,7 @@ from studio.runtime.models.types import (
     ToolSchema,
 )
 from studio.runtime.teams.base import BaseGroupChat
+from studio.runtime.tools import AgentTool, TeamTool
 
 from .replay import SELECTOR_KEY, replay_component, replay_inputs
 
@@ -101,7 +103,8 @@ class Recorder:
         """Wrap, in place, every model client and user input function in `team` and its nested teams.
 
         Keys: the agent's name, `__selector__` for a selector team's model, prefixed by `<team>/` per
-        level of nesting (`inner/writer`, `inner/__selector__`).
+        level of nesting (`inner/writer`, `inner/__selector__`); an agent or team that an agent runs as a
+        tool is nested under that agent (`boss/researcher`, `boss/<team tool>/writer`).
         """
         self._wrap_team(team, prefix="")
 
@@ -119,10 +122,19 @@ class Recorder:
         for participant in team.participants:
             if isinstance(participant, BaseGroupChat):
                 self._wrap_team(participant, prefix + participant.name + "/")
-            elif isinstance(participant, UserProxyAgent):
-                participant.input_func = self._wrap_input(participant.input_func, prefix + participant.name)
-            elif isinstance(getattr(participant, "model_client", None), ChatCompletionClient):
-                participant.model_client = self._wrap_client(participant.model_client, prefix + participant.name)  # type: ignore[attr-defined]
+            else:
+                self._wrap_agent(participant, prefix)
+
+    def _wrap_agent(self, agent: BaseChatAgent, prefix: str) -> None:
+        if isinstance(agent, UserProxyAgent):
+            agent.input_func = self._wrap_input(agent.input_func, prefix + agent.name)
+        elif isinstance(getattr(agent, "model_client", None), ChatCompletionClient):
+            agent.model_client = self._wrap_client(agent.model_client, prefix + agent.name)  # type: ignore[attr-defined]
+        for tool in getattr(agent, "tools", None) or ():
+            if isinstance(tool, AgentTool):
+                self._wrap_agent(tool.agent, prefix + agent.name + "/")
+            elif isinstance(tool, TeamTool):
+                self._wrap_team(tool.team, prefix + agent.name + "/" + tool.name + "/")
 
     def _wrap_client(self, client: ChatCompletionClient, key: str) -> ChatCompletionClient:
         if isinstance(client, RecordingClient):  # wrapping twice records into the same list once

@@ -1,7 +1,8 @@
 """Turn a recording back into a run: the team component with replay model clients, and the user replies.
 
 The recording is `Recorder.data()` (see `recording.py`): model replies keyed by agent name,
-`__selector__` for a selector team's model, `<team>/` prefixed per level of nesting.
+`__selector__` for a selector team's model, `<team>/` prefixed per level of nesting (and `<agent>/` for the
+agents and teams an agent runs as tools).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from studio.services.teams import export_component, pretty_json
 SELECTOR_KEY = "__selector__"
 REPLAY_PROVIDER = "autogen_ext.models.replay.ReplayChatCompletionClient"
 USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
+AGENT_TOOL, TEAM_TOOL = "autogen_agentchat.tools.AgentTool", "autogen_agentchat.tools.TeamTool"
 _MODEL_INFO_FIELDS = ("vision", "function_calling", "json_output", "family", "structured_output",
                       "multiple_system_messages")
 
@@ -96,13 +98,38 @@ def _replace_models(team: dict[str, Any], models: dict[str, list[Any]], prefix: 
     for participant in config.get("participants") or []:
         if not isinstance(participant, dict):
             continue
-        kind = _component_type(participant)
-        pconfig = participant.get("config") or {}
-        if kind == "team":
+        if _component_type(participant) == "team":
             _replace_models(participant, models, prefix + _team_name(participant) + "/", count_words=count_words)
-        elif isinstance(pconfig.get("model_client"), dict):
-            key = prefix + str(pconfig.get("name", ""))
-            pconfig["model_client"] = _replay_client(pconfig["model_client"], models.get(key, []), count_words)
+        else:
+            _replace_agent_models(participant, models, prefix, count_words=count_words)
+
+
+def _replace_agent_models(agent: dict[str, Any], models: dict[str, list[Any]], prefix: str, *,
+                          count_words: bool) -> None:
+    """An agent's model, and those of the agents and teams it runs as tools (keyed under the agent's name)."""
+    config = agent.get("config") or {}
+    name = str(config.get("name", ""))
+    if isinstance(config.get("model_client"), dict):
+        config["model_client"] = _replay_client(config["model_client"], models.get(prefix + name, []), count_words)
+    for tool in _tools_of(config):
+        spec = get_spec(str(tool.get("provider", "")))
+        tool_config = tool.get("config") or {}
+        if spec is not None and spec.provider == AGENT_TOOL and isinstance(tool_config.get("agent"), dict):
+            _replace_agent_models(tool_config["agent"], models, f"{prefix}{name}/", count_words=count_words)
+        elif spec is not None and spec.provider == TEAM_TOOL and isinstance(tool_config.get("team"), dict):
+            _replace_models(tool_config["team"], models, f"{prefix}{name}/{tool_config.get('name', '')}/",
+                            count_words=count_words)
+
+
+def _tools_of(agent_config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool envelopes of an agent's config: its loose `tools` and those of its workbench(es)."""
+    benches = agent_config.get("workbench")
+    benches = benches if isinstance(benches, list) else [benches]
+    tools = [t for t in agent_config.get("tools") or [] if isinstance(t, dict)]
+    for bench in benches:
+        if isinstance(bench, dict):
+            tools += [t for t in (bench.get("config") or {}).get("tools") or [] if isinstance(t, dict)]
+    return tools
 
 
 def _replay_client(original: dict[str, Any], replies: list[Any], count_words: bool = True) -> dict[str, Any]:

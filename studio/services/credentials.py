@@ -9,9 +9,10 @@ the runtime's clients themselves (`OPENAI_API_KEY` for OpenAI's API or `OPENAI_B
 for the same endpoint. The Settings page lists both, with where each comes from.
 
 Variables are named secrets for tools (`SERPAPI_KEY`): a FunctionTool receives only those its config
-declares in `variables` (a list of names), in its own worker's environment, at run time; an MCP server those
-its params name as `${NAME}` in a header or `env` value (`"Authorization": "Bearer ${GITHUB_TOKEN}"`), filled in
-at run time (the file keeps the reference).
+declares in `variables` (a list of names), in its own worker's environment, at run time; an HttpTool, in
+the headers that name them (`${SERPAPI_KEY}`); an MCP server, those its params name as `${NAME}` in a header
+or `env` value (`"Authorization": "Bearer ${GITHUB_TOKEN}"`). Values are filled in at run time; the file keeps
+the reference (`studio.runtime.tools.variables` reads and fills references, for both).
 
 Keys and variables are stored encrypted (`studio.store.crypto`). `inject_credentials` is for run time
 only: it returns a copy, never written back to the database or to exports.
@@ -41,6 +42,7 @@ from studio.runtime.models.endpoints import (
     parse_endpoint,
     try_endpoint,
 )
+from studio.runtime.tools.variables import references, substitute
 from studio.store import preferences
 
 Source = Literal["saved", "environment", "unset"]
@@ -48,7 +50,8 @@ OPENAI = OPENAI_CLIENT
 AZURE = AZURE_CLIENT
 FUNCTION_TOOL = "autogen_core.tools.FunctionTool"
 MCP_SERVER_PARAMS = ("StdioServerParams", "SseServerParams", "StreamableHttpServerParams")
-_VARIABLE_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+HTTP_TOOL = "autogen_ext.tools.http.HttpTool"
+VARIABLE_READERS = (FUNCTION_TOOL, HTTP_TOOL)  # the tools that declare `variables` and get their values
 DEFAULT_MODEL_SETTING = "credentials.default_model"
 DEFAULT_MODEL_LABEL = "Default model"
 # The environment variables whose URL decides where a client without its own URL goes.
@@ -270,8 +273,8 @@ def remove_variable(session: Session, name: str) -> bool:
 
 def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[str, Any]:
     """A copy of a team in which every OpenAI / Azure model client without a key of its own gets the saved
-    key for its endpoint, if there is one, and every FunctionTool gets the values of the variables it
-    declares (`variable_values`, never stored).
+    key for its endpoint, if there is one, and every FunctionTool and HttpTool gets the values of the
+    variables it declares (`variable_values`, never stored).
 
     Any depth (agents, a selector's model, nested teams). A client "has no key" when `api_key` is absent,
     empty or AutoGen's mask. A client whose endpoint no saved key covers is left as it is: the runtime then
@@ -285,7 +288,7 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
         if key is not None:
             config["api_key"] = key.value
     values = creds.variable_values()
-    for config in _components(result, FUNCTION_TOOL):
+    for config in (c for provider in VARIABLE_READERS for c in _components(result, provider)):
         names = config.get("variables")
         config.pop("variable_values", None)  # only Settings provides values
         if isinstance(names, list) and names:
@@ -294,8 +297,8 @@ def inject_credentials(component: dict[str, Any], creds: Credentials) -> dict[st
         for field_name in ("env", "headers"):
             mapping = params.get(field_name)
             if isinstance(mapping, dict):
-                params[field_name] = {key: _VARIABLE_REFERENCE.sub(lambda m: values.get(m[1], m[0]), value)
-                                      if isinstance(value, str) else value for key, value in mapping.items()}
+                params[field_name] = {key: substitute(value, values) if isinstance(value, str) else value
+                                      for key, value in mapping.items()}
     return result
 
 
@@ -314,9 +317,9 @@ def mcp_server_params(node: Any) -> Iterator[dict[str, Any]]:
 
 def referenced_variables(params: dict[str, Any]) -> list[str]:
     """The variables an MCP server's params name as `${NAME}` in their `env` or `headers` values, sorted."""
-    names = {match for field_name in ("env", "headers") if isinstance(params.get(field_name), dict)
+    names = {name for field_name in ("env", "headers") if isinstance(params.get(field_name), dict)
              for value in params[field_name].values() if isinstance(value, str)
-             for match in _VARIABLE_REFERENCE.findall(value)}
+             for name in references(value)}
     return sorted(names)
 
 

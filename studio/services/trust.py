@@ -1,10 +1,11 @@
 """Trust in what a team executes: what arrived by import runs only after the user reviewed it.
 
 What counts as executable (`executables`): a FunctionTool's source code with its `global_imports` and the
-variables it reads; a code executor (it runs the code a model writes: CodeExecutorAgent's, for one); and
-every command a component can spawn (an MCP stdio server's `command`, `args`, `env` and `cwd`, with the
-variables from Settings it names), and every MCP server over HTTP that is sent variables from Settings (its
-`url` and `headers`: an imported team could send them anywhere). Each is known by
+variables it reads; a code executor (it runs the code a model writes: CodeExecutorAgent's, or a
+PythonCodeExecutionTool's); every command a component can spawn (an MCP stdio server's `command`, `args`,
+`env` and `cwd`, with the variables from Settings it names); and every server that is sent variables from
+Settings (an HttpTool's, an MCP server's over HTTP: its URL and headers, since an imported team could send
+them anywhere). Each is known by
 its `digest`, a hash of exactly what will run, so changing any of it (an import added, a variable read, an
 argument) makes it new code.
 
@@ -30,14 +31,14 @@ from studio.components import UNTRUSTED, Problem, get_spec
 from studio.components.validation import join
 from studio.store import preferences
 
-from .credentials import FUNCTION_TOOL, MCP_SERVER_PARAMS, referenced_variables
+from .credentials import FUNCTION_TOOL, HTTP_TOOL, MCP_SERVER_PARAMS, referenced_variables
 from .team_files import components_in
 
 TRUSTED_KEY = "trust.trusted"
 IMPORTED_KEY = "trust.imported"
 UNTRUSTED_MESSAGE = "This team runs imported code that you have not reviewed and trusted yet"
 
-Kind = Literal["tool code", "code executor", "command", "server"]
+Kind = Literal["tool code", "code executor", "command", "server"]  # "server": sent variables from Settings
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,17 @@ def executables(component: Any, prefix: str = "") -> list[Executable]:
                 "variables": sorted(config.get("variables") or [])}))
         elif "code_executor" in (envelope.get("component_type"), spec and spec.component_type):
             found.append(Executable(path, "code executor", provider, {"config": config}))
+        elif spec is not None and spec.provider == HTTP_TOOL and config.get("variables"):
+            found.append(Executable(path, "server", spec.provider, _http_tool_server(config)))
         found += [Executable(at, kind, provider, runs) for at, kind, runs in _servers(config, join(path, "config"))]
     return found
+
+
+def _http_tool_server(config: dict[str, Any]) -> dict[str, Any]:
+    """Where an HttpTool sends the variables it reads, and how."""
+    url = f"{config.get('scheme') or 'http'}://{config.get('host')}:{config.get('port')}{config.get('path') or '/'}"
+    return {"method": config.get("method") or "POST", "url": url, "headers": config.get("headers") or {},
+            "variables": sorted(v for v in config.get("variables") or [] if isinstance(v, str))}
 
 
 def _servers(value: Any, path: str) -> Iterator[tuple[str, Kind, dict[str, Any]]]:

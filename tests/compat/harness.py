@@ -211,7 +211,7 @@ def _comparable_dump(value: Any) -> Any:
 
 
 def _clients(node: Any, prefix: str = "") -> dict[str, Any]:
-    """Every replay model client in a team, keyed by a path ("agent", "team/<selector>", ...).
+    """Every replay model client in a team, keyed by a path ("agent", "team/<selector>", "agent/<tool>", ...).
 
     Works on AutoGen's objects (private attributes) and Studio's (public ones)."""
     out: dict[str, Any] = {}
@@ -229,6 +229,11 @@ def _clients(node: Any, prefix: str = "") -> dict[str, Any]:
     client = getattr(node, "_model_client", None) or getattr(node, "model_client", None)
     if client is not None:
         out[prefix.rstrip("/") or getattr(node, "name", "?")] = client
+    for bench in getattr(node, "_workbench", None) or getattr(node, "workbench", None) or []:
+        for tool in getattr(bench, "_tools", None) or getattr(bench, "tools", None) or []:
+            runner = getattr(tool, "_task_runner", None) or getattr(tool, "task_runner", None)  # AgentTool, TeamTool
+            if runner is not None:
+                out.update(_clients(runner, f"{prefix or getattr(node, 'name', '?') + '/'}{tool.name}/"))
     return out
 
 
@@ -286,7 +291,13 @@ async def _stop_code_executors(node: Any) -> None:
     warns with a ResourceWarning during some later test)."""
     for participant in getattr(node, "_participants", None) or []:
         await _stop_code_executors(participant)
-    executor = getattr(node, "_code_executor", None)
+    for workbench in getattr(node, "_workbench", None) or []:  # PythonCodeExecutionTool's, and inner agents'
+        for tool in getattr(workbench, "_tools", None) or []:
+            await _stop_code_executors(tool)
+    inner = getattr(node, "_task_runner", None)  # AgentTool, TeamTool
+    if inner is not None:
+        await _stop_code_executors(inner)
+    executor = getattr(node, "_code_executor", None) or getattr(node, "_executor", None)
     if executor is not None:
         await executor.stop()
 

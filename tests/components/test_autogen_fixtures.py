@@ -102,6 +102,12 @@ for name in ("azure", "azure.core", "azure.core.credentials", "azure.identity"):
 sys.modules["azure.core.credentials"].TokenProvider = object
 sys.modules["azure.identity"].DefaultAzureCredential = object
 sys.modules["azure.identity"].get_bearer_token_provider = None
+try:  # HttpTool's argument-model builder (autogen-ext's http-tool extra); loading only needs a model class
+    import json_schema_to_pydantic
+except ImportError:
+    from pydantic import create_model
+    sys.modules["json_schema_to_pydantic"] = types.ModuleType("json_schema_to_pydantic")
+    sys.modules["json_schema_to_pydantic"].create_model = lambda schema: create_model("DynamicModel")
 from autogen_core import ComponentLoader
 loaded, failures = [], {}
 for name, document in json.load(sys.stdin).items():

@@ -46,3 +46,15 @@ def test_without_masks_leaves_out_what_a_file_gave_as_the_mask() -> None:
     assert config.api_key.get_secret_value() == MASK  # the validated config is left as it was
     plain = OpenAIClientConfig.model_validate({"model": "m", "api_key": "sk-1"})
     assert without_masks(plain) == (plain, ())
+
+
+def test_an_http_tools_secret_headers_are_masked_unless_they_only_read_variables() -> None:
+    from studio.components import dump_component, load_component
+
+    config = {"name": "get", "host": "h", "port": 443, "json_schema": {"type": "object"}, "variables": ["TOKEN"],
+              "headers": {"Authorization": "Bearer sk-literal", "X-Api-Key": "${TOKEN}", "Accept": "text/plain"}}
+    dumped = dump_component(load_component({"provider": "autogen_ext.tools.http.HttpTool", "config": config}))
+    assert dumped["config"]["headers"] == {"Authorization": MASK, "X-Api-Key": "${TOKEN}", "Accept": "text/plain"}
+    again = load_component(dumped)  # the mask is read as no header, and written back as the mask
+    assert again.headers == {"X-Api-Key": "${TOKEN}", "Accept": "text/plain"}
+    assert dump_component(again) == dumped

@@ -23,7 +23,6 @@ UNSUPPORTED = {  # (group, label) -> the provider the engine cannot run
     ("teams", "Web Agent Team (Operator)"): "MultimodalWebSurfer",
     ("agents", "Web Surfer Agent"): "MultimodalWebSurfer",
     ("models", "Anthropic Claude-3-7"): "AnthropicChatCompletionClient",
-    ("tools", "Python Code Execution Tool"): "PythonCodeExecutionTool",
 }
 
 

@@ -12,6 +12,7 @@ from studio.runtime.agents import AssistantAgent, UserProxyAgent
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models import ReplayChatCompletionClient
 from studio.runtime.teams import RoundRobinGroupChat
+from studio.runtime.tools import AgentTool, TeamTool
 from tests.playground.runs_support import finished, new_session, run_row, stored, texts, writer_and_user
 from tests.support.waits import WAIT_SECONDS, until
 
@@ -40,6 +41,12 @@ def test_user_proxies_are_found_in_nested_teams_keyed_by_their_path() -> None:
     inner = RoundRobinGroupChat([UserProxyAgent("reviewer"), AssistantAgent("helper", model)], name="inner")
     outer = RoundRobinGroupChat([UserProxyAgent("user"), inner])
     assert [(key, proxy.name) for key, proxy in user_proxies(outer)] == [("user", "user"), ("inner/reviewer", "reviewer")]
+
+
+def test_user_proxies_run_as_tools_are_found_under_the_agent_that_runs_them() -> None:
+    crew = TeamTool(RoundRobinGroupChat([UserProxyAgent("approver")]), "crew", "Asks for approval.")
+    boss = AssistantAgent("boss", ReplayChatCompletionClient(["ok"]), tools=[AgentTool(UserProxyAgent("asked")), crew])
+    assert [key for key, _ in user_proxies(RoundRobinGroupChat([boss]))] == ["boss/asked", "boss/crew/approver"]
 
 
 async def test_no_reply_in_time_stops_the_run_with_that_reason(engine, make_manager) -> None:

@@ -87,3 +87,27 @@ async def test_data_is_a_snapshot() -> None:
     snapshot = recorder.data()
     outer.participants[0].model_client.replies.append({"content": "later"})
     assert snapshot["models"] == {"a": []} and recorder.data()["models"] == {"a": [{"content": "later"}]}
+
+
+async def test_agents_and_teams_run_as_tools_are_recorded_under_the_agent_that_runs_them() -> None:
+    def model(*replies: object) -> dict:
+        return {"provider": "autogen_ext.models.replay.ReplayChatCompletionClient", "component_type": "model",
+                "config": {"chat_completions": list(replies)}}
+
+    def call(name: str) -> dict:
+        return {"finish_reason": "function_calls", "content": [{"id": name, "name": name, "arguments": '{"task": "t"}'}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0}, "cached": False}
+
+    inner_team = team("RoundRobinGroupChat", [assistant("w", model("team w"))], max_turns=1)
+    boss = assistant("boss", model(call("helper"), call("crew"), "done"))
+    boss["config"]["workbench"] = [{"provider": "autogen_core.tools.StaticStreamWorkbench", "config": {"tools": [
+        {"provider": "autogen_agentchat.tools.AgentTool", "config": {"agent": assistant("helper", model("helped"))}},
+        {"provider": "autogen_agentchat.tools.TeamTool", "config": {"name": "crew", "description": "A crew.",
+                                                                    "team": inner_team}}]}}]
+    outer = load_component(team("RoundRobinGroupChat", [boss], max_turns=2))
+    recorder = Recorder()
+    recorder.wrap(outer)
+    async for _ in outer.run_stream(task="go"):
+        pass
+    models = recorder.data()["models"]
+    assert {key: len(replies) for key, replies in models.items()} == {"boss": 2, "boss/helper": 1, "boss/crew/w": 1}

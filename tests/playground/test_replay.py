@@ -163,3 +163,21 @@ def test_cli_without_the_user_replies_stops_with_an_error(tmp_path) -> None:
     done = run_cli(path, stdin="")
     assert done.returncode == 1
     assert json.loads(done.stdout.splitlines()[-1])["stop_reason"].startswith("Error")
+
+
+def test_models_of_agents_and_teams_run_as_tools_are_found_under_their_agent() -> None:
+    inner_team = team("RoundRobinGroupChat", [assistant("w", openai_model("http://x"))])
+    boss = assistant("boss", openai_model("http://x"))
+    helper = assistant("helper", openai_model("http://x"))
+    boss["config"]["workbench"] = [{"provider": "autogen_core.tools.StaticStreamWorkbench", "config": {"tools": [
+        {"provider": "autogen_agentchat.tools.AgentTool", "config": {"agent": helper}},
+        {"provider": "autogen_agentchat.tools.TeamTool", "config": {"name": "crew", "description": "A crew.",
+                                                                    "team": inner_team}}]}}]
+    models = {"boss": ["b"], "boss/helper": ["h"], "boss/crew/w": ["w"]}
+    replayed = replay_component(team("RoundRobinGroupChat", [boss]), {"models": models})
+    tools = replayed["config"]["participants"][0]["config"]["workbench"][0]["config"]["tools"]
+    clients = [replayed["config"]["participants"][0]["config"]["model_client"],
+               tools[0]["config"]["agent"]["config"]["model_client"],
+               tools[1]["config"]["team"]["config"]["participants"][0]["config"]["model_client"]]
+    assert [(c["provider"], c["config"]["chat_completions"]) for c in clients] == [
+        (REPLAY_PROVIDER, ["b"]), (REPLAY_PROVIDER, ["h"]), (REPLAY_PROVIDER, ["w"])]

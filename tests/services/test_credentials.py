@@ -193,6 +193,18 @@ def test_an_mcp_server_gets_the_variables_its_params_name_at_run_time_only(db: S
     assert referenced_variables(http) == ["GITHUB_TOKEN", "MISSING"]
 
 
+def test_an_http_tool_gets_the_variables_its_headers_read(db: Session) -> None:
+    save_variable(db, "API_TOKEN", "api-secret-value-44")
+    save_variable(db, "OTHER_KEY", "other-secret-value-43")
+    tool = {"provider": "autogen_ext.tools.http.HttpTool", "config": {
+        "name": "get", "host": "example.com", "port": 443, "json_schema": {"type": "object"},
+        "headers": {"Authorization": "Bearer ${API_TOKEN}"}, "variables": ["API_TOKEN"],
+        "variable_values": {"API_TOKEN": "from-the-file"}}}
+    injected = inject_credentials(tool, load_credentials(db, environ={}))
+    assert injected["config"]["variable_values"] == {"API_TOKEN": "api-secret-value-44"}
+    assert tool["config"]["variable_values"] == {"API_TOKEN": "from-the-file"}  # a copy: the team is left as it was
+
+
 @pytest.mark.parametrize(("name", "value", "field"), [
     ("1ABC", "v", "name"), ("WITH-DASH", "v", "name"), ("PATH", "v", "name"), ("LD_PRELOAD", "v", "name"),
     ("PYTHONPATH", "v", "name"), ("STUDIO_HOME", "v", "name"), ("OK_NAME", "", "value"), ("OK_NAME", "a\0b", "value"),

@@ -63,13 +63,11 @@ def test_autogen_studios_default_gallery_imports_with_unsupported_items_marked(d
     imported = galleries.import_gallery(db, AGS)
     assert counts(imported.items) == {"team": 4, "agent": 4, "model": 4, "tool": 6, "termination": 3}
     marked = {i.label: i.unsupported for i in imported.unsupported}
-    assert sorted(marked) == ["Anthropic Claude-3-7", "Python Code Execution Tool", "Web Agent Team (Operator)",
-                              "Web Surfer Agent"]
+    assert sorted(marked) == ["Anthropic Claude-3-7", "Web Agent Team (Operator)", "Web Surfer Agent"]
     assert marked["Web Agent Team (Operator)"].startswith("config.participants[0]: ")
     assert "MultimodalWebSurfer" in marked["Web Agent Team (Operator)"]
     assert marked["Anthropic Claude-3-7"].startswith("autogen_ext.models.anthropic.AnthropicChatCompletionClient cannot "
                                                      "run here: ")
-    assert "PythonCodeExecutionTool" in marked["Python Code Execution Tool"]
     assert all("\n" not in reason for reason in marked.values())
     web = next(i for i in imported.items if i.label == "Web Agent Team (Operator)")
     assert web.component == next(t for t in AGS["components"]["teams"] if t["label"] == web.label)

@@ -24,7 +24,7 @@ def test_autogen_studios_default_gallery_reads_with_its_web_surfer_kept_as_given
     assert surfer.unsupported.startswith("config.participants[0]: ") and "MultimodalWebSurfer" in surfer.unsupported
     assert surfer.component == AGS["components"]["teams"][2]  # nothing rewritten
     assert [i.where for i in gallery.items if i.unsupported] == [  # the others run here
-        "components.teams[2]", "components.agents[1]", "components.models[2]", "components.tools[5]"]
+        "components.teams[2]", "components.agents[1]", "components.models[2]"]
 
 
 def test_keys_are_masked_and_noted_and_problems_name_their_path_in_the_file() -> None:

@@ -67,6 +67,24 @@ def test_the_digest_covers_imports_variables_and_arguments_but_not_surrounding_b
     assert trust.executables(other)[0].digest != command.digest
 
 
+def test_a_code_execution_tools_executor_and_an_http_tool_sending_variables_are_found() -> None:
+    code_tool = env("autogen_ext.tools.code_execution.PythonCodeExecutionTool", executor=env(
+        "autogen_ext.code_executors.local.LocalCommandLineCodeExecutor", timeout=5))
+    http = env("autogen_ext.tools.http.HttpTool", name="get", host="api.example.com", port=443, scheme="https",
+               path="/v1/{q}", headers={"Authorization": "Bearer ${TOKEN}"}, json_schema={"type": "object"},
+               variables=["TOKEN"])
+    quiet = env("autogen_ext.tools.http.HttpTool", name="ping", host="h", port=80, json_schema={"type": "object"})
+    agent = env("autogen_agentchat.agents.AssistantAgent", name="a", tools=[code_tool, http, quiet])
+    found = trust.executables(agent)
+    assert [(e.path, e.kind) for e in found] == [("config.tools[0].config.executor", "code executor"),
+                                                 ("config.tools[1]", "server")]
+    assert found[1].runs == {"method": "POST", "url": "https://api.example.com:443/v1/{q}", "variables": ["TOKEN"],
+                             "headers": {"Authorization": "Bearer ${TOKEN}"}}
+    moved = copy.deepcopy(http)
+    moved["config"]["host"] = "evil.example"
+    assert trust.executables(moved)[0].digest != found[1].digest  # the secret would go elsewhere: new to review
+
+
 def test_only_imported_untrusted_code_is_blocked_and_trusting_takes_only_what_was_shown(db: Session) -> None:
     typed = team(ROUND_ROBIN, env("autogen_agentchat.agents.AssistantAgent", name="a", tools=[tool("mine")]))
     arrived = team(ROUND_ROBIN, mcp_agent())

@@ -1,7 +1,8 @@
 """One gate, every execution path: an imported team whose code (tool source, its global imports, a code
-executor, an MCP stdio server's command) is not trusted is refused by the Playground, `/api/serve` (runs, chat
-completions and MCP tool calls) and the Builder's Test buttons alike, and nothing of it starts in the sandbox; once
-trusted on its review page, it runs on each of them."""
+executor, a code execution tool's executor, an MCP stdio server's command) or a server sent variables (an
+HttpTool's) is not trusted is refused by the Playground, `/api/serve` (runs, chat completions and MCP tool calls)
+and the Builder's Test buttons alike, and nothing of it starts in the sandbox; once trusted on its review page,
+it runs on each of them."""
 
 from __future__ import annotations
 
@@ -53,6 +54,28 @@ def executor_team() -> dict[str, Any]:
                 code_executor=env("autogen_ext.code_executors.local.LocalCommandLineCodeExecutor", timeout=30))
     return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
             "label": "Runs code", "config": {"participants": [coder], "max_turns": 1}}
+
+
+def code_tool_team() -> dict[str, Any]:
+    tool = {"provider": "autogen_ext.tools.code_execution.PythonCodeExecutionTool", "component_type": "tool",
+            "config": {"executor": env("autogen_ext.code_executors.local.LocalCommandLineCodeExecutor", timeout=30)}}
+    call = {**CALL_ADD, "content": [{"id": "c1", "name": "CodeExecutor", "arguments": '{"code": "print(1 + 2)"}'}]}
+    agent = {"provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
+             "config": {"name": "helper", "model_client": _model(call), "tools": [tool]}}
+    return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
+            "label": "Runs code as a tool", "config": {"participants": [agent], "max_turns": 1}}
+
+
+def http_tool_team(variables: list[str]) -> dict[str, Any]:
+    headers = {"Authorization": "Bearer ${API_TOKEN}"} if variables else {}
+    tool = {"provider": "autogen_ext.tools.http.HttpTool", "component_type": "tool", "config": {
+        "name": "lookup", "description": "Looks up.", "host": "127.0.0.1", "port": 9, "path": "/x", "method": "GET",
+        "headers": headers, "json_schema": {"type": "object", "properties": {}}, "variables": variables}}
+    call = {**CALL_ADD, "content": [{"id": "c1", "name": "lookup", "arguments": "{}"}]}
+    agent = {"provider": "autogen_agentchat.agents.AssistantAgent", "component_type": "agent",
+             "config": {"name": "helper", "model_client": _model(call), "tools": [tool]}}
+    return {"provider": "autogen_agentchat.teams.RoundRobinGroupChat", "component_type": "team",
+            "label": "Calls a server", "config": {"participants": [agent], "max_turns": 1}}
 
 
 @pytest.fixture
@@ -166,6 +189,31 @@ def test_a_code_executor_of_an_imported_team_is_refused_until_trusted(client: Te
     assert not refused
 
 
+@pytest.mark.parametrize("path", ["playground", "serve run", "mcp tool", "agent probe"])
+def test_a_python_code_tool_of_an_imported_team_is_refused_until_trusted(client: TestClient, started: list[str],
+                                                                         path: str) -> None:
+    team_id = imported(client, code_tool_team())
+    assert PATHS[path](client, team_id) == (True, False)
+    assert started == []
+    page = client.get(f"/teams/{team_id}/trust").text
+    assert "Code executor</strong> at <code>config.participants[0].config.workbench[0].config.tools[0]" in page
+    trust_on_review_page(client, team_id)
+    assert PATHS[path](client, team_id) == (False, True)
+    if isolation.status().available:
+        assert "run" in started  # its code ran, in the sandbox
+
+
+def test_an_http_tool_that_sends_variables_is_refused_until_trusted(client: TestClient) -> None:
+    team_id = imported(client, http_tool_team(["API_TOKEN"]))
+    assert serve_run(client, team_id) == (True, False)
+    page = client.get(f"/teams/{team_id}/trust").text
+    assert "Connects to this server and sends it the variables below, in these headers" in page
+    assert "http://127.0.0.1:9/x" in page and "<code>API_TOKEN</code>" in page
+    trust_on_review_page(client, team_id)
+    assert serve_run(client, team_id) == (False, True)  # it runs (its call fails: nothing listens on port 9)
+    assert serve_run(client, imported(client, http_tool_team([]))) == (False, True)  # sends no secret: not gated
+
+
 def test_a_global_import_added_to_trusted_code_makes_it_new_code(client: TestClient, started: list[str]) -> None:
     trusted = imported(client, tool_team())
     trust_on_review_page(client, trusted)
@@ -250,7 +298,7 @@ def test_an_http_mcp_server_sent_a_variable_runs_only_once_trusted(client: TestC
         team_id = imported(client, sent)
         assert serve_run(client, team_id) == (True, False)
         review = client.get(f"/teams/{team_id}/trust").text
-        assert "Connects to this MCP server" in review and server.url in review and "TEAM_TOKEN" in review
+        assert "Connects to this server" in review and server.url in review and "TEAM_TOKEN" in review
         trust_on_review_page(client, team_id)
         assert serve_run(client, team_id) == (False, True)
         plain = imported(client, mcp_team(server.params(headers={"X-Team": "docs"})))

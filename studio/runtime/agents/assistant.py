@@ -9,6 +9,7 @@ again after seeing their results. The order of events is AutoGen 0.7.5's.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -41,7 +42,7 @@ from ..models.types import (
     SystemMessage,
     ToolSchema,
 )
-from ..tools.base import Tool
+from ..tools.base import Tool, ToolResult
 from ..tools.workbench import StaticStreamWorkbench, StaticWorkbench, Workbench
 from ._model_calls import call_model, reflect
 from .base import DESCRIPTION_HELP, NAME_HELP, STREAM_HELP, BaseChatAgent
@@ -264,9 +265,18 @@ class AssistantAgent(BaseChatAgent):
             request = ToolCallRequestEvent(content=result.content, source=self.name, models_usage=result.usage)
             inner.append(request)
             yield request
-            executed = list(
-                await asyncio.gather(*(self._execute(call, cancellation_token) for call in result.content))
-            )
+            # The calls run together; the events of stream tools (agents, teams) come out as they happen.
+            stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None] = asyncio.Queue()
+            calls = asyncio.ensure_future(
+                asyncio.gather(*(self._execute(call, cancellation_token, stream) for call in result.content)))
+            calls.add_done_callback(functools.partial(_end_of_stream, stream))
+            try:
+                while (event := await stream.get()) is not None:
+                    yield event
+                    inner.append(event)
+                executed = list(await calls)
+            finally:
+                calls.cancel()
             results = [r for _, r in executed]
             execution = ToolCallExecutionEvent(content=results, source=self.name)
             await self.model_context.add_message(FunctionExecutionResultMessage(content=results))
@@ -339,7 +349,10 @@ class AssistantAgent(BaseChatAgent):
         )
         return message_id
 
-    async def _execute(self, call: FunctionCall, cancellation_token: CancellationToken) -> CallAndResult:
+    async def _execute(
+        self, call: FunctionCall, cancellation_token: CancellationToken,
+        stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None],
+    ) -> CallAndResult:
         def result(content: str, is_error: bool) -> CallAndResult:
             return call, FunctionExecutionResult(content=content, call_id=call.id, is_error=is_error, name=call.name)
 
@@ -352,8 +365,17 @@ class AssistantAgent(BaseChatAgent):
             return result(handoff.message, False)
         for wb in self.workbench:
             if await wb.has_tool(call.name):
-                tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
-                return result(tool_result.content, tool_result.is_error)
+                if not isinstance(wb, StaticStreamWorkbench):
+                    tool_result = await wb.call_tool(call.name, arguments, cancellation_token, call_id=call.id)
+                    return result(tool_result.content, tool_result.is_error)
+                streamed: ToolResult | None = None
+                async for item in wb.call_tool_stream(call.name, arguments, cancellation_token, call_id=call.id):
+                    if isinstance(item, ToolResult):
+                        streamed = item
+                    else:
+                        stream.put_nowait(item)
+                assert streamed is not None, "a streamed tool call ends with its result"
+                return result(streamed.content, streamed.is_error)
         return result(f"Error: tool '{call.name}' not found in any workbench", True)
 
     def _handoff_response(
@@ -406,3 +428,8 @@ class AssistantAgent(BaseChatAgent):
         for wb in self.workbench:
             await wb.close()
         await self.model_client.close()
+
+
+def _end_of_stream(stream: asyncio.Queue[BaseAgentEvent | BaseChatMessage | None], _: object) -> None:
+    """The tool calls are done: no more events will come."""
+    stream.put_nowait(None)

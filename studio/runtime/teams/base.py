@@ -61,13 +61,16 @@ class TeamConfig(ConfigModel):
 
 
 class _TurnDone:
-    """Queue marker: one speaker's turn ended with `delta` (its messages and events), or failed with `error`."""
+    """Queue marker: one speaker's turn ended with `delta` (its messages and events) of which the others see
+    `published`, or failed with `error`."""
 
-    __slots__ = ("speaker", "delta", "error")
+    __slots__ = ("speaker", "delta", "published", "error")
 
-    def __init__(self, speaker: str, delta: list[AnyMessage] | None = None, error: BaseException | None = None) -> None:
+    def __init__(self, speaker: str, delta: list[AnyMessage] | None = None,
+                 published: list[BaseChatMessage] | None = None, error: BaseException | None = None) -> None:
         self.speaker = speaker
         self.delta = delta or []
+        self.published = published or []
         self.error = error
 
 
@@ -231,7 +234,7 @@ class BaseGroupChat(Configurable, ABC):
                                 yield failure
                         return
                     delta = item.delta
-                    self._publish([m for m in delta if isinstance(m, BaseChatMessage)], speaker=item.speaker)
+                    self._publish(item.published, speaker=item.speaker)
                     self._thread.extend(delta)
                     await self.on_messages(delta)
                 else:
@@ -274,30 +277,34 @@ class BaseGroupChat(Configurable, ABC):
     async def _speak(self, name: str, queue: asyncio.Queue[AnyMessage | _TurnDone], token: CancellationToken) -> None:
         """Run one participant's turn, putting its events on the queue and then a _TurnDone.
 
-        An agent's turn counts its inner events and its reply; a nested team's counts its whole result.
+        An agent's turn counts its inner events and its reply, and the others see its reply (not the chat
+        messages of an agent it ran as a tool); a nested team's counts its whole result, which the others see.
         """
         participant = self._by_name[name]
         unseen, self._unseen[name] = self._unseen[name], []
         try:
             delta: list[AnyMessage] | None = None
+            published: list[BaseChatMessage] = []
             if isinstance(participant, BaseGroupChat):
                 stream = participant.run_stream(task=unseen or None, cancellation_token=token,
                                                 output_task_messages=False)
                 async for item in stream:
                     if isinstance(item, TaskResult):
                         delta = item.messages
+                        published = [m for m in delta if isinstance(m, BaseChatMessage)]
                     else:
                         queue.put_nowait(item)
             else:
                 async for event in participant.on_messages_stream(unseen, token):
                     if isinstance(event, Response):
                         delta = [*event.inner_messages, event.chat_message]
+                        published = [event.chat_message]
                         queue.put_nowait(event.chat_message)
                     else:
                         queue.put_nowait(event)
             if delta is None:
                 raise RuntimeError(f"Participant {name} did not produce a final response.")
-            queue.put_nowait(_TurnDone(name, delta=delta))
+            queue.put_nowait(_TurnDone(name, delta=delta, published=published))
         except asyncio.CancelledError as e:
             queue.put_nowait(_TurnDone(name, error=e))
         except Exception as e:  # reported to the run as an ErrorEvent

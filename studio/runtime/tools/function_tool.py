@@ -24,6 +24,7 @@ from ..models.types import ToolSchema
 from .base import Tool, ToolResult
 from .sandbox import Sandbox, SandboxLimits, ToolCode, configure_sandbox, get_sandbox_limits
 from .schema import ParsedFunction, build_schema, parse_function
+from .variables import hide_values, missing_message
 
 __all__ = ["FunctionTool", "FunctionToolConfig", "SandboxLimits", "configure_sandbox", "get_sandbox_limits",
            "normalize_import"]
@@ -179,9 +180,7 @@ class FunctionTool(Tool):
                               is_error=True)
         missing = [n for n in self.variables or () if n not in self._variable_values]
         if missing:
-            return ToolResult(name=self.name, is_error=True, content=(
-                f"Tool '{self.name}' needs the variable{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                "add it under Variables for tools in Settings"))
+            return ToolResult(name=self.name, is_error=True, content=missing_message(self.name, missing))
         try:
             kwargs = self._parsed.validate(args or {})
         except ValidationError as e:
@@ -189,9 +188,7 @@ class FunctionTool(Tool):
         content, is_error = await self.sandbox().run(
             self._code, kwargs, cancellation_token, self.name, self.limits or get_sandbox_limits()
         )
-        for value in self._variable_values.values():  # a tool echoing its key: not into events or traces
-            if len(value) >= 6:
-                content = content.replace(value, "**********")
+        content = hide_values(content, self._variable_values.values())
         return ToolResult(name=self.name, content=content, is_error=is_error)
 
     def sandbox(self) -> Sandbox:

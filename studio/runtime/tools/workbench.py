@@ -4,7 +4,7 @@ with optional renames); an MCP server's workbench is `tools.mcp.McpWorkbench`.""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from ..cancellation import CancellationToken
 from ..config import Component, ConfigModel, Configurable, slot
+from ..messages import BaseAgentEvent, BaseChatMessage
 from ..models.types import ToolSchema
-from .base import Tool, ToolResult
+from .base import StreamTool, Tool, ToolResult
 
 
 class ToolOverride(BaseModel):
@@ -147,4 +148,24 @@ def _error_text(error: BaseException) -> str:
 
 
 class StaticStreamWorkbench(StaticWorkbench):
-    """The same as `StaticWorkbench`; AutoGen's default for an agent's `tools`. Kept as its own provider."""
+    """`StaticWorkbench` whose calls also stream the events of stream tools (AutoGen's default for an agent's
+    `tools`): the agent passes them on as they happen."""
+
+    async def call_tool_stream(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> AsyncIterator[BaseAgentEvent | BaseChatMessage | ToolResult]:
+        """The call's events, then its result (an error result when the tool fails, after the events so far)."""
+        tool = self._by_exposed_name.get(name)
+        if not isinstance(tool, StreamTool):
+            yield await self.call_tool(name, arguments, cancellation_token, call_id)
+            return
+        try:
+            async for item in tool.run_json_stream(arguments or {}, cancellation_token or CancellationToken(),
+                                                   call_id=call_id):
+                yield item.model_copy(update={"name": name}) if isinstance(item, ToolResult) else item
+        except Exception as e:  # as call_tool: the model hears about it
+            yield ToolResult(name=name, content=_error_text(e), is_error=True)

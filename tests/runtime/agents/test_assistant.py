@@ -2,6 +2,8 @@ import pytest
 
 from studio.runtime.agents import AssistantAgent
 from studio.runtime.messages import ToolCallSummaryMessage
+from studio.runtime.tools.task_runner import AgentTool
+from studio.runtime.tools.workbench import StaticWorkbench
 from tests.support.waits import until
 
 from ..helpers import PythonTool, agent, replay, tool_calls, trace
@@ -112,3 +114,28 @@ def test_invalid_settings_are_refused():
         agent("a", "x", max_tool_iterations=0)
     with pytest.raises(ValueError, match="identifier"):
         agent("my agent", "x")
+
+
+async def test_a_stream_tools_events_come_between_the_call_and_its_result_and_belong_to_the_turn():
+    researcher = AgentTool(agent("researcher", tool_calls(("add", {"a": 1, "b": 2})), tools=[PythonTool("add", add)]))
+    me = agent("boss", tool_calls(("researcher", {"task": "1+2?"})), tools=[researcher])
+    result = await me.run(task="go")
+    assert trace(result.messages) == [
+        ("TextMessage", "user", "go"),
+        ("ToolCallRequestEvent", "boss", ["researcher"]),
+        ("TextMessage", "user", "1+2?"),
+        ("ToolCallRequestEvent", "researcher", ["add"]),
+        ("ToolCallExecutionEvent", "researcher", ["add"]),
+        ("ToolCallSummaryMessage", "researcher", "3"),
+        ("ToolCallExecutionEvent", "boss", ["researcher"]),
+        ("ToolCallSummaryMessage", "boss", "researcher: 3"),
+    ]
+
+
+async def test_a_plain_static_workbench_runs_a_stream_tool_without_its_events():
+    bench = StaticWorkbench([AgentTool(agent("researcher", "three"))])
+    me = agent("boss", tool_calls(("researcher", {"task": "1+2?"})), workbench=bench)
+    result = await me.run(task="go")
+    assert [m.type for m in result.messages] == [
+        "TextMessage", "ToolCallRequestEvent", "ToolCallExecutionEvent", "ToolCallSummaryMessage"]
+    assert result.messages[-1].content == "researcher: three"

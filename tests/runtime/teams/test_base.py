@@ -1,5 +1,6 @@
 """The engine every team type shares (teams/base.py): a cancelled run stops its current model call or
-question and ends with the cancelled stop reason, and the team runs again afterwards."""
+question and ends with the cancelled stop reason, and the team runs again afterwards; what each participant
+sees of another's turn."""
 
 import asyncio
 
@@ -8,9 +9,10 @@ from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models.base import ChatCompletionClient
 from studio.runtime.models.types import RequestUsage, default_model_info
 from studio.runtime.teams import CANCELLED_REASON, RoundRobinGroupChat
+from studio.runtime.tools.task_runner import AgentTool
 from tests.support.waits import WAIT_SECONDS
 
-from ..helpers import agent
+from ..helpers import agent, tool_calls
 
 
 class HangingClient(ChatCompletionClient):
@@ -85,3 +87,29 @@ async def test_a_team_can_run_again_after_a_cancelled_run():
     assert result.stop_reason == CANCELLED_REASON
     result = await team.run(task="y")
     assert [m.content for m in result.messages] == ["y", "one"]
+
+
+async def test_the_others_see_an_agents_reply_not_the_messages_of_an_agent_it_ran_as_a_tool():
+    boss = agent("boss", tool_calls(("helper", {"task": "secret task"})),
+                 tools=[AgentTool(agent("helper", "inner reply"))])
+    listener = agent("listener", "heard")
+    await RoundRobinGroupChat([boss, listener], max_turns=2).run(task="go")
+    heard = [m.content for m in listener.model_client.create_calls[0]["messages"][1:]]
+    assert heard == ["go", "helper: inner reply"]
+
+
+async def test_cancelling_stops_an_agent_running_as_a_tool():
+    client = HangingClient()
+    boss = agent("boss", tool_calls(("helper", {"task": "think"})), tools=[AgentTool(AssistantAgent("helper", client))])
+    token = CancellationToken()
+
+    async def cancel_when_called():
+        await client.called.wait()
+        token.cancel()
+
+    canceller = asyncio.create_task(cancel_when_called())
+    async with asyncio.timeout(WAIT_SECONDS):
+        seen = [item async for item in RoundRobinGroupChat([boss]).run_stream(task="go", cancellation_token=token)]
+    await canceller
+    assert seen[-1].stop_reason == CANCELLED_REASON and client.cancelled.is_set()
+    assert [m.type for m in seen[-1].messages] == ["TextMessage", "ToolCallRequestEvent", "TextMessage"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from studio.runtime.tools.workbench import StaticWorkbench, ToolOverride
+from studio.runtime.tools.task_runner import AgentTool
+from studio.runtime.tools.workbench import StaticStreamWorkbench, StaticWorkbench, ToolOverride
 
-from ..helpers import PythonTool
+from ..helpers import PythonTool, agent
 
 
 async def add(a: int, b: int) -> int:
@@ -40,3 +41,22 @@ async def test_unknown_and_raising_tools_are_error_results() -> None:
 def test_two_tools_may_not_be_shown_under_one_name() -> None:
     with pytest.raises(ValueError, match="Tool name 'add' is used twice in one workbench."):
         StaticWorkbench([PythonTool("add", add), PythonTool("sum", add)], {"sum": ToolOverride(name="add")})
+
+
+async def test_a_stream_workbench_streams_a_stream_tools_events_then_its_result_under_the_shown_name() -> None:
+    researcher = AgentTool(agent("researcher", "found it"))
+    bench = StaticStreamWorkbench([researcher, PythonTool("add", add)], {"researcher": {"name": "ask"}})
+    items = [item async for item in bench.call_tool_stream("ask", {"task": "look"})]
+    assert [(type(i).__name__, i.content) for i in items] == [
+        ("TextMessage", "look"), ("TextMessage", "found it"), ("ToolResult", "researcher: found it")]
+    assert items[-1].name == "ask"
+    plain = [item async for item in bench.call_tool_stream("add", {"a": 1, "b": 2})]  # not a stream tool
+    assert [(i.name, i.content) for i in plain] == [("add", "3")]
+    unknown = [item async for item in bench.call_tool_stream("nope")]
+    assert [(i.content, i.is_error) for i in unknown] == [("Tool nope not found.", True)]
+
+
+async def test_a_stream_tool_that_fails_ends_its_stream_with_an_error_result() -> None:
+    bench = StaticStreamWorkbench([AgentTool(agent("researcher"))])  # the agent has no reply left
+    items = [item async for item in bench.call_tool_stream("researcher", {"task": "look"})]
+    assert [type(i).__name__ for i in items] == ["TextMessage", "ToolResult"] and items[-1].is_error

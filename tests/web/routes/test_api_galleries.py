@@ -28,7 +28,7 @@ def test_import_body_then_list_and_get_as_autogen_studio_json(client: TestClient
     body = response.json()
     assert body["gallery"]["name"] == AGS["name"] and body["gallery"]["items"] == 21
     assert sorted(i["label"] for i in body["items"] if i["unsupported"]) == [
-        "Anthropic Claude-3-7", "Python Code Execution Tool", "Web Agent Team (Operator)", "Web Surfer Agent"]
+        "Anthropic Claude-3-7", "Web Agent Team (Operator)", "Web Surfer Agent"]
     assert [n["path"] for n in body["notices"]] == ["components.models[0].config.api_key"]
     listed = client.get("/api/galleries").json()
     assert [(g["name"], g["kind"], g["items"]) for g in listed] == [(AGS["name"], "imported", 21)]
