@@ -12,7 +12,7 @@ from .builders import FIXTURES, ROUND_ROBIN, problems
 
 def test_every_provider_has_a_type_a_config_model_and_a_unique_name() -> None:
     specs = providers()
-    assert len({s.provider for s in specs}) == len(specs) == 34
+    assert len({s.provider for s in specs}) == len(specs) == 38
     assert len({s.name for s in specs}) == len(specs)
     for spec in specs:
         assert spec.component_type in {"team", "agent", "model", "tool", "workbench", "termination",
