@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8084, help="port to listen on (default 8084)")
     serve.add_argument("--api-key", help="require `Authorization: Bearer KEY` (default: STUDIO_SERVE_API_KEY)")
+    serve.add_argument("--mcp", action="store_true",
+                       help="also serve each team as an MCP tool (streamable HTTP) at /mcp, under the same key")
     serve.set_defaults(handler=_serve)
 
     export = commands.add_parser("export", help="print a saved team as JSON or as a Python script that runs it")
@@ -161,6 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .serve import CatalogError, RunLimits, TeamCatalog, create_serve_app
+    from .serve.app import MCP_PATH
     from .settings import Settings, is_loopback
 
     settings = Settings()
@@ -176,13 +179,14 @@ def _serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     limits = RunLimits(settings.serve_max_concurrent_runs, settings.serve_run_timeout_seconds)
-    app = create_serve_app(catalog, api_key=key, limits=limits, max_body_bytes=settings.max_body_bytes)
+    app = create_serve_app(catalog, api_key=key, limits=limits, max_body_bytes=settings.max_body_bytes, mcp=args.mcp)
     names = ", ".join(t.name for t in catalog)
     from .runtime.isolation import status
 
     if warning := status().warning():
         print(f"studio serve: {warning}", file=sys.stderr)
-    print(f"Serving {names} at http://{args.host}:{args.port}  (POST /teams/NAME/runs, /v1/chat/completions; "
+    mcp = f", MCP at http://{args.host}:{args.port}{MCP_PATH}" if args.mcp else ""
+    print(f"Serving {names} at http://{args.host}:{args.port}  (POST /teams/NAME/runs, /v1/chat/completions{mcp}; "
           f"{'bearer key required' if key else 'no key required'}; Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

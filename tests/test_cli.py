@@ -167,6 +167,35 @@ def test_serve_answers_runs_until_stopped(tmp_path):
     assert "Serving writer-critic at http://127.0.0.1:" in err
 
 
+async def test_serve_mcp_adds_the_teams_as_mcp_tools_at_mcp(tmp_path):
+    """`studio serve --mcp`: the start-up line says where, and the `mcp` SDK's client lists and calls the team."""
+    import urllib.request
+
+    from tests.support.mcp_client import connected, outcome
+
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "studio.cli", "serve", str(GALLERY_TEAM), "--port", str(port),
+                                "--mcp", "--api-key", "k"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+    def up() -> bool:
+        assert process.poll() is None, "studio serve exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                return True
+        except OSError:
+            return False  # not listening yet
+
+    try:
+        wait_until(up, message="studio serve did not start")  # nothing else runs on this event loop yet
+        async with connected(f"http://127.0.0.1:{port}/mcp", "k") as mcp:
+            assert [t.name for t in (await mcp.session.list_tools()).tools] == ["writer-critic"]
+            assert outcome(await mcp.session.call_tool("writer-critic", {"task": "A haiku"}))["stop_reason"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert f"MCP at http://127.0.0.1:{port}/mcp" in err
+
+
 def test_serve_refuses_invalid_teams_and_open_hosts_without_a_key(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"provider": "RoundRobinGroupChat", "config": {"participants": []}}')

@@ -4,9 +4,11 @@
     GET  /teams, GET /health
     POST /v1/chat/completions         OpenAI-compatible (model = team name), streaming too
     GET  /v1/models
+    /mcp                              with `--mcp`: each team as an MCP tool (streamable HTTP)
 
 `catalog` reads and validates the teams, `runner` runs one with the service's limits, `routes` is the HTTP
-surface (also mounted by the studio UI under `/api/serve` for saved teams), `app` puts them together.
+surface and `mcp_server` the MCP one (both also mounted by the studio UI under `/api/serve` for saved teams),
+`app` puts them together.
 """
 
 from __future__ import annotations

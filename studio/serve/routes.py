@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from studio.components import ComponentValidationError, Problem, cannot_run
 from studio.runtime.messages import TaskResult
@@ -66,7 +67,7 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
     async def run(name: str, body: RunRequest, stream: bool = False, teams: TeamSource = teams_dep,
                   runner: TeamRunner = runner_dep) -> Any:
         try:
-            team = teams.get(name)
+            team = await run_in_threadpool(teams.get, name)  # the studio's teams come from its database
         except TeamRefused as e:
             return JSONResponse({"detail": {"message": str(e), "problems": _problems(e.problems)}}, 403)
         if team is None:
@@ -90,7 +91,7 @@ def serve_router(source: Callable[..., TeamSource], runner: Callable[..., TeamRu
     async def chat_completions(body: ChatCompletionRequest, teams: TeamSource = teams_dep,
                                runner: TeamRunner = runner_dep) -> Any:
         try:
-            team = teams.get(body.model)
+            team = await run_in_threadpool(teams.get, body.model)
         except TeamRefused as e:
             return openai_error(403, str(e), param="model", code="team_not_trusted")
         if team is None:

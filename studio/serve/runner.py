@@ -5,7 +5,7 @@ a human ends its run with an error saying so instead of waiting."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ class TeamRunner:
     def active(self) -> int:
         return self._active
 
-    def start(self, component: dict[str, Any], task: str) -> AsyncIterator[Any]:
+    def start(self, component: dict[str, Any], task: str) -> AsyncGenerator[Any, None]:
         """Load the team and take a run slot now, so a caller can answer before anything starts: raises
         `ComponentValidationError` (every problem at its JSON path: an invalid team, a component that cannot run
         here) or `Busy` (a 429). Returns the run's stream: every message and event, then the TaskResult. Iterate
@@ -61,7 +61,7 @@ class TeamRunner:
         assert result is not None
         return result
 
-    async def _release_after(self, stream: AsyncGenerator[Any, None]) -> AsyncIterator[Any]:
+    async def _release_after(self, stream: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
         try:
             async for item in stream:
                 yield item
@@ -113,3 +113,8 @@ def final_answer(result: TaskResult) -> str:
         if isinstance(message, BaseChatMessage) and message.source != "user":
             return message.to_text()
     return ""
+
+
+def failed(result: TaskResult) -> bool:
+    """The run did not do its task: it ended in an error, or the time limit cut it off."""
+    return (result.stop_reason or "").startswith(("Error:", "Timeout:"))  # "Timeout:" as TIMEOUT_REASON

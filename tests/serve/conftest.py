@@ -54,6 +54,7 @@ class LiveServer:
     """An ASGI app on 127.0.0.1 and a free port, in a background thread."""
 
     def __init__(self, app: FastAPI) -> None:
+        self.app = app
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -186,8 +186,8 @@ def test_a_planted_key_never_leaks(client: TestClient, caplog: pytest.LogCapture
 
 def test_the_run_elsewhere_surfaces_never_show_a_planted_key(client: TestClient, openai_server: OpenAIServer,
                                                             caplog: pytest.LogCaptureFixture) -> None:
-    """Builder script exports, probes, `/api/serve` runs (JSON, SSE, OpenAI-shaped) and the galleries a keyed
-    team is added to stay clean, even when the model server echoes the key back in its error."""
+    """Builder script exports, probes, `/api/serve` runs (JSON, SSE, OpenAI-shaped, MCP tools) and the galleries a
+    keyed team is added to stay clean, even when the model server echoes the key back in its error."""
     echo = f"Incorrect API key provided: {PLANTED_KEY}"
     team = round_robin(assistant("writer", openai_client(api_key=PLANTED_KEY, base_url=openai_server.base_url)),
                        label="Keyed team")
@@ -207,6 +207,13 @@ def test_the_run_elsewhere_surfaces_never_show_a_planted_key(client: TestClient,
         chat = {"model": str(team_id), "messages": [{"role": "user", "content": "go"}], "stream": stream}
         responses.append((f"serve chat (stream={stream})", client.post("/api/serve/v1/chat/completions", json=chat)))
     responses.append(("serve teams", client.get("/api/serve/teams")))
+    openai_server.fail(401, echo, retry_after_ms=None)
+    call = {"name": str(team_id), "arguments": {"task": "go"}, "_meta": {"progressToken": "p"}}  # progress too
+    for method, params in (("tools/list", {}), ("tools/call", call)):
+        message = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        responses.append((f"serve MCP {method}", client.post(
+            "/api/serve/mcp", json=message, headers={"Accept": "application/json, text/event-stream"})))
+    assert '"isError":true' in responses[-1][1].text
     for node in ("team", "agent:writer/model"):
         responses.append((f"add {node} to gallery", client.post("/gallery/add", data={"team_id": team_id, "node": node})))
     for gallery in client.get("/api/galleries").json():
@@ -217,7 +224,7 @@ def test_the_run_elsewhere_surfaces_never_show_a_planted_key(client: TestClient,
     assert items, "the keyed team and model are in the gallery"
     responses += [(f"gallery item {i}", client.get(f"/gallery/items/{i}")) for i in set(items)]
 
-    assert len(openai_server.chat_requests) == 6  # every probe and run reached the (echoing) server
+    assert len(openai_server.chat_requests) == 7  # every probe and run reached the (echoing) server
     for where, response in responses:
         assert response.status_code < 500, where
         _assert_response_clean(where, response)

@@ -1,8 +1,8 @@
 """One gate, every execution path: an imported team whose code (tool source, its global imports, a code
 executor, a code execution tool's executor, an MCP stdio server's command) or a server sent variables (an
-HttpTool's) is not trusted is refused by the Playground, `/api/serve` (runs and chat completions) and the
-Builder's Test buttons alike, and nothing of it starts in the sandbox; once trusted on its review page, it
-runs on each of them."""
+HttpTool's) is not trusted is refused by the Playground, `/api/serve` (runs, chat completions and MCP tool calls)
+and the Builder's Test buttons alike, and nothing of it starts in the sandbox; once trusted on its review page,
+it runs on each of them."""
 
 from __future__ import annotations
 
@@ -137,6 +137,17 @@ def chat_completion(client: TestClient, team_id: int) -> tuple[bool, bool]:
     return False, answer.status_code == 200
 
 
+def mcp_tool(client: TestClient, team_id: int) -> tuple[bool, bool]:
+    """A `tools/call` posted as an MCP client would (the SDK's client itself: routes/test_api_serve.py)."""
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": str(team_id), "arguments": {"task": "Go"}}}
+    answer = client.post("/api/serve/mcp", json=call, headers={"Accept": "application/json, text/event-stream"})
+    result = json.loads(answer.text.rsplit("data: ", 1)[1])["result"]
+    if result["isError"]:
+        return "not reviewed and trusted yet" in result["content"][0]["text"], False
+    return False, result["structuredContent"]["stop_reason"] != ""
+
+
 def agent_probe(client: TestClient, team_id: int) -> tuple[bool, bool]:
     client.get(f"/builder/{team_id}")
     answer = client.post(f"/builder/{team_id}/probe", data={"node": "agent:helper", "task": "Go"}, headers=HTMX).text
@@ -165,7 +176,7 @@ def mcp_connect(client: TestClient, team_id: int) -> tuple[bool, bool]:
     return refused, 'data-probe-status="ok"' in answer and 'data-probe-status="ok"' in ran
 
 
-PATHS = {"playground": playground, "serve run": serve_run, "chat completion": chat_completion,
+PATHS = {"playground": playground, "serve run": serve_run, "chat completion": chat_completion, "mcp tool": mcp_tool,
          "agent probe": agent_probe, "tool probe": tool_probe, "mcp connect": mcp_connect}
 
 
@@ -181,7 +192,7 @@ def test_imported_tool_code_is_refused_on_every_path_until_trusted(client: TestC
         assert started  # its tool ran, in the sandbox
 
 
-@pytest.mark.parametrize("path", ["playground", "serve run", "agent probe"])
+@pytest.mark.parametrize("path", ["playground", "serve run", "mcp tool", "agent probe"])
 def test_a_code_executor_of_an_imported_team_is_refused_until_trusted(client: TestClient, started: list[str],
                                                                       path: str) -> None:
     team_id = imported(client, executor_team())
@@ -192,7 +203,7 @@ def test_a_code_executor_of_an_imported_team_is_refused_until_trusted(client: Te
     assert not refused
 
 
-@pytest.mark.parametrize("path", ["playground", "serve run", "agent probe"])
+@pytest.mark.parametrize("path", ["playground", "serve run", "mcp tool", "agent probe"])
 def test_a_python_code_tool_of_an_imported_team_is_refused_until_trusted(client: TestClient, started: list[str],
                                                                          path: str) -> None:
     team_id = imported(client, code_tool_team())
@@ -255,7 +266,8 @@ def mcp_team(server_params: dict[str, Any] | None = None) -> dict[str, Any]:
             "label": "Adds over MCP", "config": {"participants": [agent], "max_turns": 1}}
 
 
-@pytest.mark.parametrize("path", ["playground", "serve run", "chat completion", "agent probe", "mcp connect"])
+@pytest.mark.parametrize("path", ["playground", "serve run", "chat completion", "mcp tool", "agent probe",
+                                  "mcp connect"])
 def test_an_imported_mcp_stdio_server_does_not_start_until_trusted(client: TestClient, started: list[str],
                                                                    path: str) -> None:
     team_id = imported(client, mcp_team())
