@@ -59,14 +59,11 @@ class AddTool(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         tool = expect(self.component, "tool")
-        _, agent = agent_at(component, self.target.owner, what="A tool")
-        if canonical(agent.get("provider")) != ASSISTANT:
-            raise ActionRefused(f"Only an assistant agent uses tools; {name_of(agent)} can't.")
+        agent = _assistant_at(component, self.target, "A tool", "tools")
         taken = {name_of(t) for tools in tool_lists(agent) for t in tools}
         named(tool, unique_name(name_of(tool) or "tool", {t for t in taken if t}))
         config = config_of(agent)
-        benches = config.get("workbench")
-        listed = benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []
+        listed = _workbenches(config)
         static = next((b for b in listed if isinstance(b, dict) and canonical(b.get("provider")) in STATIC_WORKBENCHES),
                       None)
         if static is not None:
@@ -92,16 +89,26 @@ class AddWorkbench(BaseAction):
     def apply(self, draft: Draft) -> Draft:
         component, layout = draft.editable()
         bench = expect(self.component, "workbench")
-        _, agent = agent_at(component, self.target.owner, what="A workbench")
-        if canonical(agent.get("provider")) != ASSISTANT:
-            raise ActionRefused(f"Only an assistant agent uses workbenches; {name_of(agent)} can't.")
+        agent = _assistant_at(component, self.target, "A workbench", "workbenches")
         config = config_of(agent)
         if isinstance(config.get("tools"), list) or agent.get("component_version") == 1:
             raise ActionRefused(f"{name_of(agent)} is a version 1 agent with a tool list: it takes tools only.")
-        benches = config.get("workbench")
-        config["workbench"] = [*(benches if isinstance(benches, list) else [benches] if isinstance(benches, dict)
-                                 else []), bench]
+        config["workbench"] = [*_workbenches(config), bench]
         return done(draft, component, layout)
+
+
+def _assistant_at(component: dict[str, Any], target: NodeId, what: str, uses: str) -> dict[str, Any]:
+    """The assistant agent `target` (or its tool) belongs to; refused for another kind of agent."""
+    _, agent = agent_at(component, target.owner, what=what)
+    if canonical(agent.get("provider")) != ASSISTANT:
+        raise ActionRefused(f"Only an assistant agent uses {uses}; {name_of(agent)} can't.")
+    return agent
+
+
+def _workbenches(config: dict[str, Any]) -> list[Any]:
+    """An agent's workbenches as a list (version 2 lists them; version 1 has at most one)."""
+    benches = config.get("workbench")
+    return benches if isinstance(benches, list) else [benches] if isinstance(benches, dict) else []
 
 
 class RemoveTool(BaseAction):
