@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
     from mcp.shared.message import SessionMessage
 
+_OUTPUT_CLOSED = "closed its output"  # alive, but its output ended
 _CHUNK = 1 << 16
 _STDERR_KEPT = 2000  # characters of the server's stderr kept to explain a failure
 _SHOWN = 120  # characters of a malformed line quoted in the error
@@ -81,7 +82,7 @@ async def sandboxed_stdio(
         try:
             code = await asyncio.wait_for(proc.wait(), 2.0)
         except TimeoutError:
-            return "closed its output"
+            return _OUTPUT_CLOSED
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(state.stderr_done.wait(), 1.0)
         if box.reason == "memory":
@@ -135,8 +136,9 @@ async def sandboxed_stdio(
                 try:
                     stdin.write(data.encode(params.encoding, params.encoding_error_handler))
                     await stdin.drain()
-                except (ConnectionError, OSError):
-                    state.fail("stopped reading its input")
+                except (ConnectionError, OSError):  # a server that exited says so, whichever side saw it first
+                    why = await exited()
+                    state.fail("stopped reading its input" if why == _OUTPUT_CLOSED else why)
                     await read_writer.aclose()
                     return
 
