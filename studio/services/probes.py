@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -24,7 +24,7 @@ from studio.components import (
 from studio.runtime.cancellation import CancellationToken
 from studio.runtime.models import ModelClientError
 from studio.runtime.models.types import UserMessage
-from studio.runtime.tools import FunctionTool, get_sandbox_limits
+from studio.runtime.tools import FunctionTool, ToolResult, get_sandbox_limits
 from studio.runtime.tools.mcp import McpWorkbench
 from studio.runtime.tools.mcp.workbench import tool_schema
 
@@ -137,14 +137,8 @@ async def probe_tool(component: dict[str, Any], arguments: Mapping[str, Any], *,
         return ToolProbe(str(exc), True, 0.0)
     if isinstance(tool, FunctionTool):  # the sandbox kills the worker at the deadline
         tool.limits = replace(tool.limits or get_sandbox_limits(), timeout=timeout, cpu_seconds=None)
-    try:
-        result = await _limited(tool.run_json(dict(arguments), CancellationToken()), timeout + 5)
-    except _ProbeFailed as exc:
-        content, is_error = str(exc), True
-    else:
-        content, is_error = result.content, result.is_error
-    finally:
-        await tool.close()
+    content, is_error = await _tool_result(tool.run_json(dict(arguments), CancellationToken()), timeout + 5,
+                                           tool.close)
     return ToolProbe(content, is_error, (time.perf_counter() - started) * 1000)
 
 
@@ -197,14 +191,7 @@ async def probe_mcp_tool(component: dict[str, Any], name: str, arguments: Mappin
         bench = _mcp_workbench(component, credentials)
     except _ProbeFailed as exc:
         return ToolProbe(_redact(str(exc), secrets), True, 0.0)
-    try:
-        result = await _limited(bench.call_tool(name, dict(arguments)), timeout)
-    except _ProbeFailed as exc:
-        content, is_error = str(exc), True
-    else:
-        content, is_error = result.content, result.is_error
-    finally:
-        await bench.close()
+    content, is_error = await _tool_result(bench.call_tool(name, dict(arguments)), timeout, bench.close)
     return ToolProbe(_redact(content, secrets), is_error, (time.perf_counter() - started) * 1000)
 
 
@@ -259,6 +246,19 @@ def _load(component: dict[str, Any], kind: str, credentials: Credentials | None)
         raise _ProbeFailed(str(exc)) from None
     except (ValueError, ModelClientError) as exc:
         raise _ProbeFailed(str(exc)) from None
+
+
+async def _tool_result(call: Awaitable[ToolResult], timeout: float,
+                       close: Callable[[], Awaitable[None]]) -> tuple[str, bool]:
+    """A probe's tool call within `timeout` as (content, is_error), a failure or timeout as an error result;
+    `close` runs after it either way."""
+    try:
+        result = await _limited(call, timeout)
+    except _ProbeFailed as exc:
+        return str(exc), True
+    finally:
+        await close()
+    return result.content, result.is_error
 
 
 async def _limited(awaitable: Awaitable[T], timeout: float) -> T:

@@ -134,10 +134,13 @@ def test_revision_9_renames_chat_sessions_to_conversations_and_back(blank_engine
                      {"now": now})
     migrate(blank_engine)
     assert {"conversation", "run"} <= table_names(blank_engine) and "chat_session" not in table_names(blank_engine)
-    assert _names(blank_engine) == {
-        "conversation": {"ix_conversation_team_id", "fk_conversation_team_id_team"},
-        "run": {"ix_run_conversation_id", "ix_run_status", "fk_run_conversation_id_conversation"},
-    } if blank_engine.dialect.name == "postgresql" else _names(blank_engine)["run"] >= {"ix_run_conversation_id"}
+    names = _names(blank_engine)
+    assert "ix_conversation_team_id" in names["conversation"] and "ix_run_conversation_id" in names["run"]
+    if blank_engine.dialect.name == "postgresql":  # constraints renamed too (SQLite keeps them in its table text)
+        assert names == {
+            "conversation": {"ix_conversation_team_id", "fk_conversation_team_id_team"},
+            "run": {"ix_run_conversation_id", "ix_run_status", "fk_run_conversation_id_conversation"},
+        }
     with Session(blank_engine) as db:
         run = db.get(Run, 3)
         assert run is not None and run.conversation_id == 7
